@@ -1,0 +1,403 @@
+/* metapool.c - the command line: parse options, wire the stages of
+ * libmetapool (read -> dataset -> fit -> analyses -> report), and turn
+ * statuses into messages and exit codes.  The only place that prints. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "mp_analyses.h"
+#include "mp_dataset.h"
+#include "mp_fit.h"
+#include "mp_report.h"
+#include "mp_study.h"
+#include "mp_text.h"
+
+/* Exit codes (metapool(1), EXIT STATUS). */
+enum {
+    EXIT_OK = 0,
+    EXIT_INPUT = 1,     /* invalid input, or a read or write error */
+    EXIT_USAGE = 2,     /* bad command line */
+    EXIT_NUMERIC = 3    /* the model could not be fitted */
+};
+
+typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV } out_format;
+
+typedef struct {
+    const char *outcome;
+    int outcome_given;          /* -o was used: --validate checks it exists */
+    mp_fit_options fit;
+    mp_measure counts_measure;
+    out_format format;
+    int loo;
+    int validate;
+    char **inputs;
+    int n_inputs;
+} options;
+
+static const char usage_text[] =
+    "Usage: metapool [OPTION]... FILE|DIR...\n"
+    "Pool the effects of study descriptors (metapool-study(5)) with fixed- and\n"
+    "random-effects meta-analysis.  A DIR means every *.xml file directly in it,\n"
+    "in name order; - reads one document from standard input.\n"
+    "\n"
+    "  -o, --outcome NAME   outcome to pool (OS, PFS, LRPFS, ...); default OS\n"
+    "  -m, --method EST     tau^2 estimator: DL (default), REML, PM, SJ, HE, ML, EB\n"
+    "      --hksj           Hartung-Knapp-Sidik-Jonkman t test and interval\n"
+    "      --measure RR|OR  measure for counts inputs; default RR\n"
+    "  -l, --level L        confidence level of every interval, 0 < L < 1;\n"
+    "                       default 0.95\n"
+    "  -f, --format FMT     text (default), json or csv\n"
+    "      --no-loo         skip the leave-one-out analysis\n"
+    "      --maxiter N      iteration limit of REML, ML, PM, EB; default 1000\n"
+    "      --tol X          convergence tolerance of tau^2; default 1e-12\n"
+    "      --validate       check the inputs, report every problem, pool nothing\n"
+    "  -h, --help           show this help and exit\n"
+    "  -V, --version        show the version and exit\n"
+    "\n"
+    "Exit status: 0 success, 1 invalid input or I/O error, 2 usage error,\n"
+    "3 the model could not be fitted (an estimator did not converge).\n"
+    "Diagnostics go to standard error as 'metapool: FILE:LINE: message'.\n"
+    "See metapool(1) and metapool-study(5).\n";
+
+static void usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+static void usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("metapool: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'metapool --help' for more information.\n", stderr);
+    exit(EXIT_USAGE);
+}
+
+/* ---- option values ----------------------------------------------------------- */
+
+static double parse_level(const char *s)
+{
+    double x;
+    if (!mp_text_parse_double(s, &x) || !(x > 0 && x < 1))
+        usage_error("--level must be a number strictly between 0 and 1, "
+                    "not '%s'", s);
+    return x;
+}
+
+static int parse_positive_int(const char *s, const char *opt)
+{
+    long n;
+    if (!mp_text_parse_count(s, &n) || n < 1 || n > INT_MAX)
+        usage_error("%s must be a positive integer, not '%s'", opt, s);
+    return (int)n;
+}
+
+static double parse_tolerance(const char *s)
+{
+    double x;
+    if (!mp_text_parse_double(s, &x) || !(x > 0 && x < 1))
+        usage_error("--tol must be a number strictly between 0 and 1, not '%s'", s);
+    return x;
+}
+
+static out_format parse_format(const char *s)
+{
+    if (strcmp(s, "text") == 0)
+        return FORMAT_TEXT;
+    if (strcmp(s, "json") == 0)
+        return FORMAT_JSON;
+    if (strcmp(s, "csv") == 0)
+        return FORMAT_CSV;
+    usage_error("--format must be text, json or csv, not '%s'", s);
+}
+
+static mp_measure parse_measure(const char *s)
+{
+    if (strcmp(s, "RR") == 0)
+        return MP_MEASURE_RR;
+    if (strcmp(s, "OR") == 0)
+        return MP_MEASURE_OR;
+    usage_error("--measure must be RR or OR, not '%s'", s);
+}
+
+static const char *parse_outcome(const char *s)
+{
+    if (!*s)
+        usage_error("%s", "--outcome must not be empty");
+    return s;
+}
+
+enum { OPT_HKSJ = 256, OPT_MEASURE, OPT_NO_LOO, OPT_VALIDATE, OPT_MAXITER,
+       OPT_TOL };
+
+static const struct option long_options[] = {
+    { "outcome", required_argument, NULL, 'o' },
+    { "method", required_argument, NULL, 'm' },
+    { "hksj", no_argument, NULL, OPT_HKSJ },
+    { "measure", required_argument, NULL, OPT_MEASURE },
+    { "level", required_argument, NULL, 'l' },
+    { "format", required_argument, NULL, 'f' },
+    { "no-loo", no_argument, NULL, OPT_NO_LOO },
+    { "maxiter", required_argument, NULL, OPT_MAXITER },
+    { "tol", required_argument, NULL, OPT_TOL },
+    { "validate", no_argument, NULL, OPT_VALIDATE },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 }
+};
+
+static void apply_option(options *o, int c, const char *arg)
+{
+    switch (c) {
+    case 'o':
+        o->outcome = parse_outcome(arg);
+        o->outcome_given = 1;
+        break;
+    case 'm':
+        if (mp_method_parse(arg, &o->fit.method) != 0)
+            usage_error("--method must be DL, REML, PM, SJ, HE, ML or EB, "
+                        "not '%s'", arg);
+        break;
+    case OPT_HKSJ: o->fit.hksj = 1; break;
+    case OPT_MEASURE: o->counts_measure = parse_measure(arg); break;
+    case 'l': o->fit.level = parse_level(arg); break;
+    case 'f': o->format = parse_format(arg); break;
+    case OPT_NO_LOO: o->loo = 0; break;
+    case OPT_MAXITER: o->fit.maxiter = parse_positive_int(arg, "--maxiter"); break;
+    case OPT_TOL: o->fit.tol = parse_tolerance(arg); break;
+    case OPT_VALIDATE: o->validate = 1; break;
+    case 'h':
+        fputs(usage_text, stdout);
+        exit(fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_INPUT);
+    case 'V':
+        printf("metapool %s\n", PACKAGE_VERSION);
+        exit(fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_INPUT);
+    case ':':
+        usage_error("option '%s' requires an argument", arg);
+    default:
+        usage_error("unrecognized option '%s'", arg);
+    }
+}
+
+static void parse_options(int argc, char **argv, options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->outcome = "OS";
+    mp_fit_options_default(&o->fit);
+    o->counts_measure = MP_MEASURE_RR;
+    o->format = FORMAT_TEXT;
+    o->loo = 1;
+    int c;
+    opterr = 0;     /* our own messages, in our own form */
+    while ((c = getopt_long(argc, argv, ":o:m:l:f:hV", long_options, NULL)) != -1)
+        apply_option(o, c, c == '?' || c == ':' ? argv[optind - 1] : optarg);
+    o->inputs = argv + optind;
+    o->n_inputs = argc - optind;
+    if (o->n_inputs == 0)
+        usage_error("%s", "no input: name study files, directories or -");
+    int stdin_seen = 0;
+    for (int i = 0; i < o->n_inputs; i++)
+        if (strcmp(o->inputs[i], "-") == 0 && stdin_seen++)
+            usage_error("%s", "standard input (-) may be named only once");
+}
+
+/* ---- diagnostics ---------------------------------------------------------------- */
+
+static void print_diagnostics(const mp_errors *e)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        const mp_diag *d = &e->items[i];
+        if (d->file && d->line > 0)
+            fprintf(stderr, "metapool: %s:%ld: %s\n", d->file, d->line, d->message);
+        else if (d->file)
+            fprintf(stderr, "metapool: %s: %s\n", d->file, d->message);
+        else
+            fprintf(stderr, "metapool: %s\n", d->message);
+    }
+    if (e->dropped)
+        fprintf(stderr, "metapool: %zu further problems not shown (out of memory)\n",
+                e->dropped);
+}
+
+static void fatal_status(mp_status st)
+{
+    fprintf(stderr, "metapool: %s\n", mp_status_string(st));
+    exit(st == MP_ENUMERIC ? EXIT_NUMERIC : EXIT_INPUT);
+}
+
+/* ---- inputs ---------------------------------------------------------------------- */
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int has_xml_suffix(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 4 && strcmp(name + n - 4, ".xml") == 0;
+}
+
+/* The *.xml files directly in dir, sorted by name; NULL with *n = 0 on
+ * error (a diagnostic is added). */
+static char **list_directory(const char *dir, size_t *n, mp_errors *err)
+{
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d) {
+        mp_errors_add(err, dir, 0, "cannot open directory: %s", strerror(errno));
+        return NULL;
+    }
+    char **names = NULL;
+    size_t cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (!has_xml_suffix(de->d_name) || de->d_name[0] == '.')
+            continue;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **t = realloc(names, cap * sizeof *t);
+            if (!t)
+                fatal_status(MP_ENOMEM);
+            names = t;
+        }
+        size_t len = strlen(dir) + strlen(de->d_name) + 2;
+        names[*n] = malloc(len);
+        if (!names[*n])
+            fatal_status(MP_ENOMEM);
+        snprintf(names[*n], len, "%s%s%s", dir,
+                 dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
+        (*n)++;
+    }
+    closedir(d);
+    if (*n == 0)
+        mp_errors_add(err, dir, 0, "directory holds no *.xml file");
+    qsort(names, *n, sizeof *names, by_name);
+    return names;
+}
+
+static int is_directory(const char *path)
+{
+    struct stat sb;
+    return strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* Read every input into the dataset; fatal only when memory runs out. */
+static void read_inputs(const options *o, mp_dataset *ds, mp_errors *err)
+{
+    mp_read_options ro;
+    mp_read_options_default(&ro);
+    mp_status st;
+    mp_reader *r = mp_reader_new(&ro, &st);
+    if (!r)
+        fatal_status(st);
+    mp_dataset_sink sink = { ds, err };
+    for (int i = 0; i < o->n_inputs; i++) {
+        const char *in = o->inputs[i];
+        size_t n = 1;
+        char **files = is_directory(in) ? list_directory(in, &n, err) : NULL;
+        for (size_t j = 0; j < n; j++) {
+            st = mp_read_file(r, files ? files[j] : in, mp_dataset_reader_fn,
+                              &sink, err);
+            if (st == MP_ENOMEM)
+                fatal_status(st);
+        }
+        for (size_t j = 0; files && j < n; j++)
+            free(files[j]);
+        free(files);
+    }
+    mp_reader_free(r);
+}
+
+/* ---- analysis and output ------------------------------------------------------------ */
+
+static int finish_output(void)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "metapool: cannot write the report: %s\n",
+                strerror(errno ? errno : EIO));
+        return EXIT_INPUT;
+    }
+    return EXIT_OK;
+}
+
+static int analyse(const options *o, const mp_dataset *ds, mp_errors *err)
+{
+    size_t k = mp_dataset_k(ds);
+    const double *y = mp_dataset_y(ds), *v = mp_dataset_v(ds);
+    mp_fit_result fit;
+    if (mp_fit(y, v, k, &o->fit, &fit, err) != MP_OK) {
+        print_diagnostics(err);
+        return fit.status == MP_ENUMERIC ? EXIT_NUMERIC : EXIT_INPUT;
+    }
+    mp_fit_result *loo = NULL;
+    if (o->loo && k >= 2) {
+        loo = malloc(k * sizeof *loo);
+        if (!loo)
+            fatal_status(MP_ENOMEM);
+        size_t before = err->n;
+        mp_status st = mp_leave_one_out(y, v, k, &o->fit, loo, err);
+        if (st != MP_OK)
+            fatal_status(st);
+        /* Refits that failed are marked in the report; say why here. */
+        for (size_t i = before; i < err->n; i++)
+            fprintf(stderr, "metapool: warning: %s\n", err->items[i].message);
+    }
+    mp_report rep = { ds, &o->fit, &fit, loo, PACKAGE_VERSION };
+    mp_status st = o->format == FORMAT_JSON  ? mp_report_json(stdout, &rep)
+                   : o->format == FORMAT_CSV ? mp_report_csv(stdout, &rep)
+                                             : mp_report_text(stdout, &rep);
+    free(loo);
+    int rc = finish_output();
+    if (st != MP_OK && rc == EXIT_OK) {
+        fprintf(stderr, "metapool: cannot write the report\n");
+        rc = EXIT_INPUT;
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    parse_options(argc, argv, &o);
+    /* GSL's default handler aborts; every GSL status is checked instead. */
+    gsl_set_error_handler_off();
+
+    mp_dataset_options dso = { o.outcome, o.counts_measure, NULL };
+    mp_dataset *ds = mp_dataset_new(&dso);
+    if (!ds)
+        fatal_status(MP_ENOMEM);
+    mp_errors err;
+    mp_errors_init(&err);
+    read_inputs(&o, ds, &err);
+
+    int rc;
+    if (o.validate) {
+        if (o.outcome_given && err.n == 0)
+            mp_dataset_finish(ds, &err);
+        print_diagnostics(&err);
+        if (err.n == 0 && !err.dropped)
+            printf("%zu stud%s checked: no problems found\n",
+                   mp_dataset_studies_read(ds),
+                   mp_dataset_studies_read(ds) == 1 ? "y" : "ies");
+        rc = err.n || err.dropped ? EXIT_INPUT : finish_output();
+    } else if (err.n || err.dropped || mp_dataset_finish(ds, &err) != MP_OK) {
+        print_diagnostics(&err);
+        rc = EXIT_INPUT;
+    } else {
+        rc = analyse(&o, ds, &err);
+    }
+    mp_errors_free(&err);
+    mp_dataset_free(ds);
+    return rc;
+}

@@ -1,0 +1,406 @@
+/* mp_dataset.c - rows of one analysis; see mp_dataset.h.
+ *
+ * Strings live in one growing pool and rows refer to them by offset, so a
+ * million studies cost a few dozen bytes each.
+ */
+#include "mp_dataset.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE SIZE_MAX   /* offset of an absent string */
+
+typedef struct {
+    char *buf;
+    size_t len, cap;
+} pool;
+
+/* Where each study id was first seen, for the duplicate check. */
+typedef struct {
+    size_t id, file;    /* pool offsets */
+    long line;
+} seen_id;
+
+typedef struct {
+    size_t id, title, file, group;
+    int year;
+    long n[2], events[2];       /* [0] control, [1] experimental */
+} row_info;
+
+struct mp_dataset {
+    char *outcome;
+    mp_measure counts_measure;
+    char *by;
+    pool strings;
+    size_t k, cap;
+    double *y, *v;
+    row_info *rows;
+    int measure_set;
+    mp_measure measure;
+    size_t arm_label[2];
+    /* open-addressing hash of every study id seen */
+    seen_id *ids;
+    size_t n_ids, cap_ids;
+    size_t last_file;           /* pool offset of the last file name */
+    /* outcome names present in valid studies, NUL-separated in the pool */
+    size_t *outcomes;
+    size_t n_outcomes, cap_outcomes;
+};
+
+/* ---- string pool ------------------------------------------------------------ */
+
+static size_t pool_add(pool *p, const char *s)
+{
+    if (!s)
+        return NONE;
+    size_t n = strlen(s) + 1;
+    if (p->len + n > p->cap) {
+        size_t cap = p->cap ? p->cap : 4096;
+        while (cap < p->len + n)
+            cap *= 2;
+        char *b = realloc(p->buf, cap);
+        if (!b)
+            return NONE - 1;
+        p->buf = b;
+        p->cap = cap;
+    }
+    memcpy(p->buf + p->len, s, n);
+    size_t off = p->len;
+    p->len += n;
+    return off;
+}
+
+static const char *pool_str(const pool *p, size_t off)
+{
+    return off == NONE ? NULL : p->buf + off;
+}
+
+#define POOL_FAILED(off) ((off) == NONE - 1)
+
+/* ---- construction ------------------------------------------------------------ */
+
+mp_dataset *mp_dataset_new(const mp_dataset_options *o)
+{
+    mp_dataset *ds = calloc(1, sizeof *ds);
+    if (!ds)
+        return NULL;
+    ds->outcome = strdup(o->outcome);
+    ds->by = o->by ? strdup(o->by) : NULL;
+    ds->counts_measure = o->counts_measure;
+    ds->arm_label[0] = ds->arm_label[1] = NONE;
+    ds->last_file = NONE;
+    if (!ds->outcome || (o->by && !ds->by)) {
+        mp_dataset_free(ds);
+        return NULL;
+    }
+    return ds;
+}
+
+void mp_dataset_free(mp_dataset *ds)
+{
+    if (!ds)
+        return;
+    free(ds->outcome);
+    free(ds->by);
+    free(ds->strings.buf);
+    free(ds->y);
+    free(ds->v);
+    free(ds->rows);
+    free(ds->ids);
+    free(ds->outcomes);
+    free(ds);
+}
+
+/* ---- the id hash --------------------------------------------------------------- */
+
+static size_t hash(const char *s)
+{
+    size_t h = 1469598103934665603u;    /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static int ids_grow(mp_dataset *ds)
+{
+    size_t cap = ds->cap_ids ? 2 * ds->cap_ids : 64;
+    seen_id *t = malloc(cap * sizeof *t);
+    if (!t)
+        return 0;
+    for (size_t i = 0; i < cap; i++)
+        t[i].id = NONE;
+    for (size_t i = 0; i < ds->cap_ids; i++) {
+        if (ds->ids[i].id == NONE)
+            continue;
+        size_t j = hash(pool_str(&ds->strings, ds->ids[i].id)) & (cap - 1);
+        while (t[j].id != NONE)
+            j = (j + 1) & (cap - 1);
+        t[j] = ds->ids[i];
+    }
+    free(ds->ids);
+    ds->ids = t;
+    ds->cap_ids = cap;
+    return 1;
+}
+
+/* The slot of id: its first sighting, or the empty slot where it goes. */
+static seen_id *ids_find(mp_dataset *ds, const char *id)
+{
+    size_t j = hash(id) & (ds->cap_ids - 1);
+    while (ds->ids[j].id != NONE &&
+           strcmp(pool_str(&ds->strings, ds->ids[j].id), id) != 0)
+        j = (j + 1) & (ds->cap_ids - 1);
+    return &ds->ids[j];
+}
+
+static size_t file_offset(mp_dataset *ds, const char *file)
+{
+    /* Studies come file by file: one copy of each file name suffices. */
+    const char *last = pool_str(&ds->strings, ds->last_file);
+    if (!last || strcmp(last, file) != 0)
+        ds->last_file = pool_add(&ds->strings, file);
+    return ds->last_file;
+}
+
+/* Record s's id; MP_EINPUT with a diagnostic when an earlier input has it. */
+static mp_status claim_id(mp_dataset *ds, const mp_study *s, mp_errors *err)
+{
+    if (2 * (ds->n_ids + 1) > ds->cap_ids && !ids_grow(ds))
+        return MP_ENOMEM;
+    seen_id *slot = ids_find(ds, s->id);
+    if (slot->id != NONE) {
+        mp_errors_add(err, s->file, s->line,
+                      "duplicate study id \"%s\" (first defined at %s:%ld)",
+                      s->id, pool_str(&ds->strings, slot->file), slot->line);
+        return MP_EINPUT;
+    }
+    size_t id = pool_add(&ds->strings, s->id);
+    size_t file = file_offset(ds, s->file);
+    if (POOL_FAILED(id) || POOL_FAILED(file))
+        return MP_ENOMEM;
+    *slot = (seen_id){ id, file, s->line };
+    ds->n_ids++;
+    return MP_OK;
+}
+
+static mp_status note_outcome_name(mp_dataset *ds, const char *name)
+{
+    for (size_t i = 0; i < ds->n_outcomes; i++)
+        if (strcmp(pool_str(&ds->strings, ds->outcomes[i]), name) == 0)
+            return MP_OK;
+    if (ds->n_outcomes == ds->cap_outcomes) {
+        size_t cap = ds->cap_outcomes ? 2 * ds->cap_outcomes : 8;
+        size_t *o = realloc(ds->outcomes, cap * sizeof *o);
+        if (!o)
+            return MP_ENOMEM;
+        ds->outcomes = o;
+        ds->cap_outcomes = cap;
+    }
+    size_t off = pool_add(&ds->strings, name);
+    if (POOL_FAILED(off))
+        return MP_ENOMEM;
+    ds->outcomes[ds->n_outcomes++] = off;
+    return MP_OK;
+}
+
+/* ---- rows ------------------------------------------------------------------------ */
+
+static int rows_grow(mp_dataset *ds)
+{
+    if (ds->k < ds->cap)
+        return 1;
+    size_t cap = ds->cap ? 2 * ds->cap : 16;
+    double *y = realloc(ds->y, cap * sizeof *y);
+    if (y)
+        ds->y = y;
+    double *v = realloc(ds->v, cap * sizeof *v);
+    if (v)
+        ds->v = v;
+    row_info *r = realloc(ds->rows, cap * sizeof *r);
+    if (r)
+        ds->rows = r;
+    if (!y || !v || !r)
+        return 0;
+    ds->cap = cap;
+    return 1;
+}
+
+static const char *covariate(const mp_study *s, const char *name)
+{
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < s->n_covariates; i++)
+        if (strcmp(s->covariates[i].name, name) == 0)
+            return s->covariates[i].value;
+    return NULL;
+}
+
+static mp_status check_measure(mp_dataset *ds, const mp_study *s,
+                               const mp_outcome *o, mp_errors *err)
+{
+    mp_measure m = mp_effect_measure(&o->effect, ds->counts_measure);
+    if (!ds->measure_set) {
+        ds->measure = m;
+        ds->measure_set = 1;
+        return MP_OK;
+    }
+    if (m == ds->measure)
+        return MP_OK;
+    mp_errors_add(err, s->file, o->effect.line,
+                  "outcome %s of study \"%s\" gives %s, but earlier studies "
+                  "give %s; one analysis pools one measure", o->name, s->id,
+                  mp_measure_name(m), mp_measure_name(ds->measure));
+    return MP_EINPUT;
+}
+
+static void arm_counts(const mp_study *s, const mp_outcome *o, row_info *r)
+{
+    const mp_effect_input *e = &o->effect;
+    int counts = e->kind == MP_INPUT_COUNTS;
+    r->n[1] = counts ? e->total_exp : s->n_exp;
+    r->n[0] = counts ? e->total_ctl : s->n_ctl;
+    r->events[1] = counts ? e->events_exp : o->events_exp;
+    r->events[0] = counts ? e->events_ctl : o->events_ctl;
+}
+
+static mp_status add_row(mp_dataset *ds, const mp_study *s, const mp_outcome *o,
+                         mp_errors *err)
+{
+    double y, se;
+    if (mp_effect_convert(&o->effect, ds->counts_measure, &y, &se) != MP_OK) {
+        mp_errors_add(err, s->file, o->effect.line,
+                      "outcome %s of study \"%s\" does not give a finite log "
+                      "effect and standard error", o->name, s->id);
+        return MP_EINPUT;
+    }
+    if (!rows_grow(ds))
+        return MP_ENOMEM;
+    row_info *r = &ds->rows[ds->k];
+    r->id = pool_add(&ds->strings, s->id);
+    r->title = pool_add(&ds->strings, s->title);
+    r->file = file_offset(ds, s->file);
+    r->group = pool_add(&ds->strings, covariate(s, ds->by));
+    if (POOL_FAILED(r->id) || POOL_FAILED(r->title) || POOL_FAILED(r->group))
+        return MP_ENOMEM;
+    r->year = s->year;
+    arm_counts(s, o, r);
+    for (int a = 0; a < 2; a++) {
+        const char *label = a ? s->arm_exp : s->arm_ctl;
+        if (ds->arm_label[a] == NONE && label)
+            ds->arm_label[a] = pool_add(&ds->strings, label);
+    }
+    ds->y[ds->k] = y;
+    ds->v[ds->k] = se * se;
+    ds->k++;
+    return MP_OK;
+}
+
+mp_status mp_dataset_add(mp_dataset *ds, const mp_study *s, mp_errors *err)
+{
+    mp_status st = MP_OK;
+    const mp_outcome *chosen = NULL;
+    for (size_t i = 0; i < s->n_outcomes; i++) {
+        const mp_outcome *o = &s->outcomes[i];
+        if (mp_effect_check(&o->effect, s->file, err) != MP_OK)
+            st = MP_EINPUT;
+        if (strcmp(o->name, ds->outcome) == 0)
+            chosen = o;
+    }
+    mp_status id_st = claim_id(ds, s, err);
+    if (id_st != MP_OK)
+        return id_st;
+    if (st != MP_OK)
+        return st;
+    for (size_t i = 0; i < s->n_outcomes; i++)
+        if (note_outcome_name(ds, s->outcomes[i].name) != MP_OK)
+            return MP_ENOMEM;
+    if (!chosen)
+        return MP_OK;
+    st = check_measure(ds, s, chosen, err);
+    return st == MP_OK ? add_row(ds, s, chosen, err) : st;
+}
+
+mp_status mp_dataset_reader_fn(const mp_study *s, void *ctx)
+{
+    mp_dataset_sink *sink = ctx;
+    mp_status st = mp_dataset_add(sink->ds, s, sink->err);
+    /* Bad studies are reported and reading goes on; only memory stops it. */
+    return st == MP_ENOMEM ? st : MP_OK;
+}
+
+mp_status mp_dataset_finish(mp_dataset *ds, mp_errors *err)
+{
+    if (ds->k > 0)
+        return MP_OK;
+    char list[1024] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < ds->n_outcomes && used < sizeof list - 64; i++) {
+        int n = snprintf(list + used, sizeof list - used, "%s%s",
+                         i ? ", " : "", pool_str(&ds->strings, ds->outcomes[i]));
+        if (n > 0)
+            used += (size_t)n;
+    }
+    if (ds->n_ids == 0)
+        mp_errors_add(err, NULL, 0, "no study to pool: the inputs hold no study");
+    else if (ds->n_outcomes == 0)
+        mp_errors_add(err, NULL, 0, "no input has outcome \"%s\"", ds->outcome);
+    else
+        mp_errors_add(err, NULL, 0, "no input has outcome \"%s\" (outcomes "
+                      "present: %s)", ds->outcome, list);
+    return MP_EINPUT;
+}
+
+/* ---- accessors ----------------------------------------------------------------- */
+
+size_t mp_dataset_k(const mp_dataset *ds) { return ds->k; }
+size_t mp_dataset_studies_read(const mp_dataset *ds) { return ds->n_ids; }
+const double *mp_dataset_y(const mp_dataset *ds) { return ds->y; }
+const double *mp_dataset_v(const mp_dataset *ds) { return ds->v; }
+const char *mp_dataset_outcome(const mp_dataset *ds) { return ds->outcome; }
+
+mp_measure mp_dataset_measure(const mp_dataset *ds)
+{
+    return ds->measure_set ? ds->measure : MP_MEASURE_HR;
+}
+
+const char *mp_dataset_id(const mp_dataset *ds, size_t i)
+{
+    return pool_str(&ds->strings, ds->rows[i].id);
+}
+
+const char *mp_dataset_title(const mp_dataset *ds, size_t i)
+{
+    return pool_str(&ds->strings, ds->rows[i].title);
+}
+
+const char *mp_dataset_file(const mp_dataset *ds, size_t i)
+{
+    return pool_str(&ds->strings, ds->rows[i].file);
+}
+
+int mp_dataset_year(const mp_dataset *ds, size_t i)
+{
+    return ds->rows[i].year;
+}
+
+long mp_dataset_n(const mp_dataset *ds, size_t i, int experimental)
+{
+    return ds->rows[i].n[experimental ? 1 : 0];
+}
+
+long mp_dataset_events(const mp_dataset *ds, size_t i, int experimental)
+{
+    return ds->rows[i].events[experimental ? 1 : 0];
+}
+
+const char *mp_dataset_group(const mp_dataset *ds, size_t i)
+{
+    return pool_str(&ds->strings, ds->rows[i].group);
+}
+
+const char *mp_dataset_arm_label(const mp_dataset *ds, int experimental)
+{
+    return pool_str(&ds->strings, ds->arm_label[experimental ? 1 : 0]);
+}

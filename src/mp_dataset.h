@@ -1,0 +1,70 @@
+/* mp_dataset.h - the rows one analysis pools.
+ *
+ * A dataset is built study by study from the reader's records: every
+ * outcome's figures are checked (mp_effect_check), study ids must be unique
+ * across all inputs, and the selected outcome of each study that has it is
+ * converted to (y, v) and kept with the few labels the reports need.  It is
+ * the only thing the statistics see: plain arrays y[], v[] of length k.
+ *
+ * Ownership: the dataset owns its arrays and strings; pointers returned by
+ * the accessors live as long as the dataset.
+ */
+#ifndef MP_DATASET_H
+#define MP_DATASET_H
+
+#include <stddef.h>
+
+#include "mp_effect.h"
+#include "mp_error.h"
+#include "mp_study.h"
+
+typedef struct {
+    const char *outcome;        /* outcome to pool, e.g. "OS" (copied) */
+    mp_measure counts_measure;  /* RR or OR for count inputs */
+    const char *by;             /* covariate whose value is kept, or NULL */
+} mp_dataset_options;
+
+typedef struct mp_dataset mp_dataset;
+
+/* NULL when memory runs out. */
+mp_dataset *mp_dataset_new(const mp_dataset_options *o);
+void mp_dataset_free(mp_dataset *ds);
+
+/* Add one study (an mp_study_fn for mp_read_file: pass the dataset as ctx
+ * and use mp_dataset_reader_fn).  Problems become diagnostics in err; the
+ * study is then not added.  Returns MP_OK, MP_EINPUT or MP_ENOMEM. */
+mp_status mp_dataset_add(mp_dataset *ds, const mp_study *s, mp_errors *err);
+
+/* Adapter for mp_read_file; ctx must be an mp_dataset_sink. */
+typedef struct {
+    mp_dataset *ds;
+    mp_errors *err;
+} mp_dataset_sink;
+mp_status mp_dataset_reader_fn(const mp_study *s, void *ctx);
+
+/* After the last input: MP_EINPUT with a diagnostic when no study has the
+ * outcome (naming the outcomes that exist). */
+mp_status mp_dataset_finish(mp_dataset *ds, mp_errors *err);
+
+size_t mp_dataset_k(const mp_dataset *ds);
+size_t mp_dataset_studies_read(const mp_dataset *ds);   /* valid studies seen */
+const double *mp_dataset_y(const mp_dataset *ds);       /* log effects */
+const double *mp_dataset_v(const mp_dataset *ds);       /* variances */
+const char *mp_dataset_outcome(const mp_dataset *ds);
+mp_measure mp_dataset_measure(const mp_dataset *ds);
+
+/* Per-row labels, i < k. */
+const char *mp_dataset_id(const mp_dataset *ds, size_t i);
+const char *mp_dataset_title(const mp_dataset *ds, size_t i);
+const char *mp_dataset_file(const mp_dataset *ds, size_t i);
+int mp_dataset_year(const mp_dataset *ds, size_t i);
+/* Patients randomized and events per arm, -1 when not known. */
+long mp_dataset_n(const mp_dataset *ds, size_t i, int experimental);
+long mp_dataset_events(const mp_dataset *ds, size_t i, int experimental);
+/* Value of the --by covariate, NULL when the study lacks it. */
+const char *mp_dataset_group(const mp_dataset *ds, size_t i);
+/* Arm labels of the first row that names them (for "favours" labels);
+ * NULL when no study names its arms. */
+const char *mp_dataset_arm_label(const mp_dataset *ds, int experimental);
+
+#endif

@@ -1,0 +1,68 @@
+/* mp_effect.h - published effect figures and their conversion to a log
+ * effect and its standard error.
+ *
+ * Knows the published forms (an interval at a level, a p-value, a log
+ * ratio with its SE, Peto's O-E and V, 2x2 counts) and the direction of a
+ * ratio; knows nothing about XML.  Formulas: metapool-study(5), after the
+ * study-format contract; sources cited at each function.
+ */
+#ifndef MP_EFFECT_H
+#define MP_EFFECT_H
+
+#include "mp_error.h"
+
+/* A number as printed in the file: its value and half a unit of its last
+ * printed digit (0.005 for "0.81"), i.e. how far rounding may have moved it. */
+typedef struct {
+    double value;
+    double half_unit;
+} mp_number;
+
+typedef enum {
+    MP_INPUT_HR_CI,     /* hazard-ratio estimate, lower, upper, level */
+    MP_INPUT_HR_P,      /* hazard-ratio estimate, two-sided p */
+    MP_INPUT_LOG_HR,    /* log-hazard-ratio estimate, se */
+    MP_INPUT_PETO,      /* peto o-minus-e, variance */
+    MP_INPUT_COUNTS     /* counts: events and totals per arm */
+} mp_input_kind;
+
+/* One published effect figure, as entered.  Only the fields of its kind
+ * are meaningful. */
+typedef struct {
+    mp_input_kind kind;
+    int reference_experimental; /* 1: the figure is control / experimental */
+    mp_number estimate, lower, upper, level, p, se, o_minus_e, variance;
+    long events_exp, total_exp, events_ctl, total_ctl;   /* counts */
+    long line;                  /* where it was written, for diagnostics */
+} mp_effect_input;
+
+/* What a log effect measures. */
+typedef enum {
+    MP_MEASURE_HR,      /* hazard ratio: hazard-ratio, log-hazard-ratio, peto */
+    MP_MEASURE_RR,      /* risk ratio from counts */
+    MP_MEASURE_OR       /* odds ratio from counts */
+} mp_measure;
+
+/* "HR", "RR", "OR". */
+const char *mp_measure_name(mp_measure m);
+
+/* The measure an input yields; counts_measure is RR or OR, chosen by the
+ * user for count inputs. */
+mp_measure mp_effect_measure(const mp_effect_input *e, mp_measure counts_measure);
+
+/* Check the values of a figure: ratios and bounds > 0, lower < upper, the
+ * estimate inside its interval (allowing for the rounding of the printed
+ * digits), level and p strictly between 0 and 1, se and variance > 0,
+ * events <= totals.  Adds one diagnostic per problem at (file, e->line).
+ * Returns MP_OK or MP_EINPUT. */
+mp_status mp_effect_check(const mp_effect_input *e, const char *file,
+                          mp_errors *err);
+
+/* Convert a checked figure into the log effect y (experimental versus
+ * control) and its standard error se > 0.  counts_measure as above.
+ * Returns MP_OK, or MP_ENUMERIC when the result is not finite (then
+ * *y and *se are unspecified). */
+mp_status mp_effect_convert(const mp_effect_input *e, mp_measure counts_measure,
+                            double *y, double *se);
+
+#endif

@@ -1,0 +1,85 @@
+/* mp_error.c - diagnostic list; see mp_error.h. */
+#include "mp_error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void mp_errors_init(mp_errors *e)
+{
+    e->items = NULL;
+    e->n = e->cap = e->dropped = 0;
+}
+
+void mp_errors_free(mp_errors *e)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        free(e->items[i].file);
+        free(e->items[i].message);
+    }
+    free(e->items);
+    mp_errors_init(e);
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int len = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (len < 0)
+        return NULL;
+    char *s = malloc((size_t)len + 1);
+    if (s)
+        vsnprintf(s, (size_t)len + 1, fmt, ap);
+    return s;
+}
+
+mp_status mp_errors_add(mp_errors *e, const char *file, long line,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mp_status st = mp_errors_vadd(e, file, line, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+mp_status mp_errors_vadd(mp_errors *e, const char *file, long line,
+                         const char *fmt, va_list ap)
+{
+    if (e->n == e->cap) {
+        size_t cap = e->cap ? 2 * e->cap : 16;
+        mp_diag *items = realloc(e->items, cap * sizeof *items);
+        if (!items) {
+            e->dropped++;
+            return MP_ENOMEM;
+        }
+        e->items = items;
+        e->cap = cap;
+    }
+    char *msg = vformat(fmt, ap);
+    char *f = file ? strdup(file) : NULL;
+    if (!msg || (file && !f)) {
+        free(msg);
+        free(f);
+        e->dropped++;
+        return MP_ENOMEM;
+    }
+    e->items[e->n++] = (mp_diag){ f, line, msg };
+    return MP_OK;
+}
+
+const char *mp_status_string(mp_status s)
+{
+    switch (s) {
+    case MP_OK: return "success";
+    case MP_EINPUT: return "invalid input";
+    case MP_ENOMEM: return "out of memory";
+    case MP_ENUMERIC: return "numerical failure";
+    case MP_EIO: return "input/output error";
+    case MP_ELIMIT: return "resource limit exceeded";
+    }
+    return "unknown error";
+}

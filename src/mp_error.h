@@ -1,0 +1,58 @@
+/* mp_error.h - status codes and the diagnostic record of libmetapool.
+ *
+ * The library never prints and never exits.  A function that can fail
+ * returns an mp_status and, where it was given an mp_errors list, appends
+ * one mp_diag per problem found (file, line, message), so that the caller
+ * can report every problem of a run before it stops.
+ *
+ * Ownership: an mp_errors list owns the strings of its items; free it with
+ * mp_errors_free().  Strings passed to mp_errors_add() are copied.
+ */
+#ifndef MP_ERROR_H
+#define MP_ERROR_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef enum {
+    MP_OK = 0,        /* success */
+    MP_EINPUT,        /* invalid input: at least one diagnostic was added */
+    MP_ENOMEM,        /* out of memory */
+    MP_ENUMERIC,      /* numerical failure (non-convergence, non-finite result) */
+    MP_EIO,           /* read or write error */
+    MP_ELIMIT         /* an input exceeds a documented resource limit */
+} mp_status;
+
+typedef struct {
+    char *file;       /* input file name, or NULL when not tied to a file */
+    long line;        /* 1-based line, or 0 when unknown */
+    char *message;    /* one line, no trailing newline */
+} mp_diag;
+
+typedef struct {
+    mp_diag *items;
+    size_t n;         /* diagnostics recorded */
+    size_t cap;
+    size_t dropped;   /* diagnostics not recorded because memory ran out */
+} mp_errors;
+
+#define MP_ERRORS_INIT { NULL, 0, 0, 0 }
+
+void mp_errors_init(mp_errors *e);
+void mp_errors_free(mp_errors *e);
+
+/* Append a diagnostic; file may be NULL, line 0 when unknown.  printf-style
+ * message.  Returns MP_OK or MP_ENOMEM (then e->dropped is incremented). */
+mp_status mp_errors_add(mp_errors *e, const char *file, long line,
+                        const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The same with a va_list. */
+mp_status mp_errors_vadd(mp_errors *e, const char *file, long line,
+                         const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+/* A short English description of a status, for messages. */
+const char *mp_status_string(mp_status s);
+
+#endif

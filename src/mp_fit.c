@@ -1,0 +1,698 @@
+/* mp_fit.c - fixed- and random-effects models; see mp_fit.h.
+ *
+ * Every formula follows R's metafor 3.8 (Viechtbauer 2010, "Conducting
+ * meta-analyses in R with the metafor package", J Stat Softw 36(3)) for an
+ * intercept-only model, where the matrices of rma.uni reduce to sums:
+ * with weights w = 1/(v + tau2), X = 1, W = diag(w),
+ *   P = W - w w' / sum w,
+ *   Y'PY     = sum w (y - mu)^2                       (q)
+ *   Y'PPY    = sum w^2 (y - mu)^2                     (qw)
+ *   tr P     = sum w - sum w^2 / sum w
+ *   tr PP    = sum w^2 - 2 sum w^3 / sum w + (sum w^2 / sum w)^2
+ * with mu = sum w y / sum w.  All sums are compensated (mp_nsum).
+ */
+#include "mp_fit.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_roots.h>
+
+static const char *const method_names[MP_METHOD_COUNT] = {
+    "DL", "REML", "PM", "SJ", "HE", "ML", "EB"
+};
+
+const char *mp_method_name(mp_method m)
+{
+    return (unsigned)m < MP_METHOD_COUNT ? method_names[m] : "?";
+}
+
+int mp_method_parse(const char *name, mp_method *m)
+{
+    for (int i = 0; i < MP_METHOD_COUNT; i++) {
+        if (name && strcmp(name, method_names[i]) == 0) {
+            *m = (mp_method)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+void mp_fit_options_default(mp_fit_options *o)
+{
+    o->method = MP_METHOD_DL;
+    o->hksj = 0;
+    o->level = 0.95;
+    o->maxiter = 1000;
+    o->tol = 1e-12;
+    o->tau2_ci = 1;
+}
+
+/* ---- input checks ----------------------------------------------------- */
+
+mp_status mp_fit_check_options(const mp_fit_options *o, mp_errors *err)
+{
+    const char *bad = NULL;
+    if (!(o->level > 0.0 && o->level < 1.0))
+        bad = "confidence level must be between 0 and 1";
+    else if (o->maxiter < 1)
+        bad = "iteration limit must be at least 1";
+    else if (!(o->tol > 0.0 && isfinite(o->tol)))
+        bad = "convergence tolerance must be positive and finite";
+    else if ((unsigned)o->method >= MP_METHOD_COUNT)
+        bad = "unknown tau^2 estimator";
+    if (!bad)
+        return MP_OK;
+    if (err)
+        mp_errors_add(err, NULL, 0, "%s", bad);
+    return MP_EINPUT;
+}
+
+mp_status mp_fit_check_input(const double *y, const double *v, size_t k,
+                             mp_errors *err)
+{
+    mp_status st = MP_OK;
+    if (k == 0) {
+        if (err)
+            mp_errors_add(err, NULL, 0, "no studies to pool");
+        return MP_EINPUT;
+    }
+    for (size_t i = 0; i < k; i++) {
+        if (!isfinite(y[i])) {
+            if (err)
+                mp_errors_add(err, NULL, 0, "study %zu: log effect %g is "
+                              "not finite", i + 1, y[i]);
+            st = MP_EINPUT;
+        }
+        if (!(isfinite(v[i]) && v[i] > 0.0)) {
+            if (err)
+                mp_errors_add(err, NULL, 0, "study %zu: sampling variance "
+                              "%g is not finite and > 0", i + 1, v[i]);
+            st = MP_EINPUT;
+        }
+    }
+    return st;
+}
+
+/* ---- moments ---------------------------------------------------------- */
+
+/* Two-pass weighted moments with the corrected two-pass update of the
+ * mean (Chan, Golub and LeVeque 1983): mu from a first pass centred on
+ * the first y used, then q = sum w d^2 - (sum w d)^2 / sum w, d = y - mu. */
+static void moments(const double *y, const double *v, size_t k, size_t skip,
+                    double tau2, int unit, mp_moments *m)
+{
+    mp_nsum sw = { 0, 0 }, swd = { 0, 0 };
+    double c = NAN;
+    size_t n = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (i == skip)
+            continue;
+        if (n++ == 0)
+            c = y[i];
+        double w = unit ? 1.0 : 1.0 / (v[i] + tau2);
+        mp_nsum_add(&sw, w);
+        mp_nsum_add(&swd, w * (y[i] - c));
+    }
+    m->n = n;
+    m->sw = mp_nsum_value(&sw);
+    double mu = c + mp_nsum_value(&swd) / m->sw;
+
+    mp_nsum sw2 = { 0, 0 }, sw3 = { 0, 0 }, sd = { 0, 0 }, sd2 = { 0, 0 },
+           sqw = { 0, 0 }, sv = { 0, 0 }, tp = { 0, 0 };
+    for (size_t i = 0; i < k; i++) {
+        if (i == skip)
+            continue;
+        double w = unit ? 1.0 : 1.0 / (v[i] + tau2);
+        double d = y[i] - mu;
+        mp_nsum_add(&sw2, w * w);
+        mp_nsum_add(&sw3, w * w * w);
+        mp_nsum_add(&sd, w * d);
+        mp_nsum_add(&sd2, w * d * d);
+        mp_nsum_add(&sqw, w * w * d * d);
+        mp_nsum_add(&sv, v[i]);
+        /* sum of the other weights: exact subtraction when w dominates
+         * (Sterbenz), then the compensation term */
+        mp_nsum_add(&tp, w * ((sw.sum - w) + sw.comp));
+    }
+    double corr = mp_nsum_value(&sd);
+    m->mu = mu + corr / m->sw;
+    m->q = mp_nsum_value(&sd2) - corr * corr / m->sw;
+    if (m->q < 0)
+        m->q = 0;
+    m->sw2 = mp_nsum_value(&sw2);
+    m->sw3 = mp_nsum_value(&sw3);
+    m->qw = mp_nsum_value(&sqw);
+    m->sv = mp_nsum_value(&sv);
+    m->tp = mp_nsum_value(&tp) / m->sw;
+}
+
+void mp_moments_at(const double *y, const double *v, size_t k, size_t skip,
+                   double tau2, mp_moments *m)
+{
+    moments(y, v, k, skip, tau2, 0, m);
+}
+
+void mp_moments_unit(const double *y, const double *v, size_t k, size_t skip,
+                     mp_moments *m)
+{
+    moments(y, v, k, skip, 0.0, 1, m);
+}
+
+/* Generalized Q at tau2: sum w (y - mu)^2, w = 1/(v + tau2)
+ * (metafor .QE.func). */
+static double qe_at(const double *y, const double *v, size_t k, double tau2)
+{
+    mp_moments m;
+    mp_moments_at(y, v, k, MP_SKIP_NONE, tau2, &m);
+    return m.q;
+}
+
+/* tr P at the weights of m (see the top of the file). */
+static double trace_p(const mp_moments *m)
+{
+    return m->tp;
+}
+
+/* ---- closed-form estimators ----------------------------------------- */
+
+/* DerSimonian and Laird 1986: tau2 = (Q - (k-1)) / tr P at w = 1/v
+ * (metafor rma.uni, method "DL"), truncated at 0. */
+static double tau2_dl(const mp_moments *fe)
+{
+    double t = (fe->q - (double)(fe->n - 1)) / trace_p(fe);
+    return t > 0 ? t : 0.0;
+}
+
+/* Hedges 1983 (Hedges and Olkin 1985): tau2 = (RSS - tr PV)/(k-1), P the
+ * unweighted residual projector, tr PV = sum v (k-1)/k (metafor rma.uni,
+ * method "HE"), truncated at 0. */
+static double tau2_he_raw(const mp_moments *u)
+{
+    double k = (double)u->n;
+    return (u->q - u->sv * (k - 1.0) / k) / (k - 1.0);
+}
+
+double mp_tau2_closed(mp_method method, const mp_moments *fe,
+                      const mp_moments *unit)
+{
+    if (method == MP_METHOD_DL)
+        return tau2_dl(fe);
+    if (method == MP_METHOD_HE) {
+        double t = tau2_he_raw(unit);
+        return t > 0 ? t : 0.0;
+    }
+    return NAN;
+}
+
+/* Sidik and Jonkman 2005: tau0 = var(y) (k-1)/k (metafor's initial value),
+ * tau2 = tau0 Y'PY / (k-1) with P at w = 1/(v + tau0) (metafor rma.uni,
+ * method "SJ").  Non-negative by construction. */
+static double tau2_sj(const double *y, const double *v, size_t k)
+{
+    mp_moments u, m;
+    mp_moments_unit(y, v, k, MP_SKIP_NONE, &u);
+    double tau0 = u.q / (double)k;
+    mp_moments_at(y, v, k, MP_SKIP_NONE, tau0, &m);
+    return tau0 * m.q / (double)(k - 1);
+}
+
+/* ---- order statistics (for mad(), PM's bracket) --------------------- */
+
+/* Map a double to an unsigned key with the same order. */
+static uint64_t order_key(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    return (b >> 63) ? ~b : b | ((uint64_t)1 << 63);
+}
+
+static double key_value(uint64_t key)
+{
+    uint64_t b = (key >> 63) ? key & ~((uint64_t)1 << 63) : ~key;
+    double x;
+    memcpy(&x, &b, sizeof x);
+    return x;
+}
+
+/* The r-th smallest (0-based) of x_i = absdev ? |y_i - c| : y_i, without
+ * allocating: binary search on the order keys (64 passes). */
+static double order_stat(const double *y, size_t k, double c, int absdev,
+                         size_t r)
+{
+    uint64_t lo = 0, hi = UINT64_MAX;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        size_t cnt = 0;
+        for (size_t i = 0; i < k; i++) {
+            double x = absdev ? fabs(y[i] - c) : y[i];
+            cnt += order_key(x) <= mid;
+        }
+        if (cnt >= r + 1)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return key_value(lo);
+}
+
+/* R's median(): the middle order statistic, or the mean of the two. */
+static double median_of(const double *y, size_t k, double c, int absdev)
+{
+    double a = order_stat(y, k, c, absdev, (k - 1) / 2);
+    if (k % 2)
+        return a;
+    double b = order_stat(y, k, c, absdev, k / 2);
+    return (a + b) / 2.0;
+}
+
+/* R's mad(): 1.4826 median |y - median(y)|. */
+static double mad_of(const double *y, size_t k)
+{
+    double med = median_of(y, k, 0.0, 0);
+    return 1.4826 * median_of(y, k, med, 1);
+}
+
+/* ---- root finding on the generalized Q ------------------------------- */
+
+typedef struct {
+    const double *y, *v;
+    size_t k;
+    double target;
+} qe_params;
+
+static double qe_minus_target(double tau2, void *p)
+{
+    const qe_params *q = p;
+    return qe_at(q->y, q->v, q->k, tau2) - q->target;
+}
+
+/* Root of QE(tau2) = target in [lo, hi] (QE is decreasing in tau2) by
+ * Brent's method (GSL; metafor uses R's uniroot, also Brent's zeroin),
+ * to o->tol absolute on tau2 within o->maxiter iterations.  The caller has
+ * checked that QE(lo) >= target >= QE(hi). */
+static mp_status qe_root(const qe_params *qp, double lo, double hi,
+                         const mp_fit_options *o, double *root, int *iters)
+{
+    gsl_function f = { qe_minus_target, (void *)(uintptr_t)qp };
+    *iters = 0;
+    if (qe_minus_target(lo, f.params) == 0.0) {
+        *root = lo;
+        return MP_OK;
+    }
+    if (qe_minus_target(hi, f.params) == 0.0) {
+        *root = hi;
+        return MP_OK;
+    }
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!s)
+        return MP_ENOMEM;
+    mp_status st = MP_ENUMERIC;
+    if (gsl_root_fsolver_set(s, &f, lo, hi) == GSL_SUCCESS) {
+        while (*iters < o->maxiter) {
+            ++*iters;
+            if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
+                break;
+            double a = gsl_root_fsolver_x_lower(s);
+            double b = gsl_root_fsolver_x_upper(s);
+            if (gsl_root_test_interval(a, b, o->tol, 4 * DBL_EPSILON)
+                == GSL_SUCCESS) {
+                *root = gsl_root_fsolver_root(s);
+                st = MP_OK;
+                break;
+            }
+        }
+    }
+    gsl_root_fsolver_free(s);
+    return st;
+}
+
+static mp_status no_convergence(const mp_fit_options *o, int iters,
+                                mp_errors *err)
+{
+    if (err)
+        mp_errors_add(err, NULL, 0,
+                      "%s estimator did not converge after %d iterations",
+                      mp_method_name(o->method), iters);
+    return MP_ENUMERIC;
+}
+
+/* Paule and Mandel 1982 as metafor rma.uni method "PM": the tau2 in
+ * [0, tau2.max] with QE(tau2) = k - 1, tau2.max = max(100, 10 mad(y)^2);
+ * 0 when QE(0) < k - 1; metafor fails when QE(tau2.max) > k - 1. */
+static mp_status tau2_pm(const double *y, const double *v, size_t k,
+                         const mp_fit_options *o, double *tau2, int *iters,
+                         mp_errors *err)
+{
+    qe_params qp = { y, v, k, (double)(k - 1) };
+    *iters = 0;
+    if (qe_minus_target(0.0, &qp) < 0.0) {
+        *tau2 = 0.0;
+        return MP_OK;
+    }
+    double hi = 100.0;
+    if (qe_minus_target(hi, &qp) > 0.0) {
+        double mad = mad_of(y, k);
+        hi = GSL_MAX(hi, 10.0 * mad * mad);
+        if (qe_minus_target(hi, &qp) > 0.0) {
+            if (err)
+                mp_errors_add(err, NULL, 0, "PM estimator: tau^2 exceeds "
+                              "the upper end of the search interval (%g)", hi);
+            return MP_ENUMERIC;
+        }
+    }
+    mp_status st = qe_root(&qp, 0.0, hi, o, tau2, iters);
+    if (st == MP_ENUMERIC)
+        return no_convergence(o, *iters, err);
+    return st;
+}
+
+/* ---- Fisher scoring: ML, REML, EB ------------------------------------ */
+
+/* One Fisher scoring step of metafor rma.uni at tau2, intercept only:
+ *  ML   (Hardy and Thompson 1996): (Y'PPY - sum w) / sum w^2
+ *  REML (Viechtbauer 2005):        (Y'PPY - tr P) / tr PP
+ *  EB   (Morris 1983; Berkey et al. 1995): (Y'PY k/(k-1) - k) / sum w
+ * with the sums of the top of the file. */
+static double scoring_step(const double *y, const double *v, size_t k,
+                           mp_method method, double tau2)
+{
+    mp_moments m;
+    mp_moments_at(y, v, k, MP_SKIP_NONE, tau2, &m);
+    double kk = (double)k;
+    if (method == MP_METHOD_ML)
+        return (m.qw - m.sw) / m.sw2;
+    if (method == MP_METHOD_REML) {
+        double a2 = m.sw2 / m.sw;
+        double trpp = m.sw2 - 2.0 * m.sw3 / m.sw + a2 * a2;
+        return (m.qw - trace_p(&m)) / trpp;
+    }
+    return (m.q * kk / (kk - 1.0) - kk) / m.sw;
+}
+
+/* Log-likelihood (ML) or restricted log-likelihood (REML) at tau2, without
+ * the constant in 2 pi (metafor rma.uni's ll0check). */
+static double loglik(const double *y, const double *v, size_t k,
+                     mp_method method, double tau2)
+{
+    mp_moments m;
+    mp_moments_at(y, v, k, MP_SKIP_NONE, tau2, &m);
+    mp_nsum slv = { 0, 0 };
+    for (size_t i = 0; i < k; i++)
+        mp_nsum_add(&slv, log(v[i] + tau2));
+    double ll = -0.5 * mp_nsum_value(&slv) - 0.5 * m.q;
+    if (method == MP_METHOD_REML)
+        ll -= 0.5 * log(m.sw);
+    return ll;
+}
+
+/* metafor rma.uni for ML, REML, EB: start at max(0, HE), step with
+ * step halving while tau2 + step < 0, stop when the change is <= tol
+ * within maxiter iterations; for ML and REML then set tau2 = 0 when the
+ * (restricted) likelihood at 0 is higher by more than tol. */
+static mp_status tau2_scoring(const double *y, const double *v, size_t k,
+                              const mp_fit_options *o, double *tau2,
+                              int *iters, mp_errors *err)
+{
+    mp_moments u;
+    mp_moments_unit(y, v, k, MP_SKIP_NONE, &u);
+    double t = GSL_MAX(0.0, tau2_he_raw(&u));
+    for (int it = 1;; it++) {
+        double adj = scoring_step(y, v, k, o->method, t);
+        if (isnan(adj))
+            adj = 0.0;
+        while (t + adj < 0.0)
+            adj /= 2.0;
+        double old = t; if (getenv("MPTRACE") && it < 12) fprintf(stderr, "it %d t %.17g adj %.17g\n", it, t, adj);
+        t += adj;
+        *iters = it;
+        if (it > o->maxiter)
+            return no_convergence(o, o->maxiter, err);
+        if (!isfinite(t))
+            break;
+        if (fabs(old - t) <= o->tol)
+            break;
+    }
+    if (o->method != MP_METHOD_EB && isfinite(t) && t > o->tol
+        && loglik(y, v, k, o->method, 0.0) - loglik(y, v, k, o->method, t)
+               > o->tol)
+        t = 0.0;
+    *tau2 = t;
+    return MP_OK;
+}
+
+/* ---- dispatch ---------------------------------------------------------- */
+
+static mp_status estimate_tau2(const double *y, const double *v, size_t k,
+                               const mp_fit_options *o, const mp_moments *fe,
+                               double *tau2, int *iters, mp_errors *err)
+{
+    *iters = 0;
+    switch (o->method) {
+    case MP_METHOD_DL:
+        *tau2 = mp_tau2_closed(o->method, fe, NULL);
+        return MP_OK;
+    case MP_METHOD_HE: {
+        mp_moments u;
+        mp_moments_unit(y, v, k, MP_SKIP_NONE, &u);
+        *tau2 = mp_tau2_closed(o->method, NULL, &u);
+        return MP_OK;
+    }
+    case MP_METHOD_SJ:
+        *tau2 = tau2_sj(y, v, k);
+        return MP_OK;
+    case MP_METHOD_PM:
+        return tau2_pm(y, v, k, o, tau2, iters, err);
+    default:
+        return tau2_scoring(y, v, k, o, tau2, iters, err);
+    }
+}
+
+/* ---- result blocks ----------------------------------------------------- */
+
+/* Two-sided critical value at o->level: normal, or t with df (df > 0). */
+static double critical(const mp_fit_options *o, double df)
+{
+    double half = (1.0 - o->level) / 2.0;
+    return isnan(df) ? gsl_cdf_ugaussian_Qinv(half)
+                     : gsl_cdf_tdist_Qinv(half, df);
+}
+
+/* Two-sided p of a z (df NAN) or t statistic. */
+static double two_sided_p(double stat, double df)
+{
+    double a = fabs(stat);
+    return 2.0 * (isnan(df) ? gsl_cdf_ugaussian_Q(a) : gsl_cdf_tdist_Q(a, df));
+}
+
+/* Inverse-variance fixed effect (metafor rma.uni, method "FE"):
+ * mu = sum w y / sum w, se = 1/sqrt(sum w), Wald z test and interval. */
+static void fixed_block(const mp_moments *fe, const mp_fit_options *o,
+                        mp_fixed_result *f)
+{
+    double crit = critical(o, NAN);
+    f->log_estimate = fe->mu;
+    f->se = sqrt(1.0 / fe->sw);
+    f->lower = f->log_estimate - crit * f->se;
+    f->upper = f->log_estimate + crit * f->se;
+    f->z = f->log_estimate / f->se;
+    f->p = two_sided_p(f->z, NAN);
+}
+
+static void random_nan(mp_method method, mp_random_result *r)
+{
+    double n = NAN;
+    *r = (mp_random_result){
+        .method = method, .tau2 = n, .tau = n, .log_estimate = n, .se = n,
+        .lower = n, .upper = n, .t_test = 0, .statistic = n, .df = n, .p = n,
+        .pi_lower = n, .pi_upper = n, .tau2_lower = n, .tau2_upper = n,
+        .I2_lower = n, .I2_upper = n, .H2_lower = n, .H2_upper = n,
+        .iterations = 0
+    };
+}
+
+/* Random-effects mean (metafor rma.uni) and prediction interval (metafor
+ * predict.rma): mu = sum w y / sum w at w = 1/(v + tau2), se =
+ * sqrt(1/sum w); under HKSJ (Hartung and Knapp 2001, Sidik and Jonkman
+ * 2002; metafor test = "knha") se = sqrt(s2w / sum w) with s2w =
+ * sum w (y - mu)^2 / (k-1) (0 when that sum is <= DBL_EPSILON, as metafor)
+ * and t(k-1) quantiles; PI = mu +/- crit sqrt(se^2 + tau2). */
+static void random_block(size_t k, double tau2, const mp_moments *re,
+                         const mp_fit_options *o, mp_random_result *r)
+{
+    random_nan(o->method, r);
+    double df = (double)(k - 1);
+    double vb = 1.0 / re->sw;
+    r->tau2 = tau2;
+    r->tau = sqrt(tau2);
+    r->log_estimate = re->mu;
+    r->t_test = o->hksj != 0;
+    if (r->t_test) {
+        double s2w = re->q <= DBL_EPSILON ? 0.0 : re->q / df;
+        vb = s2w * vb;
+        r->df = df;
+    }
+    r->se = sqrt(vb);
+    double crit = critical(o, r->df);
+    r->lower = r->log_estimate - crit * r->se;
+    r->upper = r->log_estimate + crit * r->se;
+    r->statistic = r->log_estimate / r->se;
+    r->p = two_sided_p(r->statistic, r->df);
+    double sp = sqrt(vb + tau2);
+    r->pi_lower = r->log_estimate - crit * sp;
+    r->pi_upper = r->log_estimate + crit * sp;
+}
+
+/* metafor's "typical" within-study variance (rma.uni, i2def "1"):
+ * s2 = (k-1) / tr P at w = 1/v (Higgins and Thompson 2002). */
+static double typical_variance(const mp_moments *fe)
+{
+    return (double)(fe->n - 1) / trace_p(fe);
+}
+
+/* Cochran's Q (Cochran 1954) with fixed-effect weights, its chi^2(k-1) p,
+ * I2 = 100 tau2 / (s2 + tau2), H2 = (tau2 + s2) / s2 (metafor rma.uni). */
+static void het_block(size_t k, const mp_moments *fe, double tau2,
+                      mp_heterogeneity *h)
+{
+    double vt = typical_variance(fe);
+    h->Q = GSL_MAX(0.0, fe->q);
+    h->df = (double)(k - 1);
+    h->p = gsl_cdf_chisq_Q(h->Q, h->df);
+    h->I2 = 100.0 * tau2 / (vt + tau2);
+    h->H2 = tau2 / vt + 1.0;
+}
+
+static int results_finite(const mp_fit_result *r)
+{
+    if (!isfinite(r->fixed.log_estimate) || !isfinite(r->fixed.se))
+        return 0;
+    if (!r->has_random)
+        return 1;
+    return isfinite(r->random.tau2) && isfinite(r->random.log_estimate)
+           && isfinite(r->random.se) && isfinite(r->het.Q)
+           && isfinite(r->het.I2);
+}
+
+mp_status mp_fit_finish(size_t k, const mp_moments *fe, double tau2,
+                        const mp_moments *re, const mp_fit_options *o,
+                        mp_fit_result *r, mp_errors *err)
+{
+    double n = NAN;
+    r->k = k;
+    r->status = MP_OK;
+    fixed_block(fe, o, &r->fixed);
+    r->has_random = k >= 2;
+    if (r->has_random) {
+        random_block(k, tau2, re, o, &r->random);
+        het_block(k, fe, tau2, &r->het);
+    } else {
+        random_nan(o->method, &r->random);
+        r->het = (mp_heterogeneity){ n, n, n, n, n };
+    }
+    if (!results_finite(r)) {
+        if (err)
+            mp_errors_add(err, NULL, 0, "%s estimator: the fit is not finite "
+                          "(extreme sampling variances?)",
+                          mp_method_name(o->method));
+        r->status = MP_ENUMERIC;
+    }
+    return r->status;
+}
+
+/* ---- Q-profile confidence interval of tau2 --------------------------- */
+
+/* Viechtbauer 2007 (Q-profile), metafor confint.rma.uni type "QP": the
+ * bounds solve QE(tau2) = chi^2 quantiles at (1 - level)/2 within
+ * [0, max(100, 10 tau2)]; a bound beyond the interval is set to its end.
+ * I2 and H2 bounds from the bounds of tau2 with the same s2. */
+static mp_status tau2_qp_ci(const double *y, const double *v, size_t k,
+                            const mp_fit_options *o, const mp_moments *fe,
+                            mp_random_result *r, mp_errors *err)
+{
+    double df = (double)(k - 1), half = (1.0 - o->level) / 2.0;
+    double crit_u = gsl_cdf_chisq_Qinv(half, df);
+    double crit_l = gsl_cdf_chisq_Pinv(half, df);
+    double hi = GSL_MAX(100.0, 10.0 * r->tau2);
+    double qmin = qe_at(y, v, k, 0.0), qmax = qe_at(y, v, k, hi);
+    double lb = NAN, ub = NAN;
+    mp_status st = MP_OK;
+    int it;
+    qe_params qp = { y, v, k, crit_l };
+    if (qmin < crit_l)
+        lb = ub = 0.0;
+    else if (qmax > crit_l)
+        ub = hi;
+    else
+        st = qe_root(&qp, 0.0, hi, o, &ub, &it);
+    qp.target = crit_u;
+    if (st == MP_OK) {
+        if (qmax > crit_u)
+            lb = ub = hi;
+        else if (qmin < crit_u)
+            lb = 0.0;
+        else
+            st = qe_root(&qp, 0.0, hi, o, &lb, &it);
+    }
+    if (st != MP_OK) {
+        if (err)
+            mp_errors_add(err, NULL, 0, "Q-profile interval of tau^2: %s",
+                          st == MP_ENOMEM ? "out of memory"
+                                          : "root search did not converge");
+        return st;
+    }
+    double vt = typical_variance(fe);
+    r->tau2_lower = lb;
+    r->tau2_upper = ub;
+    r->I2_lower = 100.0 * lb / (vt + lb);
+    r->I2_upper = 100.0 * ub / (vt + ub);
+    r->H2_lower = lb / vt + 1.0;
+    r->H2_upper = ub / vt + 1.0;
+    return MP_OK;
+}
+
+/* ---- the fit ----------------------------------------------------------- */
+
+static mp_status fit_random(const double *y, const double *v, size_t k,
+                            const mp_fit_options *o, const mp_moments *fe,
+                            mp_fit_result *r, mp_errors *err)
+{
+    double tau2;
+    int iters;
+    mp_status st = estimate_tau2(y, v, k, o, fe, &tau2, &iters, err);
+    if (st != MP_OK)
+        return st;
+    mp_moments re;
+    mp_moments_at(y, v, k, MP_SKIP_NONE, tau2, &re);
+    st = mp_fit_finish(k, fe, tau2, &re, o, r, err);
+    r->random.iterations = iters;
+    if (st == MP_OK && o->tau2_ci)
+        st = tau2_qp_ci(y, v, k, o, fe, &r->random, err);
+    return st;
+}
+
+mp_status mp_fit(const double *y, const double *v, size_t k,
+                 const mp_fit_options *o, mp_fit_result *r, mp_errors *err)
+{
+    mp_status st = mp_fit_check_options(o, err);
+    if (st == MP_OK)
+        st = mp_fit_check_input(y, v, k, err);
+    if (st == MP_OK) {
+        mp_moments fe;
+        mp_moments_at(y, v, k, MP_SKIP_NONE, 0.0, &fe);
+        if (k == 1)
+            st = mp_fit_finish(k, &fe, NAN, NULL, o, r, err);
+        else
+            st = fit_random(y, v, k, o, &fe, r, err);
+    }
+    r->k = k;
+    r->status = st;
+    return st;
+}

@@ -1,0 +1,90 @@
+/* mp_report.c - figures shared by the report writers; see mp_report.h. */
+#include "mp_report.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+double mp_report_z(const mp_report *r)
+{
+    return gsl_cdf_ugaussian_Pinv(1.0 - (1.0 - r->opt->level) / 2.0);
+}
+
+/* Neumaier's compensated sum of 1 / (v_i + tau2). */
+static double sum_weights(const double *v, size_t k, double tau2)
+{
+    double s = 0.0, c = 0.0;
+    for (size_t i = 0; i < k; i++) {
+        double w = 1.0 / (v[i] + tau2);
+        double t = s + w;
+        c += fabs(s) >= fabs(w) ? (s - t) + w : (w - t) + s;
+        s = t;
+    }
+    return s + c;
+}
+
+void mp_report_weight_sums(const mp_report *r, mp_weight_sums *sums)
+{
+    const double *v = mp_dataset_v(r->ds);
+    size_t k = mp_dataset_k(r->ds);
+    sums->fixed = sum_weights(v, k, 0.0);
+    sums->random = r->fit->has_random ? sum_weights(v, k, r->fit->random.tau2)
+                                      : NAN;
+}
+
+void mp_report_study(const mp_report *r, const mp_weight_sums *sums, size_t i,
+                     mp_study_figures *f)
+{
+    double v = mp_dataset_v(r->ds)[i];
+    double z = mp_report_z(r);
+    f->yi = mp_dataset_y(r->ds)[i];
+    f->se = sqrt(v);
+    f->lower = f->yi - z * f->se;
+    f->upper = f->yi + z * f->se;
+    f->w_fixed = 100.0 * (1.0 / v) / sums->fixed;
+    f->w_random = r->fit->has_random
+                      ? 100.0 * (1.0 / (v + r->fit->random.tau2)) / sums->random
+                      : NAN;
+}
+
+const char *mp_report_outcome_name(const char *outcome)
+{
+    static const char *const names[][2] = {
+        { "OS", "overall survival" },
+        { "PFS", "progression-free survival" },
+        { "LRPFS", "locoregional progression-free survival" },
+        { "DPFS", "distant progression-free survival" },
+        { "DFS", "disease-free survival" },
+        { "EFS", "event-free survival" },
+        { "BCSS", "breast-cancer-specific survival" },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(names[i][0], outcome) == 0)
+            return names[i][1];
+    return outcome;
+}
+
+const char *mp_report_measure_name(mp_measure m)
+{
+    switch (m) {
+    case MP_MEASURE_HR: return "hazard ratio";
+    case MP_MEASURE_RR: return "risk ratio";
+    case MP_MEASURE_OR: return "odds ratio";
+    }
+    return "ratio";
+}
+
+const char *mp_report_method_name(mp_method m)
+{
+    static const char *const names[MP_METHOD_COUNT] = {
+        [MP_METHOD_DL] = "DerSimonian-Laird",
+        [MP_METHOD_REML] = "restricted maximum likelihood",
+        [MP_METHOD_PM] = "Paule-Mandel",
+        [MP_METHOD_SJ] = "Sidik-Jonkman",
+        [MP_METHOD_HE] = "Hedges",
+        [MP_METHOD_ML] = "maximum likelihood",
+        [MP_METHOD_EB] = "empirical Bayes",
+    };
+    return (unsigned)m < MP_METHOD_COUNT ? names[m] : "?";
+}

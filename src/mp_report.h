@@ -1,0 +1,55 @@
+/* mp_report.h - results turned into bytes: text, JSON and CSV reports.
+ *
+ * A report reads the dataset (labels, y, v) and the fit results; it
+ * computes nothing statistical beyond per-study intervals and weights.
+ * All numbers go through mp_format.  Reports stream to a FILE (a memory
+ * stream works too) and return MP_OK or MP_EIO when a write failed.
+ */
+#ifndef MP_REPORT_H
+#define MP_REPORT_H
+
+#include <stdio.h>
+
+#include "mp_dataset.h"
+#include "mp_error.h"
+#include "mp_fit.h"
+
+typedef struct {
+    const mp_dataset *ds;
+    const mp_fit_options *opt;
+    const mp_fit_result *fit;   /* the analysis of all k rows */
+    const mp_fit_result *loo;   /* k leave-one-out fits, or NULL when skipped */
+    const char *version;        /* program version for headers */
+} mp_report;
+
+mp_status mp_report_text(FILE *out, const mp_report *r);
+mp_status mp_report_json(FILE *out, const mp_report *r);
+mp_status mp_report_csv(FILE *out, const mp_report *r);
+
+/* ---- shared by the report writers ---------------------------------------- */
+
+/* One study's figures as every report shows them. */
+typedef struct {
+    double yi, se;              /* log effect and its SE */
+    double lower, upper;        /* its CI at the chosen level, log scale */
+    double w_fixed, w_random;   /* weights in percent (w_random NAN if k < 2) */
+} mp_study_figures;
+
+/* Sums of the fixed and random weights, computed once per report. */
+typedef struct {
+    double fixed, random;
+} mp_weight_sums;
+
+void mp_report_weight_sums(const mp_report *r, mp_weight_sums *sums);
+void mp_report_study(const mp_report *r, const mp_weight_sums *sums, size_t i,
+                     mp_study_figures *f);
+
+/* Two-sided normal quantile of the chosen level. */
+double mp_report_z(const mp_report *r);
+
+/* Long names: "overall survival" for OS, ...; the name itself if unknown. */
+const char *mp_report_outcome_name(const char *outcome);
+const char *mp_report_measure_name(mp_measure m);     /* "hazard ratio" */
+const char *mp_report_method_name(mp_method m);       /* "DerSimonian-Laird" */
+
+#endif

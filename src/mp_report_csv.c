@@ -1,0 +1,84 @@
+/* mp_report_csv.c - forest-plot data as CSV (RFC 4180): one row per study,
+ * then the pooled rows.  Numbers read back exactly; an empty field is a
+ * figure that does not exist. */
+#include <math.h>
+
+#include "mp_format.h"
+#include "mp_report.h"
+
+static const char header[] =
+    "row,id,label,year,n_experimental,n_control,estimate,lower,upper,"
+    "log_estimate,se,weight_fixed,weight_random\n";
+
+static void field_num(FILE *out, double x)
+{
+    char b[MP_NUMBUF];
+    putc(',', out);
+    if (isfinite(x)) {
+        mp_format_json_number(b, x);
+        fputs(b, out);
+    }
+}
+
+static void field_count(FILE *out, long n)
+{
+    if (n >= 0)
+        fprintf(out, ",%ld", n);
+    else
+        putc(',', out);
+}
+
+/* A pooled or prediction row: log-scale estimate and bounds. */
+static void pooled(FILE *out, const char *row, const char *label, double est,
+                   double se, double lo, double hi, double wf, double wr)
+{
+    fprintf(out, "%s,,", row);
+    mp_format_csv_field(out, label);
+    fputs(",,,", out);
+    field_num(out, exp(est));
+    field_num(out, exp(lo));
+    field_num(out, exp(hi));
+    field_num(out, est);
+    field_num(out, se);
+    field_num(out, wf);
+    field_num(out, wr);
+    putc('\n', out);
+}
+
+mp_status mp_report_csv(FILE *out, const mp_report *r)
+{
+    const mp_dataset *ds = r->ds;
+    mp_weight_sums sums;
+    mp_report_weight_sums(r, &sums);
+    fputs(header, out);
+    for (size_t i = 0; i < mp_dataset_k(ds); i++) {
+        mp_study_figures f;
+        mp_report_study(r, &sums, i, &f);
+        fputs("study,", out);
+        mp_format_csv_field(out, mp_dataset_id(ds, i));
+        putc(',', out);
+        mp_format_csv_field(out, mp_dataset_title(ds, i));
+        fprintf(out, ",%d", mp_dataset_year(ds, i));
+        field_count(out, mp_dataset_n(ds, i, 1));
+        field_count(out, mp_dataset_n(ds, i, 0));
+        field_num(out, exp(f.yi));
+        field_num(out, exp(f.lower));
+        field_num(out, exp(f.upper));
+        field_num(out, f.yi);
+        field_num(out, f.se);
+        field_num(out, f.w_fixed);
+        field_num(out, f.w_random);
+        putc('\n', out);
+    }
+    const mp_fixed_result *fx = &r->fit->fixed;
+    pooled(out, "fixed", "Fixed effect", fx->log_estimate, fx->se, fx->lower,
+           fx->upper, 100, NAN);
+    if (r->fit->has_random) {
+        const mp_random_result *re = &r->fit->random;
+        pooled(out, "random", "Random effects", re->log_estimate, re->se,
+               re->lower, re->upper, NAN, 100);
+        pooled(out, "prediction", "Prediction interval", re->log_estimate,
+               NAN, re->pi_lower, re->pi_upper, NAN, NAN);
+    }
+    return ferror(out) ? MP_EIO : MP_OK;
+}

@@ -1,0 +1,164 @@
+/* mp_report_json.c - the JSON report of the contract (metapool(1),
+ * "JSON REPORT").  Doubles are printed so that they read back exactly;
+ * figures that do not exist are null. */
+#include <math.h>
+
+#include "mp_format.h"
+#include "mp_report.h"
+
+/* "key": number, with the separator that precedes it. */
+static void num(FILE *out, const char *sep, const char *key, double x)
+{
+    char b[MP_NUMBUF];
+    mp_format_json_number(b, x);
+    fprintf(out, "%s\"%s\": %s", sep, key, b);
+}
+
+static void str(FILE *out, const char *sep, const char *key, const char *s)
+{
+    fprintf(out, "%s\"%s\": ", sep, key);
+    if (s)
+        mp_format_json_string(out, s);
+    else
+        fputs("null", out);
+}
+
+/* A count that may be unknown (-1). */
+static void count(FILE *out, const char *sep, const char *key, long n)
+{
+    if (n < 0)
+        fprintf(out, "%s\"%s\": null", sep, key);
+    else
+        fprintf(out, "%s\"%s\": %ld", sep, key, n);
+}
+
+static void fixed_block(FILE *out, const mp_fixed_result *f)
+{
+    num(out, "{ ", "log_estimate", f->log_estimate);
+    num(out, ", ", "se", f->se);
+    num(out, ", ", "estimate", exp(f->log_estimate));
+    num(out, ", ", "lower", exp(f->lower));
+    num(out, ", ", "upper", exp(f->upper));
+    num(out, ", ", "z", f->z);
+    num(out, ", ", "p", f->p);
+    fputs(" }", out);
+}
+
+static void random_block(FILE *out, const mp_fit_result *r)
+{
+    const mp_random_result *x = &r->random;
+    int has = r->has_random;
+    str(out, "{ ", "method", mp_method_name(x->method));
+    num(out, ", ", "tau2", has ? x->tau2 : NAN);
+    num(out, ", ", "tau", has ? x->tau : NAN);
+    num(out, ", ", "log_estimate", has ? x->log_estimate : NAN);
+    num(out, ", ", "se", has ? x->se : NAN);
+    num(out, ", ", "estimate", has ? exp(x->log_estimate) : NAN);
+    num(out, ", ", "lower", has ? exp(x->lower) : NAN);
+    num(out, ", ", "upper", has ? exp(x->upper) : NAN);
+    if (has)
+        str(out, ", ", "test", x->t_test ? "t" : "z");
+    else
+        str(out, ", ", "test", NULL);
+    num(out, ", ", "statistic", has ? x->statistic : NAN);
+    num(out, ", ", "df", has && x->t_test ? x->df : NAN);
+    num(out, ", ", "p", has ? x->p : NAN);
+    num(out, ", ", "pi_lower", has ? exp(x->pi_lower) : NAN);
+    num(out, ", ", "pi_upper", has ? exp(x->pi_upper) : NAN);
+    num(out, ", ", "tau2_lower", has ? x->tau2_lower : NAN);
+    num(out, ", ", "tau2_upper", has ? x->tau2_upper : NAN);
+    fputs(" }", out);
+}
+
+static void het_block(FILE *out, const mp_fit_result *r)
+{
+    const mp_heterogeneity *h = &r->het;
+    int has = r->has_random;
+    num(out, "{ ", "Q", has ? h->Q : NAN);
+    num(out, ", ", "df", has ? h->df : NAN);
+    num(out, ", ", "p", has ? h->p : NAN);
+    num(out, ", ", "I2", has ? h->I2 : NAN);
+    num(out, ", ", "H2", has ? h->H2 : NAN);
+    num(out, ", ", "I2_lower", has ? r->random.I2_lower : NAN);
+    num(out, ", ", "I2_upper", has ? r->random.I2_upper : NAN);
+    num(out, ", ", "H2_lower", has ? r->random.H2_lower : NAN);
+    num(out, ", ", "H2_upper", has ? r->random.H2_upper : NAN);
+    fputs(" }", out);
+}
+
+/* "fixed": ..., "random": ..., "heterogeneity": ... of one fit. */
+static void fit_blocks(FILE *out, const char *indent, const mp_fit_result *r)
+{
+    fprintf(out, "%s\"fixed\": ", indent);
+    fixed_block(out, &r->fixed);
+    fprintf(out, ",\n%s\"random\": ", indent);
+    random_block(out, r);
+    fprintf(out, ",\n%s\"heterogeneity\": ", indent);
+    het_block(out, r);
+}
+
+static void study(FILE *out, const mp_report *r, const mp_weight_sums *sums,
+                  size_t i)
+{
+    mp_study_figures f;
+    mp_report_study(r, sums, i, &f);
+    const mp_dataset *ds = r->ds;
+    str(out, "    { ", "id", mp_dataset_id(ds, i));
+    str(out, ", ", "title", mp_dataset_title(ds, i));
+    fprintf(out, ", \"year\": %d", mp_dataset_year(ds, i));
+    num(out, ",\n      ", "yi", f.yi);
+    num(out, ", ", "se", f.se);
+    num(out, ", ", "estimate", exp(f.yi));
+    num(out, ", ", "lower", exp(f.lower));
+    num(out, ", ", "upper", exp(f.upper));
+    num(out, ",\n      ", "weight_fixed", f.w_fixed);
+    num(out, ", ", "weight_random", f.w_random);
+    count(out, ",\n      ", "n_experimental", mp_dataset_n(ds, i, 1));
+    count(out, ", ", "n_control", mp_dataset_n(ds, i, 0));
+    count(out, ", ", "events_experimental", mp_dataset_events(ds, i, 1));
+    count(out, ", ", "events_control", mp_dataset_events(ds, i, 0));
+    fputs(" }", out);
+}
+
+static void leave_one_out(FILE *out, const mp_report *r)
+{
+    size_t k = mp_dataset_k(r->ds);
+    fputs(",\n  \"leave_one_out\": [", out);
+    for (size_t i = 0; i < k; i++) {
+        const mp_fit_result *f = &r->loo[i];
+        fputs(i ? ",\n    {\n" : "\n    {\n", out);
+        str(out, "      ", "omitted", mp_dataset_id(r->ds, i));
+        fprintf(out, ", \"k\": %zu", k - 1);
+        if (f->status != MP_OK) {
+            str(out, ",\n      ", "error", mp_status_string(f->status));
+            fputs("\n    }", out);
+            continue;
+        }
+        fputs(",\n", out);
+        fit_blocks(out, "      ", f);
+        fputs("\n    }", out);
+    }
+    fputs(k ? "\n  ]" : "]", out);
+}
+
+mp_status mp_report_json(FILE *out, const mp_report *r)
+{
+    const mp_dataset *ds = r->ds;
+    size_t k = mp_dataset_k(ds);
+    mp_weight_sums sums;
+    mp_report_weight_sums(r, &sums);
+    str(out, "{\n  ", "outcome", mp_dataset_outcome(ds));
+    str(out, ", ", "measure", mp_measure_name(mp_dataset_measure(ds)));
+    num(out, ", ", "level", r->opt->level);
+    fprintf(out, ", \"k\": %zu,\n  \"studies\": [", k);
+    for (size_t i = 0; i < k; i++) {
+        fputs(i ? ",\n" : "\n", out);
+        study(out, r, &sums, i);
+    }
+    fputs("\n  ],\n", out);
+    fit_blocks(out, "  ", r->fit);
+    if (r->loo)
+        leave_one_out(out, r);
+    fputs("\n}\n", out);
+    return ferror(out) ? MP_EIO : MP_OK;
+}

@@ -1,0 +1,301 @@
+/* mp_report_text.c - the report a clinician reads: the study table, the
+ * pooled estimates with their intervals and p-values, the prediction
+ * interval, heterogeneity in figures and words, and leave-one-out.
+ * Rows are composed in a line buffer and written without trailing blanks. */
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "mp_format.h"
+#include "mp_report.h"
+
+#define LABEL_W 34      /* columns of the label column */
+
+typedef struct {
+    char s[1024];
+} line;
+
+static void add(line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add(line *l, const char *fmt, ...)
+{
+    size_t used = strlen(l->s);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(l->s + used, sizeof l->s - used, fmt, ap);
+    va_end(ap);
+}
+
+static void label(line *l, const char *s)
+{
+    mp_format_pad(l->s, sizeof l->s, s, LABEL_W);
+}
+
+/* Write the line without trailing blanks, and start a new one. */
+static void emit(FILE *out, line *l)
+{
+    size_t n = strlen(l->s);
+    while (n > 0 && l->s[n - 1] == ' ')
+        n--;
+    l->s[n] = '\0';
+    fputs(l->s, out);
+    putc('\n', out);
+    l->s[0] = '\0';
+}
+
+/* "0.81 to 1.34" from log-scale bounds. */
+static void interval(char *buf, size_t n, double lo, double hi)
+{
+    char a[MP_NUMBUF], b[MP_NUMBUF];
+    mp_format_ratio(a, exp(lo));
+    mp_format_ratio(b, exp(hi));
+    snprintf(buf, n, "%s to %s", a, b);
+}
+
+static void percent(char buf[MP_NUMBUF], double x)
+{
+    buf[0] = '\0';
+    if (isfinite(x)) {
+        mp_format_fixed(buf, x, 1);
+        strcat(buf, "%");
+    }
+}
+
+/* "p = 0.81" or "p < 0.0001". */
+static void p_text(char *buf, size_t n, double p)
+{
+    char b[MP_NUMBUF];
+    mp_format_p(b, p);
+    snprintf(buf, n, "p %s%s", b[0] == '<' ? "" : "= ", b);
+}
+
+static const char *measure_of(const mp_report *r)
+{
+    return mp_measure_name(mp_dataset_measure(r->ds));
+}
+
+/* ---- sections ------------------------------------------------------------------ */
+
+static void header(FILE *out, const mp_report *r)
+{
+    const mp_dataset *ds = r->ds;
+    const char *outcome = mp_dataset_outcome(ds);
+    const char *long_name = mp_report_outcome_name(outcome);
+    size_t k = mp_dataset_k(ds);
+    line l = { "" };
+    if (strcmp(long_name, outcome) != 0)
+        add(&l, "%c%s (%s): ", long_name[0] - ('a' - 'A'), long_name + 1, outcome);
+    else
+        add(&l, "Outcome %s: ", outcome);
+    add(&l, "%zu stud%s, %s (%s)", k, k == 1 ? "y" : "ies",
+        mp_report_measure_name(mp_dataset_measure(ds)), measure_of(r));
+    emit(out, &l);
+    if (r->fit->has_random) {
+        const mp_random_result *re = &r->fit->random;
+        add(&l, "Random effects: tau^2 by %s (%s)%s",
+            mp_report_method_name(re->method), mp_method_name(re->method),
+            re->t_test ? ", Hartung-Knapp-Sidik-Jonkman test" : "");
+        emit(out, &l);
+    }
+    add(&l, "%s < 1 favours the experimental arm; %g%% confidence intervals",
+        measure_of(r), 100 * r->opt->level);
+    emit(out, &l);
+    emit(out, &l);
+}
+
+static void study_table(FILE *out, const mp_report *r)
+{
+    const mp_dataset *ds = r->ds;
+    mp_weight_sums sums;
+    mp_report_weight_sums(r, &sums);
+    line l = { "" };
+    char ci_head[32];
+    snprintf(ci_head, sizeof ci_head, "%g%% CI", 100 * r->opt->level);
+    label(&l, "Study");
+    add(&l, " Year   n (E/C) %6s  %-18s  Weight: fixed  random", measure_of(r),
+        ci_head);
+    emit(out, &l);
+    for (size_t i = 0; i < mp_dataset_k(ds); i++) {
+        mp_study_figures f;
+        mp_report_study(r, &sums, i, &f);
+        char est[MP_NUMBUF], ci[2 * MP_NUMBUF + 8], wf[MP_NUMBUF],
+            wr[MP_NUMBUF], pts[48] = "";
+        long ne = mp_dataset_n(ds, i, 1), nc = mp_dataset_n(ds, i, 0);
+        if (ne >= 0 && nc >= 0)
+            snprintf(pts, sizeof pts, "%ld/%ld", ne, nc);
+        mp_format_ratio(est, exp(f.yi));
+        interval(ci, sizeof ci, f.lower, f.upper);
+        percent(wf, f.w_fixed);
+        percent(wr, f.w_random);
+        label(&l, mp_dataset_title(ds, i));
+        add(&l, " %4d %9s %6s  %-18s  %13s %7s", mp_dataset_year(ds, i), pts,
+            est, ci, wf, wr);
+        emit(out, &l);
+    }
+    emit(out, &l);
+}
+
+static void pooled_row(FILE *out, const char *name, double est, double lo,
+                       double hi, const char *test)
+{
+    char e[MP_NUMBUF] = "", ci[2 * MP_NUMBUF + 8];
+    if (isfinite(est))
+        mp_format_ratio(e, exp(est));
+    interval(ci, sizeof ci, lo, hi);
+    line l = { "" };
+    label(&l, name);
+    add(&l, " %4s %9s %6s  %-18s  %s", "", "", e, ci, test);
+    emit(out, &l);
+}
+
+static void pooled(FILE *out, const mp_report *r)
+{
+    const mp_fit_result *f = r->fit;
+    char p[MP_NUMBUF + 8], test[2 * MP_NUMBUF + 32], name[64];
+    p_text(p, sizeof p, f->fixed.p);
+    snprintf(test, sizeof test, "z = %.2f, %s", f->fixed.z, p);
+    pooled_row(out, "Fixed effect (inverse variance)", f->fixed.log_estimate,
+               f->fixed.lower, f->fixed.upper, test);
+    if (!f->has_random) {
+        fputs("\nOnly one study: no random-effects model, prediction interval "
+              "or heterogeneity\n(they need at least two studies).\n", out);
+        return;
+    }
+    const mp_random_result *re = &f->random;
+    p_text(p, sizeof p, re->p);
+    if (re->t_test)
+        snprintf(test, sizeof test, "t = %.2f on %g df, %s", re->statistic,
+                 re->df, p);
+    else
+        snprintf(test, sizeof test, "z = %.2f, %s", re->statistic, p);
+    snprintf(name, sizeof name, "Random effects (%s%s)",
+             mp_method_name(re->method), re->t_test ? ", HKSJ" : "");
+    pooled_row(out, name, re->log_estimate, re->lower, re->upper, test);
+    pooled_row(out, "Prediction interval", NAN, re->pi_lower, re->pi_upper, "");
+}
+
+static const char *i2_words(double i2)
+{
+    /* Higgins, Thompson, Deeks and Altman 2003: 25%, 50% and 75% as low,
+     * moderate and high. */
+    if (i2 < 25)
+        return "low";
+    if (i2 < 50)
+        return "low to moderate";
+    if (i2 < 75)
+        return "moderate to high";
+    return "high";
+}
+
+static void heterogeneity(FILE *out, const mp_report *r)
+{
+    const mp_fit_result *f = r->fit;
+    if (!f->has_random)
+        return;
+    const mp_heterogeneity *h = &f->het;
+    const mp_random_result *re = &f->random;
+    char i2[MP_NUMBUF], t2[MP_NUMBUF], q[MP_NUMBUF], p[MP_NUMBUF + 8];
+    mp_format_fixed(i2, h->I2, 1);
+    mp_format_fixed(t2, re->tau2, 4);
+    mp_format_fixed(q, h->Q, 2);
+    p_text(p, sizeof p, h->p);
+    line l = { "" };
+    emit(out, &l);
+    add(&l, "Heterogeneity: I^2 = %s%% (%s), tau^2 = %s", i2, i2_words(h->I2), t2);
+    if (isfinite(re->tau2_lower) && isfinite(re->tau2_upper)) {
+        char lo[MP_NUMBUF], hi[MP_NUMBUF];
+        mp_format_fixed(lo, re->tau2_lower, 4);
+        mp_format_fixed(hi, re->tau2_upper, 4);
+        add(&l, " (%g%% CI %s to %s)", 100 * r->opt->level, lo, hi);
+    }
+    add(&l, ",");
+    emit(out, &l);
+    add(&l, "               Q = %s on %g df, %s", q, h->df, p);
+    emit(out, &l);
+}
+
+static const char *risk_noun(mp_measure m)
+{
+    return m == MP_MEASURE_HR ? "hazard" : m == MP_MEASURE_RR ? "risk" : "odds";
+}
+
+static void in_words(FILE *out, const mp_report *r)
+{
+    const mp_fit_result *f = r->fit;
+    int re = f->has_random;
+    double est = re ? f->random.log_estimate : f->fixed.log_estimate;
+    double lo = re ? f->random.lower : f->fixed.lower;
+    double hi = re ? f->random.upper : f->fixed.upper;
+    const char *noun = risk_noun(mp_dataset_measure(r->ds));
+    char e[MP_NUMBUF], ci[2 * MP_NUMBUF + 8];
+    mp_format_ratio(e, exp(est));
+    interval(ci, sizeof ci, lo, hi);
+    fprintf(out, "\nIn words: the pooled %s (%s) is %s, %g%% CI %s.\n",
+            measure_of(r), re ? "random effects" : "fixed effect", e,
+            100 * r->opt->level, ci);
+    if (lo > 0)
+        fprintf(out, "The interval lies above 1: the %s of the outcome is "
+                "higher in the experimental arm.\n", noun);
+    else if (hi < 0)
+        fprintf(out, "The interval lies below 1: the %s of the outcome is "
+                "lower in the experimental arm.\n", noun);
+    else
+        fputs("The interval includes 1: these studies show no difference "
+              "between the arms.\n", out);
+}
+
+static void loo_row(FILE *out, const mp_report *r, size_t i)
+{
+    const mp_fit_result *f = &r->loo[i];
+    line l = { "" };
+    label(&l, mp_dataset_title(r->ds, i));
+    if (f->status != MP_OK) {
+        add(&l, " %s", mp_status_string(f->status));
+        emit(out, &l);
+        return;
+    }
+    int re = f->has_random;
+    double est = re ? f->random.log_estimate : f->fixed.log_estimate;
+    char e[MP_NUMBUF], ci[2 * MP_NUMBUF + 8], p[MP_NUMBUF], i2[MP_NUMBUF] = "",
+        t2[MP_NUMBUF] = "";
+    mp_format_ratio(e, exp(est));
+    interval(ci, sizeof ci, re ? f->random.lower : f->fixed.lower,
+             re ? f->random.upper : f->fixed.upper);
+    mp_format_p(p, re ? f->random.p : f->fixed.p);
+    if (re) {
+        percent(i2, f->het.I2);
+        mp_format_fixed(t2, f->random.tau2, 4);
+    }
+    add(&l, " %6s  %-18s %8s %6s %7s%s", e, ci, p, i2, t2,
+        re ? "" : "  (one study left: fixed effect)");
+    emit(out, &l);
+}
+
+static void leave_one_out(FILE *out, const mp_report *r)
+{
+    if (!r->loo)
+        return;
+    line l = { "" };
+    emit(out, &l);
+    add(&l, "Leave-one-out (each study omitted in turn, %s):",
+        r->fit->has_random ? "random effects" : "fixed effect");
+    emit(out, &l);
+    char ci_head[32];
+    snprintf(ci_head, sizeof ci_head, "%g%% CI", 100 * r->opt->level);
+    label(&l, "Omitted");
+    add(&l, " %6s  %-18s %8s %6s %7s", measure_of(r), ci_head, "p", "I^2", "tau^2");
+    emit(out, &l);
+    for (size_t i = 0; i < mp_dataset_k(r->ds); i++)
+        loo_row(out, r, i);
+}
+
+mp_status mp_report_text(FILE *out, const mp_report *r)
+{
+    header(out, r);
+    study_table(out, r);
+    pooled(out, r);
+    heterogeneity(out, r);
+    in_words(out, r);
+    leave_one_out(out, r);
+    return ferror(out) ? MP_EIO : MP_OK;
+}

@@ -1,0 +1,101 @@
+/* mp_study.h - study records and the XML reader that yields them.
+ *
+ * The reader knows XML and nothing about statistics.  It parses study
+ * descriptors (format 1, see metapool-study(5)) with libxml2's streaming
+ * reader, so memory grows with one study at a time, not with the document,
+ * checks their structure and the lexical form of every number, and hands
+ * each well-formed study to a callback.  Every problem becomes one
+ * diagnostic "FILE:LINE: message" in an mp_errors list, the line being that
+ * of the offending element; reading goes on after a bad study so that all
+ * problems of a file are reported.
+ *
+ * Safety: no network access, no DTD loading, no entity substitution; a
+ * document with a DOCTYPE declaration is refused outright.
+ */
+#ifndef MP_STUDY_H
+#define MP_STUDY_H
+
+#include <stddef.h>
+
+#include "mp_effect.h"
+#include "mp_error.h"
+
+typedef struct {
+    const char *name;           /* OS, PFS, ... */
+    mp_effect_input effect;
+    long events_exp, events_ctl; /* <events>, -1 when not given */
+    double followup_median;     /* NAN when not given */
+    const char *followup_unit;  /* "months" or "years" */
+    long line;
+} mp_outcome;
+
+typedef struct {
+    const char *name, *value;
+    long line;
+} mp_covariate;
+
+typedef struct {
+    int year;
+    const char *doi;            /* NULL when absent */
+    const char *citation;
+    long line;
+} mp_publication;
+
+/* One study, valid for the duration of the callback only. */
+typedef struct {
+    const char *file;           /* as named on the command line, "-" for stdin */
+    long line;                  /* line of <study> */
+    const char *id, *title, *design, *country, *notes;  /* country, notes may be NULL */
+    int accrual_from, accrual_to;        /* 0 when not given */
+    int year;                   /* newest publication year */
+    long n_exp, n_ctl;          /* randomized per arm, -1 when not given */
+    const char *arm_exp, *arm_ctl;       /* arm labels, NULL when not given */
+    size_t n_registrations;
+    const char **registrations;
+    size_t n_publications;
+    const mp_publication *publications;
+    size_t n_covariates;
+    const mp_covariate *covariates;
+    size_t n_outcomes;
+    const mp_outcome *outcomes;
+} mp_study;
+
+/* Called once per structurally valid study, in document order.  Return 0
+ * to go on, non-zero to stop reading (mp_read_file then returns that value
+ * cast to mp_status, so return an mp_status). */
+typedef mp_status (*mp_study_fn)(const mp_study *s, void *ctx);
+
+typedef struct mp_reader mp_reader;
+
+/* Limits a reader enforces; exceeding one is a diagnostic, not a crash. */
+typedef struct {
+    int schema;                 /* 1: also validate against the RELAX NG schema */
+    size_t max_text;            /* longest text or attribute value, bytes */
+    size_t max_bytes;           /* largest input, bytes */
+} mp_read_options;
+
+void mp_read_options_default(mp_read_options *o);
+
+/* Create a reader (compiles the embedded schema when o->schema).
+ * Returns NULL only when memory runs out or the schema does not compile
+ * (a build defect); *status tells which. */
+mp_reader *mp_reader_new(const mp_read_options *o, mp_status *status);
+void mp_reader_free(mp_reader *r);
+
+/* Read one input: a file path, or "-" for standard input.  Calls fn for
+ * every valid study.  Returns MP_OK when the file had no problem,
+ * MP_EINPUT when diagnostics were added, MP_EIO when the file cannot be
+ * read, MP_ELIMIT when it exceeds o->max_bytes (a diagnostic is added in
+ * both cases), MP_ENOMEM, or what fn returned. */
+mp_status mp_read_file(mp_reader *r, const char *path, mp_study_fn fn,
+                       void *ctx, mp_errors *err);
+
+/* Same, from a buffer in memory; name is used in diagnostics. */
+mp_status mp_read_memory(mp_reader *r, const char *buf, size_t len,
+                         const char *name, mp_study_fn fn, void *ctx,
+                         mp_errors *err);
+
+/* The RELAX NG schema compiled into the library (NUL-terminated). */
+extern const char mp_schema_rng[];
+
+#endif

@@ -1,0 +1,512 @@
+/* check_analyses.c - unit tests of mp_leave_one_out.
+ *
+ * 1. Against metafor 3.8's leave-one-out fits: the rows of
+ *    $MP_REFDIR/metafor-3.8/expected.tsv and edge/edge_expected.tsv whose
+ *    `omitted` is a study id (every estimator, knha on and off).
+ * 2. The O(k) path of the closed-form estimators (DL, HE, SJ) against plain
+ *    refits (mp_fit on the k - 1 studies) to 1e-12, on random data with
+ *    k = 1000 and on data built to defeat the series (dominant study,
+ *    outlier, few studies).
+ * 3. A large-k sanity check, k = 2, failures.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "mp_analyses.h"
+#include "mp_error.h"
+#include "mp_fit.h"
+
+/* Tolerances as in check_fit.c (the JSON contract) for metafor; the O(k)
+ * path must equal a refit to REFIT_TOL relative to the figure's scale. */
+#define TOL_CLOSED 1e-8
+#define TOL_ITERATIVE 1e-6
+#define ABS_CLOSED 1e-12
+#define ABS_ITERATIVE 1e-9
+#define REFIT_TOL 1e-12
+
+/* ---- reference tables (same format as in check_fit.c) ------------------ */
+
+enum { MAXF = 12, FLEN = 48 };
+
+typedef struct {
+    char f[MAXF][FLEN];
+} tsv_row;
+
+typedef struct {
+    tsv_row *rows;
+    size_t n;
+} tsv_table;
+
+static tsv_table read_tsv(const char *rel)
+{
+    const char *d = getenv("MP_REFDIR"), *s = getenv("srcdir");
+    char path[1024], line[1024];
+    if (d && *d)
+        snprintf(path, sizeof path, "%s/%s", d, rel);
+    else
+        snprintf(path, sizeof path, "%s%stests/reference/%s", s ? s : "",
+                 s && *s ? "/" : "", rel);
+    FILE *fp = fopen(path, "r");
+    ck_assert_msg(fp != NULL, "cannot open reference file %s", path);
+    tsv_table t = { NULL, 0 };
+    size_t cap = 0;
+    for (int header = 1; fgets(line, sizeof line, fp); header = 0) {
+        if (header)
+            continue;
+        if (t.n == cap) {
+            cap = cap ? 2 * cap : 4096;
+            t.rows = realloc(t.rows, cap * sizeof *t.rows);
+            ck_assert(t.rows != NULL);
+        }
+        memset(&t.rows[t.n], 0, sizeof t.rows[t.n]);
+        char *save = NULL;
+        int nf = 0;
+        for (char *f = strtok_r(line, "\t\r\n", &save); f && nf < MAXF;
+             f = strtok_r(NULL, "\t\r\n", &save))
+            snprintf(t.rows[t.n].f[nf++], FLEN, "%s", f);
+        t.n += nf > 0;
+    }
+    fclose(fp);
+    return t;
+}
+
+enum { E_CASE, E_METHOD, E_KNHA, E_BLOCK, E_OMIT, E_KEY, E_VALUE };
+
+/* ---- figures of a result ---------------------------------------------- */
+
+typedef struct {
+    const char *block, *key;
+    double x;
+    double scale;   /* natural size, for comparisons of values near 0 */
+} figure;
+
+enum { NFIG = 24 };
+
+/* Every figure of r (ratio-scale keys exponentiated, as expected.tsv). */
+static int figures(const mp_fit_result *r, figure *t)
+{
+    const mp_fixed_result *f = &r->fixed;
+    const mp_random_result *m = &r->random;
+    const mp_heterogeneity *h = &r->het;
+    double k = (double)r->k, sv = k * f->se * f->se; /* ~ typical v */
+    figure all[NFIG] = {
+        { "fixed", "log_estimate", f->log_estimate, f->se },
+        { "fixed", "se", f->se, f->se }, { "fixed", "p", f->p, 0 },
+        { "fixed", "z", f->z, 1 }, { "fixed", "lower", exp(f->lower), 0 },
+        { "fixed", "upper", exp(f->upper), 0 },
+        { "random", "tau2", m->tau2, sv }, { "random", "tau", m->tau, sqrt(sv) },
+        { "random", "log_estimate", m->log_estimate, m->se },
+        { "random", "se", m->se, m->se }, { "random", "lower", exp(m->lower), 0 },
+        { "random", "upper", exp(m->upper), 0 },
+        { "random", "statistic", m->statistic, 1 }, { "random", "p", m->p, 0 },
+        { "random", "df", m->df, 1 },
+        { "random", "pi_lower", exp(m->pi_lower), 0 },
+        { "random", "pi_upper", exp(m->pi_upper), 0 },
+        { "heterogeneity", "Q", h->Q, k }, { "heterogeneity", "df", h->df, 1 },
+        { "heterogeneity", "p", h->p, 0 }, { "heterogeneity", "I2", h->I2, 100 },
+        { "heterogeneity", "H2", h->H2, 1 },
+        { "fixed", "k", k, 1 }, { "random", "has", r->has_random, 1 },
+    };
+    memcpy(t, all, sizeof all);
+    return NFIG;
+}
+
+static double lookup(const mp_fit_result *r, const char *block,
+                     const char *key, int *found)
+{
+    figure t[NFIG];
+    int n = figures(r, t);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(t[i].block, block) == 0 && strcmp(t[i].key, key) == 0) {
+            *found = 1;
+            return t[i].x;
+        }
+    }
+    *found = 0;
+    return NAN;
+}
+
+static int iterative(mp_method m)
+{
+    return m == MP_METHOD_REML || m == MP_METHOD_ML || m == MP_METHOD_PM
+           || m == MP_METHOD_EB;
+}
+
+/* ---- 1. metafor's leave-one-out ----------------------------------------- */
+
+static double maxrel[MP_METHOD_COUNT];
+
+static int check_row(const tsv_row *e, const mp_fit_result *r, mp_method m)
+{
+    int found;
+    double got = lookup(r, e->f[E_BLOCK], e->f[E_KEY], &found);
+    double want = strtod(e->f[E_VALUE], NULL);
+    double diff = fabs(got - want);
+    double rel = iterative(m) ? TOL_ITERATIVE : TOL_CLOSED;
+    double abs_tol = iterative(m) ? ABS_ITERATIVE : ABS_CLOSED;
+    if (found && r->status == MP_OK
+        && (got == want || diff <= abs_tol || diff <= rel * fabs(want))) {
+        if (fabs(want) >= 1e-6 && diff / fabs(want) > maxrel[m])
+            maxrel[m] = diff / fabs(want);
+        return 0;
+    }
+    printf("MISMATCH %s %s knha=%s omitted=%s %s/%s: expected %.17g got "
+           "%.17g (abs diff %.3g, rel diff %.3g, tol %.0e)%s\n", e->f[E_CASE],
+           e->f[E_METHOD], e->f[E_KNHA], e->f[E_OMIT], e->f[E_BLOCK],
+           e->f[E_KEY], want, got, diff, diff / fabs(want), rel,
+           r->status == MP_OK ? "" : " [fit failed]");
+    return 1;
+}
+
+/* Data of one case: yi, vi in columns yc, vc. */
+static size_t case_data(const tsv_table *c, const char *name, int yc, int vc,
+                        double *y, double *v, size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < c->n && k < max; i++) {
+        if (strcmp(c->rows[i].f[0], name) == 0) {
+            y[k] = strtod(c->rows[i].f[yc], NULL);
+            v[k++] = strtod(c->rows[i].f[vc], NULL);
+        }
+    }
+    return k;
+}
+
+enum { MAXK = 128 };
+
+/* Run leave-one-out once per (case, method, knha) of the table and compare
+ * every row with an omitted study; returns the mismatches. */
+static int check_loo_table(const char *cases_file, int yc, int vc,
+                           const char *expected_file, size_t *nchecked)
+{
+    tsv_table cases = read_tsv(cases_file), ex = read_tsv(expected_file);
+    int bad = 0;
+    char last[3][FLEN] = { "", "", "" };
+    double y[MAXK], v[MAXK];
+    static mp_fit_result out[MAXK];
+    size_t k = 0;
+    mp_method m = MP_METHOD_DL;
+    *nchecked = 0;
+    for (size_t i = 0; i < ex.n; i++) {
+        const tsv_row *e = &ex.rows[i];
+        if (strcmp(e->f[E_OMIT], "-") == 0)
+            continue;
+        if (strcmp(last[0], e->f[E_CASE]) || strcmp(last[1], e->f[E_METHOD])
+            || strcmp(last[2], e->f[E_KNHA])) {
+            for (int j = 0; j < 3; j++)
+                snprintf(last[j], FLEN, "%s", e->f[j]);
+            k = case_data(&cases, e->f[E_CASE], yc, vc, y, v, MAXK);
+            mp_fit_options o;
+            mp_fit_options_default(&o);
+            ck_assert_int_eq(mp_method_parse(e->f[E_METHOD], &m), 0);
+            o.method = m;
+            o.hksj = atoi(e->f[E_KNHA]);
+            o.maxiter = 10000;  /* make_cases.R's control */
+            o.tol = 1e-13;
+            ck_assert_int_eq(mp_leave_one_out(y, v, k, &o, out, NULL), MP_OK);
+        }
+        size_t om = (size_t)atoi(e->f[E_OMIT] + 1); /* "s07" -> 7 */
+        ck_assert_msg(om >= 1 && om <= k, "bad omitted id %s", e->f[E_OMIT]);
+        bad += check_row(e, &out[om - 1], m);
+        ++*nchecked;
+    }
+    free(cases.rows);
+    free(ex.rows);
+    return bad;
+}
+
+static void print_maxrel(const char *what)
+{
+    printf("%s leave-one-out: max relative difference (|expected| >= 1e-6):",
+           what);
+    for (int m = 0; m < MP_METHOD_COUNT; m++)
+        printf(" %s %.3g", mp_method_name((mp_method)m), maxrel[m]);
+    printf("\n");
+    memset(maxrel, 0, sizeof maxrel);
+}
+
+START_TEST(test_loo_metafor)
+{
+    size_t n;
+    int bad = check_loo_table("metafor-3.8/cases.tsv", 7, 8,
+                              "metafor-3.8/expected.tsv", &n);
+    print_maxrel("metafor-3.8");
+    ck_assert_msg(n > 50000, "only %zu leave-one-out figures compared", n);
+    ck_assert_msg(bad == 0, "%d of %zu leave-one-out figures differ", bad, n);
+}
+END_TEST
+
+START_TEST(test_loo_edge)
+{
+    size_t n;
+    int bad = check_loo_table("edge/edge_cases.tsv", 2, 3,
+                              "edge/edge_expected.tsv", &n);
+    print_maxrel("edge");
+    ck_assert_msg(n > 10000, "only %zu leave-one-out figures compared", n);
+    ck_assert_msg(bad == 0, "%d of %zu leave-one-out figures differ", bad, n);
+}
+END_TEST
+
+/* ---- 2. O(k) path against plain refits --------------------------------- */
+
+static int same(double a, double b, double scale)
+{
+    if (a == b || (isnan(a) && isnan(b)))
+        return 1;
+    double m = fmax(fmax(fabs(a), fabs(b)), scale);
+    return fabs(a - b) <= REFIT_TOL * m;
+}
+
+/* Compare every figure of fast[i] with a refit without study i. */
+static int compare_with_refits(const double *y, const double *v, size_t k,
+                               const mp_fit_options *o,
+                               const mp_fit_result *fast, const char *what)
+{
+    double *ys = malloc(k * sizeof *ys), *vs = malloc(k * sizeof *vs);
+    ck_assert(ys && vs);
+    int bad = 0;
+    for (size_t i = 0; i < k; i++) {
+        size_t n = 0;
+        for (size_t j = 0; j < k; j++) {
+            if (j != i) {
+                ys[n] = y[j];
+                vs[n++] = v[j];
+            }
+        }
+        mp_fit_result r;
+        ck_assert_int_eq(mp_fit(ys, vs, n, o, &r, NULL), MP_OK);
+        ck_assert_int_eq(fast[i].status, MP_OK);
+        figure a[NFIG], b[NFIG];
+        figures(&fast[i], a);
+        figures(&r, b);
+        for (int f = 0; f < NFIG; f++) {
+            if (same(a[f].x, b[f].x, b[f].scale))
+                continue;
+            if (bad++ < 20)
+                printf("MISMATCH %s %s hksj=%d without %zu: %s/%s O(k) "
+                       "%.17g refit %.17g (rel %.3g)\n", what,
+                       mp_method_name(o->method), o->hksj, i + 1, a[f].block,
+                       a[f].key, a[f].x, b[f].x,
+                       fabs(a[f].x - b[f].x) / fabs(b[f].x));
+        }
+    }
+    free(ys);
+    free(vs);
+    return bad;
+}
+
+typedef enum { DATA_PLAIN, DATA_DOMINANT, DATA_OUTLIER, DATA_HETEROG } data_kind;
+
+static void make_data(gsl_rng *rng, size_t k, data_kind kind, double *y,
+                      double *v)
+{
+    double tau = kind == DATA_HETEROG ? 0.8 : 0.2;
+    for (size_t i = 0; i < k; i++) {
+        v[i] = gsl_ran_flat(rng, 0.005, 0.5);
+        y[i] = 0.3 + gsl_ran_gaussian(rng, sqrt(v[i] + tau * tau));
+    }
+    if (kind == DATA_DOMINANT)
+        v[k / 2] = 1e-7;         /* one study carries most of the weight */
+    if (kind == DATA_OUTLIER)
+        y[k / 3] = 25.0;         /* one study carries most of Q */
+}
+
+static void loo_vs_refit(size_t k, data_kind kind, unsigned long seed)
+{
+    static const mp_method ms[3] = { MP_METHOD_DL, MP_METHOD_HE,
+                                     MP_METHOD_SJ };
+    static const char *names[4] = { "plain", "dominant", "outlier",
+                                    "heterogeneous" };
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, seed);
+    double *y = malloc(k * sizeof *y), *v = malloc(k * sizeof *v);
+    mp_fit_result *out = malloc(k * sizeof *out);
+    ck_assert(rng && y && v && out);
+    make_data(rng, k, kind, y, v);
+    int bad = 0;
+    for (int m = 0; m < 3; m++) {
+        for (int h = 0; h < 2; h++) {
+            mp_fit_options o;
+            mp_fit_options_default(&o);
+            o.method = ms[m];
+            o.hksj = h;
+            ck_assert_int_eq(mp_leave_one_out(y, v, k, &o, out, NULL), MP_OK);
+            o.tau2_ci = 0;
+            bad += compare_with_refits(y, v, k, &o, out, names[kind]);
+        }
+    }
+    ck_assert_msg(bad == 0, "k = %zu %s data: %d figures of the O(k) path "
+                  "differ from refits by more than %g", k, names[kind], bad,
+                  REFIT_TOL);
+    free(y);
+    free(v);
+    free(out);
+    gsl_rng_free(rng);
+}
+
+START_TEST(test_fast_equals_refit_k1000)
+{
+    loo_vs_refit(1000, DATA_PLAIN, 1);
+    loo_vs_refit(1000, DATA_HETEROG, 2);
+}
+END_TEST
+
+START_TEST(test_fast_equals_refit_adversarial)
+{
+    for (size_t k = 3; k <= 12; k++) {
+        for (int kind = 0; kind < 4; kind++)
+            loo_vs_refit(k, (data_kind)kind, 100 + k);
+    }
+    loo_vs_refit(500, DATA_DOMINANT, 7);
+    loo_vs_refit(500, DATA_OUTLIER, 8);
+}
+END_TEST
+
+/* ---- 3. large k, k = 2, failures -------------------------------------- */
+
+static double seconds(void)
+{
+    struct timespec ts;
+    timespec_get(&ts, TIME_UTC);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void time_loo(size_t k, mp_method method)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    double *y = malloc(k * sizeof *y), *v = malloc(k * sizeof *v);
+    mp_fit_result *out = malloc(k * sizeof *out);
+    ck_assert(rng && y && v && out);
+    make_data(rng, k, DATA_PLAIN, y, v);
+    mp_fit_options o;
+    mp_fit_options_default(&o);
+    o.method = method;
+    double t0 = seconds();
+    ck_assert_int_eq(mp_leave_one_out(y, v, k, &o, out, NULL), MP_OK);
+    printf("leave-one-out %s k = %zu: %.3f s\n", mp_method_name(method), k,
+           seconds() - t0);
+    mp_fit_result full;
+    o.tau2_ci = 0;
+    ck_assert_int_eq(mp_fit(y, v, k, &o, &full, NULL), MP_OK);
+    for (size_t i = 0; i < k; i++) {
+        ck_assert_int_eq(out[i].status, MP_OK);
+        ck_assert_uint_eq(out[i].k, k - 1);
+        /* one study of k moves the estimate by O(1/k) */
+        ck_assert(fabs(out[i].random.log_estimate - full.random.log_estimate)
+                  < 50.0 / (double)k);
+        ck_assert(isfinite(out[i].random.pi_upper) && isfinite(out[i].het.p));
+    }
+    free(y);
+    free(v);
+    free(out);
+    gsl_rng_free(rng);
+}
+
+START_TEST(test_large_k)
+{
+    time_loo(100000, MP_METHOD_DL);
+    time_loo(100000, MP_METHOD_HE);
+}
+END_TEST
+
+START_TEST(test_large_k_reml)
+{
+    time_loo(10000, MP_METHOD_REML);
+}
+END_TEST
+
+START_TEST(test_k2)
+{
+    const double y[2] = { 0.1, 0.5 }, v[2] = { 0.04, 0.09 };
+    mp_fit_result out[2];
+    for (int m = 0; m < MP_METHOD_COUNT; m++) {
+        mp_fit_options o;
+        mp_fit_options_default(&o);
+        o.method = (mp_method)m;
+        ck_assert_int_eq(mp_leave_one_out(y, v, 2, &o, out, NULL), MP_OK);
+        for (int i = 0; i < 2; i++) {
+            ck_assert_int_eq(out[i].status, MP_OK);
+            ck_assert_uint_eq(out[i].k, 1);
+            ck_assert_int_eq(out[i].has_random, 0);
+            ck_assert(out[i].fixed.log_estimate == y[1 - i]);
+            ck_assert(fabs(out[i].fixed.se - sqrt(v[1 - i])) < 1e-16);
+            ck_assert(isnan(out[i].random.tau2) && isnan(out[i].het.Q));
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_invalid)
+{
+    const double y[3] = { 0.1, 0.2, NAN }, v[3] = { 0.1, 0.1, 0.1 };
+    mp_fit_result out[3];
+    mp_fit_options o;
+    mp_errors err = MP_ERRORS_INIT;
+    mp_fit_options_default(&o);
+    ck_assert_int_eq(mp_leave_one_out(y, v, 1, &o, out, &err), MP_EINPUT);
+    ck_assert_int_eq(mp_leave_one_out(y, v, 3, &o, out, &err), MP_EINPUT);
+    ck_assert_uint_eq(err.n, 2);
+    mp_errors_free(&err);
+}
+END_TEST
+
+/* A subset fit that fails is marked and named; the others are filled. */
+START_TEST(test_failed_subfit)
+{
+    const double y[6] = { -1.2, 0.9, 0.1, 1.6, -0.5, 0.4 };
+    const double v[6] = { 0.05, 0.08, 0.02, 0.1, 0.04, 0.06 };
+    mp_fit_result out[6];
+    mp_fit_options o;
+    mp_errors err = MP_ERRORS_INIT;
+    mp_fit_options_default(&o);
+    o.method = MP_METHOD_REML;
+    o.maxiter = 1;
+    ck_assert_int_eq(mp_leave_one_out(y, v, 6, &o, out, &err), MP_OK);
+    ck_assert_uint_eq(err.n, 6);
+    for (int i = 0; i < 6; i++)
+        ck_assert_int_eq(out[i].status, MP_ENUMERIC);
+    ck_assert_str_eq(err.items[0].message, "leave-one-out without study 1: "
+                     "REML estimator did not converge after 1 iterations");
+    mp_errors_free(&err);
+}
+END_TEST
+
+static Suite *analyses_suite(void)
+{
+    Suite *s = suite_create("analyses");
+    TCase *ref = tcase_create("metafor");
+    tcase_set_timeout(ref, 300);
+    tcase_add_test(ref, test_loo_metafor);
+    tcase_add_test(ref, test_loo_edge);
+    suite_add_tcase(s, ref);
+    TCase *fast = tcase_create("fast");
+    tcase_set_timeout(fast, 300);
+    tcase_add_test(fast, test_fast_equals_refit_k1000);
+    tcase_add_test(fast, test_fast_equals_refit_adversarial);
+    tcase_add_test(fast, test_large_k);
+    tcase_add_test(fast, test_large_k_reml);
+    tcase_add_test(fast, test_k2);
+    tcase_add_test(fast, test_invalid);
+    tcase_add_test(fast, test_failed_subfit);
+    suite_add_tcase(s, fast);
+    return s;
+}
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0); /* forked tests print mismatches */
+    gsl_set_error_handler_off();
+    SRunner *sr = srunner_create(analyses_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

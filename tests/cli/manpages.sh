@@ -1,0 +1,31 @@
+#!/bin/sh
+# The manual pages render without a single groff warning, and metapool(1)
+# documents every option that --help lists.
+. "${top_srcdir:-.}/tests/cli/lib.sh"
+man="${top_srcdir:-.}/man"
+
+if ! command -v groff >/dev/null 2>&1; then
+    echo "groff is not installed: cannot check the manual pages"
+    exit 99
+fi
+for page in "$man/metapool.1" "$man/metapool-study.5"; do
+    what="groff -man -ww $(basename "$page")"
+    if groff -man -ww -z -rCHECKSTYLE=3 "$page" >"$tmp/groff" 2>&1 && [ ! -s "$tmp/groff" ]; then
+        passed=$((passed + 1))
+    else
+        fail "warnings:"
+        sed 's/^/  /' "$tmp/groff" | head -20
+    fi
+done
+
+"$METAPOOL" --help >"$tmp/help"
+for opt in $(grep -o -- '--[a-z][a-z-]*' "$tmp/help" | sort -u); do
+    what="metapool(1) documents $opt"
+    escaped=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
+    if grep -q -e "$escaped" -e "$opt" "$man/metapool.1"; then
+        passed=$((passed + 1))
+    else
+        fail "not found"
+    fi
+done
+finish
