@@ -282,7 +282,8 @@ static char **list_directory(const char *dir, size_t *n, mp_errors *err)
     closedir(d);
     if (*n == 0)
         mp_errors_add(err, dir, 0, "directory holds no *.xml file");
-    qsort(names, *n, sizeof *names, by_name);
+    if (*n > 1)
+        qsort(names, *n, sizeof *names, by_name);
     return names;
 }
 

@@ -177,6 +177,9 @@ START_TEST(json_number_specific)
         { 1.0, "1" },
         { -2.5, "-2.5" },
         { 123456789.0, "123456789" },
+        { 100.0, "100" },                       /* whole digits written out */
+        { 1234567.0, "1234567" },
+        { 1e22, "1e+22" },
         { 1.0 / 3.0, "0.3333333333333333" },    /* repr(1/3) */
         { 0.1 + 0.2, "0.30000000000000004" },   /* repr(0.1+0.2): 17 digits */
         { 1e300, "1e+300" },
@@ -267,22 +270,20 @@ START_TEST(json_number_shortest_normal)
 }
 END_TEST
 
-/* BUG (mp_format.c, mp_format_json_number): subnormal numbers are not
- * printed in their shortest form, because the search starts at "%.15g".
- * The smallest double 2^-1074 prints as "4.94065645841247e-324" (it does
- * read back exactly), but the shortest decimal, as documented in
- * mp_format.h, is "5e-324" (python3: repr(2.0**-1074) == '5e-324').
- * Likewise 2^-1060 = repr '8.095e-320' prints "8.09477154146298e-320". */
+/* Regression test: subnormal numbers in their shortest form.  An earlier
+ * mp_format_json_number started its search at "%.15g" and printed the
+ * smallest double 2^-1074 as "4.94065645841247e-324"; the shortest decimal
+ * (python3: repr(2.0**-1074) == '5e-324') is what mp_format.h promises. */
 START_TEST(json_number_shortest_subnormal)
 {
     char b[MP_NUMBUF];
     mp_format_json_number(b, 5e-324);
     ck_assert_msg(strtod(b, NULL) == 5e-324, "\"%s\" does not read back", b);
     ck_assert_msg(strcmp(b, "5e-324") == 0,
-                  "BUG: json_number(5e-324) = \"%s\", shortest is \"5e-324\"", b);
+                  "json_number(5e-324) = \"%s\", shortest is \"5e-324\"", b);
     mp_format_json_number(b, ldexp(1.0, -1060));
     ck_assert_msg(strcmp(b, "8.095e-320") == 0,
-                  "BUG: json_number(2^-1060) = \"%s\", shortest is \"8.095e-320\"", b);
+                  "json_number(2^-1060) = \"%s\", shortest is \"8.095e-320\"", b);
 }
 END_TEST
 
@@ -515,17 +516,20 @@ START_TEST(pad_appends_and_never_overruns)
 }
 END_TEST
 
-/* BUG (mp_format.c, mp_format_pad): with w = 3 a longer string is copied
- * whole, overflowing its column (mp_format_pad(dst, cap, "abcdef", 3)
- * appends "abcdef"); mp_format.h says a longer s "is cut to w - 3 columns and ends
- * with "..."", i.e. "..." for w = 3.  The test asserts the output is no
- * wider than the field. */
+/* Regression test: narrow fields.  An earlier mp_format_pad copied a
+ * longer string whole when w <= 3, overflowing its column.  mp_format.h:
+ * cut to w - 3 columns plus "...", to w columns when w < 3; w = 0 means
+ * no field. */
 START_TEST(pad_field_of_three)
 {
     char *got = pad_new("abcdef", 3);
     ck_assert_msg(strcmp(got, "...") == 0,
-                  "BUG: pad(\"abcdef\", 3) gave [%s], expected [...]", got);
+                  "pad(\"abcdef\", 3) gave [%s], expected [...]", got);
     free(got);
+    expect_pad("abcdef", 2, "ab");
+    expect_pad("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 1, "\xc3\xa9");
+    expect_pad("abcdef", 0, "abcdef");
+    expect_pad("abc", 3, "abc");
 }
 END_TEST
 

@@ -1,0 +1,96 @@
+#!/bin/sh
+# Every example of metapool(1) (EXAMPLES section) run as printed in the page,
+# in a scratch directory holding a copy of the shipped studies/*.xml with
+# `metapool` first on PATH, plus the exit statuses the page documents.
+set -u
+srcdir=${top_srcdir:-.}
+case $srcdir in /*) ;; *) srcdir=$(pwd)/$srcdir ;; esac
+bin=${METAPOOL:?METAPOOL must name the metapool binary}
+work=$(mktemp -d "${TMPDIR:-/tmp}/metapool-examples.XXXXXX") || exit 2
+trap 'rm -rf "$work"' EXIT HUP INT TERM
+mkdir "$work/bin" "$work/studies"
+ln -s "$bin" "$work/bin/metapool"
+cp "$srcdir"/studies/*.xml "$work/studies/"
+PATH=$work/bin:$PATH
+export PATH
+LC_ALL=C
+export LC_ALL
+cd "$work" || exit 2
+
+failed=0
+n=0
+
+# run NAME EXPECTED-STATUS PATTERN COMMAND: run COMMAND with sh, check its
+# exit status, and that stdout+stderr match the grep -E PATTERN (if any).
+run() {
+    name=$1 want=$2 pattern=$3 cmd=$4
+    n=$((n + 1))
+    sh -c "$cmd" >"$work/out" 2>&1
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        echo "FAIL $n ($name): \`$cmd' exited $got, expected $want"
+        sed 's/^/    /' "$work/out" | head -20
+        failed=1
+    elif [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$work/out"; then
+        echo "FAIL $n ($name): \`$cmd' output does not match /$pattern/"
+        sed 's/^/    /' "$work/out" | head -20
+        failed=1
+    else
+        echo "ok   $n ($name): $cmd"
+    fi
+}
+
+# ---- the EXAMPLES section, in order ----------------------------------------
+
+run "pool shipped trials" 0 '^Fixed effect .*Random effects|Random effects \(' \
+    'metapool studies/*.xml'
+run "directory, REML, HKSJ" 0 't = .* on [0-9]+ df' \
+    'metapool -m REML --hksj studies/'
+if command -v jq >/dev/null 2>&1; then
+    # the pipeline of the page; metapool's own status is checked too
+    run "JSON random block" 0 '"method": "DL"' \
+        '{ metapool -f json studies/*.xml; echo "metapool exit $?" >&2; } 2>status |
+         jq -e .random && grep -qx "metapool exit 0" status'
+else
+    echo "skip $((n + 1)) (JSON random block): jq not installed"
+fi
+run "other outcome, one study" 0 '1 study' \
+    'metapool -o LRPFS studies/*.xml'
+
+# A new descriptor, valid, with an identifier of its own.
+sed 's/id="e2108"/id="new-trial"/' studies/e2108.xml >studies/new-trial.xml
+run "validate a new descriptor" 0 '^1 study checked: no problems found$' \
+    'metapool --validate studies/new-trial.xml'
+run "validate it with the others" 0 'studies checked: no problems found$' \
+    'metapool --validate studies/'
+rm -f studies/new-trial.xml
+
+run "90% intervals" 0 '90% confidence intervals' \
+    'metapool -l 0.90 studies/*.xml'
+run "standard input" 0 '1 study' \
+    'cat studies/e2108.xml | metapool -'
+run "CSV forest rows" 0 '' \
+    'metapool -f csv --no-loo studies/*.xml > forest.csv &&
+     head -n 1 forest.csv | grep -qx "row,id,label,year,n_experimental,n_control,estimate,lower,upper,log_estimate,se,weight_fixed,weight_random" &&
+     grep -q "^prediction," forest.csv'
+
+# ---- exit statuses and messages documented in the page ---------------------
+
+run "exit 2: estimator names are upper case" 2 "^metapool: --method must be" \
+    'metapool -m reml studies/'
+run "exit 2: level is a fraction" 2 "^metapool: --level must be a number strictly between 0 and 1, not '95'" \
+    'metapool -l 95 studies/'
+run "exit 2: no operand" 2 '' \
+    'metapool'
+run "exit 1: outcome nobody has" 1 '^metapool: no input has outcome "NOPE"' \
+    'metapool -o NOPE studies/'
+run "exit 1: duplicate id" 1 'duplicate study id "e2108"' \
+    'metapool studies/ studies/e2108.xml'
+run "exit 3: no convergence" 3 '^metapool: REML estimator did not converge after 1 iterations$' \
+    'metapool -m REML --maxiter 1 studies/'
+run "JSON: null and no leave_one_out for k = 1" 0 '' \
+    'metapool -f json -o LRPFS studies/ | grep -q "\"tau2\": null" &&
+     ! metapool -f json -o LRPFS studies/ | grep -q leave_one_out'
+
+[ "$failed" -eq 0 ] && echo "$n passed, 0 failed" || echo "some examples FAILED"
+exit "$failed"
