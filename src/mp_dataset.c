@@ -43,6 +43,7 @@ struct mp_dataset {
     /* open-addressing hash of every study id seen */
     seen_id *ids;
     size_t n_ids, cap_ids;
+    size_t n_valid;             /* studies that passed every check */
     size_t last_file;           /* pool offset of the last file name */
     /* outcome names present in valid studies, NUL-separated in the pool */
     size_t *outcomes;
@@ -316,10 +317,14 @@ mp_status mp_dataset_add(mp_dataset *ds, const mp_study *s, mp_errors *err)
     for (size_t i = 0; i < s->n_outcomes; i++)
         if (note_outcome_name(ds, s->outcomes[i].name) != MP_OK)
             return MP_ENOMEM;
-    if (!chosen)
-        return MP_OK;
-    st = check_measure(ds, s, chosen, err);
-    return st == MP_OK ? add_row(ds, s, chosen, err) : st;
+    if (chosen) {
+        st = check_measure(ds, s, chosen, err);
+        if (st == MP_OK)
+            st = add_row(ds, s, chosen, err);
+    }
+    if (st == MP_OK)
+        ds->n_valid++;
+    return st;
 }
 
 mp_status mp_dataset_reader_fn(const mp_study *s, void *ctx)
@@ -355,7 +360,7 @@ mp_status mp_dataset_finish(mp_dataset *ds, mp_errors *err)
 /* ---- accessors ----------------------------------------------------------------- */
 
 size_t mp_dataset_k(const mp_dataset *ds) { return ds->k; }
-size_t mp_dataset_studies_read(const mp_dataset *ds) { return ds->n_ids; }
+size_t mp_dataset_studies_read(const mp_dataset *ds) { return ds->n_valid; }
 const double *mp_dataset_y(const mp_dataset *ds) { return ds->y; }
 const double *mp_dataset_v(const mp_dataset *ds) { return ds->v; }
 const char *mp_dataset_outcome(const mp_dataset *ds) { return ds->outcome; }

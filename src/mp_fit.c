@@ -17,8 +17,6 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -397,20 +395,23 @@ static double scoring_step(const double *y, const double *v, size_t k,
     return (m.q * kk / (kk - 1.0) - kk) / m.sw;
 }
 
-/* Log-likelihood (ML) or restricted log-likelihood (REML) at tau2, without
- * the constant in 2 pi (metafor rma.uni's ll0check). */
-static double loglik(const double *y, const double *v, size_t k,
-                     mp_method method, double tau2)
+/* ll(0) - ll(tau2) of the log-likelihood (ML) or restricted
+ * log-likelihood (REML) of metafor rma.uni's ll0check:
+ *   ll(t) = -1/2 sum log(v + t) - 1/2 Y'PY [- 1/2 log sum w for REML]
+ * (constants cancel), with sum log(v + t) - sum log v = sum log1p(t/v). */
+static double loglik_drop(const double *y, const double *v, size_t k,
+                          mp_method method, double tau2)
 {
-    mp_moments m;
-    mp_moments_at(y, v, k, MP_SKIP_NONE, tau2, &m);
+    mp_moments m0, mt;
+    mp_moments_at(y, v, k, MP_SKIP_NONE, 0.0, &m0);
+    mp_moments_at(y, v, k, MP_SKIP_NONE, tau2, &mt);
     mp_nsum slv = { 0, 0 };
     for (size_t i = 0; i < k; i++)
-        mp_nsum_add(&slv, log(v[i] + tau2));
-    double ll = -0.5 * mp_nsum_value(&slv) - 0.5 * m.q;
+        mp_nsum_add(&slv, log1p(tau2 / v[i]));
+    double drop = 0.5 * mp_nsum_value(&slv) + 0.5 * (mt.q - m0.q);
     if (method == MP_METHOD_REML)
-        ll -= 0.5 * log(m.sw);
-    return ll;
+        drop += 0.5 * log(mt.sw / m0.sw);
+    return drop;
 }
 
 /* metafor rma.uni for ML, REML, EB: start at max(0, HE), step with
@@ -430,7 +431,7 @@ static mp_status tau2_scoring(const double *y, const double *v, size_t k,
             adj = 0.0;
         while (t + adj < 0.0)
             adj /= 2.0;
-        double old = t; if (getenv("MPTRACE") && it < 12) fprintf(stderr, "it %d t %.17g adj %.17g\n", it, t, adj);
+        double old = t;
         t += adj;
         *iters = it;
         if (it > o->maxiter)
@@ -441,8 +442,7 @@ static mp_status tau2_scoring(const double *y, const double *v, size_t k,
             break;
     }
     if (o->method != MP_METHOD_EB && isfinite(t) && t > o->tol
-        && loglik(y, v, k, o->method, 0.0) - loglik(y, v, k, o->method, t)
-               > o->tol)
+        && loglik_drop(y, v, k, o->method, t) > o->tol)
         t = 0.0;
     *tau2 = t;
     return MP_OK;

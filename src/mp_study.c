@@ -75,6 +75,7 @@ typedef struct {
     size_t cap_covs;
     mp_outcome *outs;
     size_t cap_outs;
+    int seen_arm_exp, seen_arm_ctl;
     xmlChar **owned;            /* strings freed after the callback */
     size_t n_owned, cap_owned;
     int oom;
@@ -142,6 +143,46 @@ void mp_reader_free(mp_reader *r)
     free(r);
 }
 
+/* ---- line numbers -------------------------------------------------------- */
+
+/* Line of a text node's first non-blank character.  libxml2 dates a text
+ * node by the line where it ends; step back over its trailing blanks. */
+static long text_line(xmlNodePtr t)
+{
+    long line = xmlGetLineNo(t);
+    const char *c = (const char *)t->content;
+    for (size_t i = c ? strlen(c) : 0; i > 0 && strchr(" \t\r\n", c[i - 1]); i--)
+        line -= c[i - 1] == '\n';
+    return line;
+}
+
+/* Number of line breaks in a text node. */
+static long text_breaks(xmlNodePtr t)
+{
+    long n = 0;
+    for (const char *c = (const char *)t->content; c && *c; c++)
+        n += *c == '\n';
+    return n;
+}
+
+/* Line of an element's start tag.  libxml2 keeps element lines up to 65535
+ * only (XML_PARSE_BIG_LINES extends text nodes alone), so beyond that the
+ * line is recovered from the neighbouring text: a text node before the
+ * element ends where the element starts; a text node first inside it
+ * starts where the start tag ends. */
+static long line_of(xmlNodePtr n)
+{
+    if (n->type != XML_ELEMENT_NODE || n->line < 65535)
+        return xmlGetLineNo(n);
+    if (n->prev && n->prev->type == XML_TEXT_NODE)
+        return xmlGetLineNo(n->prev);
+    if (n->children && n->children->type == XML_TEXT_NODE)
+        return xmlGetLineNo(n->children) - text_breaks(n->children);
+    if (!n->prev && n->parent && n->parent->type == XML_ELEMENT_NODE)
+        return line_of(n->parent);
+    return xmlGetLineNo(n);
+}
+
 /* ---- diagnostics ---------------------------------------------------------- */
 
 static void problem(study_ctx *sc, xmlNodePtr node, const char *fmt, ...)
@@ -151,7 +192,7 @@ static void problem(study_ctx *sc, xmlNodePtr node, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    mp_errors_vadd(sc->f->err, sc->f->name, node ? xmlGetLineNo(node) : 0,
+    mp_errors_vadd(sc->f->err, sc->f->name, node ? line_of(node) : 0,
                    fmt, ap);
     va_end(ap);
     sc->bad = 1;
@@ -316,13 +357,7 @@ static int stray_text(study_ctx *sc, xmlNodePtr parent, xmlNodePtr c)
 {
     if (c->type != XML_TEXT_NODE || xmlIsBlankNode(c))
         return 0;
-    /* libxml2 dates a text node by the line where it ends; step back over
-     * the trailing blank lines to the line of the text itself. */
-    long line = xmlGetLineNo(c);
-    const char *t = (const char *)c->content;
-    for (size_t i = t ? strlen(t) : 0; i > 0 && strchr(" \t\r\n", t[i - 1]); i--)
-        line -= t[i - 1] == '\n';
-    mp_errors_add(sc->f->err, sc->f->name, line, "unexpected text in <%s>",
+    mp_errors_add(sc->f->err, sc->f->name, text_line(c), "unexpected text in <%s>",
                   ename(parent));
     sc->bad = 1;
     return 1;
@@ -432,7 +467,7 @@ static int read_effect(study_ctx *sc, xmlNodePtr n, mp_effect_input *e)
         read_counts(sc, n, e);
     else
         return 0;
-    e->line = xmlGetLineNo(n);
+    e->line = line_of(n);
     return 1;
 }
 
@@ -468,7 +503,7 @@ static void read_outcome(study_ctx *sc, xmlNodePtr n, mp_outcome *o)
     static const char *const allowed[] = { "name", NULL };
     check_attributes(sc, n, allowed);
     memset(o, 0, sizeof *o);
-    o->line = xmlGetLineNo(n);
+    o->line = line_of(n);
     o->events_exp = o->events_ctl = -1;
     o->followup_median = NAN;
     o->followup_unit = "months";
@@ -509,7 +544,7 @@ static void read_publication(study_ctx *sc, xmlNodePtr n, mp_publication *p)
 {
     static const char *const allowed[] = { "year", "doi", "pmid", NULL };
     check_attributes(sc, n, allowed);
-    p->line = xmlGetLineNo(n);
+    p->line = line_of(n);
     p->year = 0;
     year_attr(sc, n, "year", 1, &p->year);
     p->doi = attr(sc, n, "doi");
@@ -538,12 +573,12 @@ static void read_arm(study_ctx *sc, xmlNodePtr n)
         problem(sc, n, "<arm> role must be experimental or control, not \"%s\"", role);
         return;
     }
-    const char **lab = exp ? &sc->s.arm_exp : &sc->s.arm_ctl;
-    if (*lab) {
+    int *seen = exp ? &sc->seen_arm_exp : &sc->seen_arm_ctl;
+    if ((*seen)++) {
         problem(sc, n, "a second <arm role=\"%s\">", role);
         return;
     }
-    *lab = label && *label ? label : role;
+    *(exp ? &sc->s.arm_exp : &sc->s.arm_ctl) = label && *label ? label : NULL;
     *(exp ? &sc->s.n_exp : &sc->s.n_ctl) = count;
 }
 
@@ -564,7 +599,7 @@ static void read_covariate(study_ctx *sc, xmlNodePtr n, mp_covariate *cv)
 {
     static const char *const allowed[] = { "name", "value", NULL };
     check_attributes(sc, n, allowed);
-    cv->line = xmlGetLineNo(n);
+    cv->line = line_of(n);
     cv->name = req_attr(sc, n, "name");
     cv->value = req_attr(sc, n, "value");
     if (cv->name && !*cv->name)
@@ -718,7 +753,7 @@ static mp_status read_study(file_ctx *f, xmlNodePtr n, int in_collection)
     memset(&sc, 0, sizeof sc);
     sc.f = f;
     sc.s.file = f->name;
-    sc.s.line = xmlGetLineNo(n);
+    sc.s.line = line_of(n);
     sc.s.n_exp = sc.s.n_ctl = -1;
     check_attributes(&sc, n, allowed);
     check_format(&sc, n, !in_collection);
@@ -777,8 +812,10 @@ static mp_status root_problem(file_ctx *f, xmlTextReaderPtr rd,
                               const char *fmt, ...)
 {
     xmlNodePtr n = xmlTextReaderCurrentNode(rd);
-    long line = n && n->type == XML_ELEMENT_NODE ? xmlGetLineNo(n)
-                                                 : xmlTextReaderGetParserLineNumber(rd);
+    long line = !n                            ? xmlTextReaderGetParserLineNumber(rd)
+                : n->type == XML_ELEMENT_NODE ? line_of(n)
+                : n->type == XML_TEXT_NODE    ? text_line(n)
+                                              : xmlTextReaderGetParserLineNumber(rd);
     va_list ap;
     va_start(ap, fmt);
     mp_errors_vadd(f->err, f->name, line, fmt, ap);
@@ -796,7 +833,8 @@ static mp_status read_collection_root(file_ctx *f, xmlTextReaderPtr rd)
     check_attributes(&sc, n, (const char *const[]){ "format", NULL });
     check_format(&sc, n, 1);
     study_ctx_free(&sc);
-    return sc.oom ? MP_ENOMEM : MP_OK;
+    /* A collection in an unknown format is not read at all. */
+    return sc.oom ? MP_ENOMEM : sc.bad ? MP_EINPUT : MP_OK;
 }
 
 /* Walk the document: the root, and <study> elements below a <studies> root. */
@@ -818,7 +856,7 @@ static mp_status walk(file_ctx *f, xmlTextReaderPtr rd)
             if (strcmp(name, "studies") == 0) {
                 collection = 1;
                 mp_status st = read_collection_root(f, rd);
-                if (st == MP_ENOMEM)
+                if (st != MP_OK)
                     return st;
             } else if (strcmp(name, "study") != 0) {
                 return root_problem(f, rd, "root element is <%s>; expected "

@@ -447,7 +447,7 @@ START_TEST(invalid_figure_drops_the_study)
 }
 END_TEST
 
-/* BUG (mp_dataset.c, mp_dataset_add / mp_dataset_studies_read): a study
+/* Regression test of a fixed bug (mp_dataset.c, mp_dataset_add / mp_dataset_studies_read): a study
  * whose figures fail mp_effect_check is not added, but claim_id() has
  * already counted its id, so mp_dataset_studies_read() counts it too;
  * mp_dataset.h documents the count as "valid studies seen".  Here one
@@ -466,7 +466,7 @@ START_TEST(studies_read_counts_valid_only)
                "(write 0.95 for a 95% interval)");
     ck_assert_uint_eq(mp_dataset_k(ds), 1);
     ck_assert_msg(mp_dataset_studies_read(ds) == 1,
-                  "BUG: studies_read = %zu, expected 1 (one valid study)",
+                  "studies_read = %zu, expected 1 (one valid study)",
                   mp_dataset_studies_read(ds));
     mp_dataset_free(ds);
     mp_errors_free(&err);

@@ -385,6 +385,28 @@ START_TEST(test_bcg_published)
 }
 END_TEST
 
+/* level 0.90 with HKSJ, BCG data, DL: metafor 3.8
+ * rma(yi, vi, method = "DL", level = 90, test = "knha"), predict(),
+ * confint(control = list(tol = 1e-13)). */
+START_TEST(test_level_90)
+{
+    double y[13], v[13];
+    bcg_data(y, v);
+    mp_fit_options o;
+    mp_fit_result r;
+    mp_fit_options_default(&o);
+    o.level = 0.90;
+    o.hksj = 1;
+    fit_ok(y, v, 13, &o, &r);
+    ASSERT_NEAR(r.random.lower, -1.0361705741034632, 1e-12);
+    ASSERT_NEAR(r.random.upper, -0.39206387004299059, 1e-12);
+    ASSERT_NEAR(r.random.pi_lower, -1.7555155341957289, 1e-12);
+    ASSERT_NEAR(r.random.pi_upper, 0.32728109004927519, 1e-12);
+    ASSERT_NEAR(r.random.tau2_lower, 0.14100224158316046, 1e-11);
+    ASSERT_NEAR(r.random.tau2_upper, 0.9098054719527322, 1e-11);
+}
+END_TEST
+
 /* y = (0, 2), v = (1, 1), by hand: FE mu = 1, se = 1/sqrt 2, Q = 2;
  * DL tau2 = (Q - 1)/(2 - 2/2) = 1; RE weights 1/2: mu = 1, se = 1;
  * s2 = 1/(2 - 1) = 1, I2 = 50, H2 = 2; PI = 1 +/- 1.959964 sqrt 2. */
@@ -590,6 +612,7 @@ static Suite *fit_suite(void)
     suite_add_tcase(s, ref);
     TCase *hand = tcase_create("hand");
     tcase_add_test(hand, test_bcg_published);
+    tcase_add_test(hand, test_level_90);
     tcase_add_test(hand, test_two_studies_by_hand);
     tcase_add_test(hand, test_single_study);
     tcase_add_test(hand, test_identical_studies);

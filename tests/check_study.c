@@ -479,7 +479,7 @@ START_TEST(line_numbers_beyond_65535)
 }
 END_TEST
 
-/* BUG (mp_study.c, read_study / check_study: xmlGetLineNo on the <study>
+/* Regression test of a fixed bug (mp_study.c, read_study / check_study: xmlGetLineNo on the <study>
  * node): past line 65535 libxml2 keeps no line in element nodes (only
  * text nodes get the big line, in psvi), and xmlGetLineNo then answers the
  * line of the element's first child: the whitespace text after
@@ -501,15 +501,15 @@ START_TEST(study_line_beyond_65535)
     mp_errors err = MP_ERRORS_INIT;
     ck_assert_int_eq(read_doc(1, doc, &c, &err), MP_EINPUT);
     ck_assert_int_eq(c.n, 1);
-    ck_assert_msg(c.s[0].line == BLANK + 3, "BUG: study line %ld, expected %d",
+    ck_assert_msg(c.s[0].line == BLANK + 3, "study line %ld, expected %d",
                   c.s[0].line, BLANK + 3);
     ck_assert_msg(c.s[0].outs[0].line == BLANK + 7,
-                  "BUG: outcome line %ld, expected %d", c.s[0].outs[0].line, BLANK + 7);
+                  "outcome line %ld, expected %d", c.s[0].outs[0].line, BLANK + 7);
     ck_assert_msg(c.s[0].outs[0].effect.line == BLANK + 7,
-                  "BUG: effect line %ld, expected %d", c.s[0].outs[0].effect.line,
+                  "effect line %ld, expected %d", c.s[0].outs[0].effect.line,
                   BLANK + 7);
     ck_assert_msg(find_diag(&err, BLANK + 15, "study \"c\" has no <title>", 0) >= 0,
-                  "BUG: expected %s:%d: study \"c\" has no <title>\n  got:%s", NAME,
+                  "expected %s:%d: study \"c\" has no <title>\n  got:%s", NAME,
                   BLANK + 15, dump(&err));
     free(doc);
     mp_errors_free(&err);
@@ -623,12 +623,12 @@ static void expect_diags(const char *doc, size_t n_studies, size_t n,
 
 START_TEST(collection_rejections)
 {
-    /* <studies> needs format (the valid study inside still reaches the
-     * callback: only the root is at fault) */
+    /* <studies> needs format; a collection of unknown format is not read,
+     * so the valid-looking study inside does not reach the callback */
     static const long l2[] = { 2 };
     static const char *const nofmt[] = { "<studies> lacks the required attribute format" };
     expect_diags(DECL "<studies>\n<study id=\"a\">\n" TITLE DESIGN PUB OS_CI CLOSE
-                 "</studies>\n", 1, 1, l2, nofmt);
+                 "</studies>\n", 0, 1, l2, nofmt);
     /* a member may repeat format, but only "1" */
     expect_only(DECL "<studies format=\"1\">\n<study id=\"a\" format=\"2\">\n"
                 TITLE DESIGN PUB OS_CI CLOSE "</studies>\n",
@@ -644,7 +644,7 @@ START_TEST(collection_rejections)
 }
 END_TEST
 
-/* BUG (mp_study.c, walk/root_problem): text between the studies of a
+/* Regression test of a fixed bug (mp_study.c, walk/root_problem): text between the studies of a
  * collection is reported at the parser's current line (for a small
  * document, the last line) instead of the line of the text:
  * here line 11 (after the final newline) instead of 9. */
@@ -659,7 +659,7 @@ START_TEST(collection_stray_text_line)
 }
 END_TEST
 
-/* BUG (mp_study.c, read_collection_root): <studies format="2"> is
+/* Regression test of a fixed bug (mp_study.c, read_collection_root): <studies format="2"> is
  * reported as unsupported, yet its studies are still read as format 1 and
  * handed to the callback; a single <study format="2"> is (rightly) not.
  * Expected: no study of a collection in an unsupported format reaches the
