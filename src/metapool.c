@@ -40,6 +40,8 @@ typedef struct {
     out_format format;
     int loo;
     int validate;
+    const char *by;             /* --by covariate, or NULL */
+    int cumulative;
     char **inputs;
     int n_inputs;
 } options;
@@ -58,6 +60,8 @@ static const char usage_text[] =
     "                       default 0.95\n"
     "  -f, --format FMT     text (default), json or csv\n"
     "      --no-loo         skip the leave-one-out analysis\n"
+    "      --by COVARIATE   subgroup analysis on a study covariate\n"
+    "      --cumulative     cumulative meta-analysis by publication year\n"
     "      --maxiter N      iteration limit of REML, ML, PM, EB; default 1000\n"
     "      --tol X          convergence tolerance of tau^2; default 1e-12\n"
     "      --validate       check the inputs, report every problem, pool nothing\n"
@@ -138,7 +142,7 @@ static const char *parse_outcome(const char *s)
 }
 
 enum { OPT_HKSJ = 256, OPT_MEASURE, OPT_NO_LOO, OPT_VALIDATE, OPT_MAXITER,
-       OPT_TOL };
+       OPT_TOL, OPT_BY, OPT_CUMULATIVE };
 
 static const struct option long_options[] = {
     { "outcome", required_argument, NULL, 'o' },
@@ -148,6 +152,8 @@ static const struct option long_options[] = {
     { "level", required_argument, NULL, 'l' },
     { "format", required_argument, NULL, 'f' },
     { "no-loo", no_argument, NULL, OPT_NO_LOO },
+    { "by", required_argument, NULL, OPT_BY },
+    { "cumulative", no_argument, NULL, OPT_CUMULATIVE },
     { "maxiter", required_argument, NULL, OPT_MAXITER },
     { "tol", required_argument, NULL, OPT_TOL },
     { "validate", no_argument, NULL, OPT_VALIDATE },
@@ -173,6 +179,12 @@ static void apply_option(options *o, int c, const char *arg)
     case 'l': o->fit.level = parse_level(arg); break;
     case 'f': o->format = parse_format(arg); break;
     case OPT_NO_LOO: o->loo = 0; break;
+    case OPT_BY:
+        if (!*arg)
+            usage_error("%s", "--by must name a covariate");
+        o->by = arg;
+        break;
+    case OPT_CUMULATIVE: o->cumulative = 1; break;
     case OPT_MAXITER: o->fit.maxiter = parse_positive_int(arg, "--maxiter"); break;
     case OPT_TOL: o->fit.tol = parse_tolerance(arg); break;
     case OPT_VALIDATE: o->validate = 1; break;
@@ -332,33 +344,104 @@ static int finish_output(void)
     return EXIT_OK;
 }
 
+/* Leave-one-out, with a warning naming each study whose refit failed. */
+static mp_fit_result *leave_one_out(const options *o, const mp_dataset *ds,
+                                    mp_errors *err)
+{
+    size_t k = mp_dataset_k(ds);
+    mp_fit_result *loo = malloc(k * sizeof *loo);
+    if (!loo)
+        fatal_status(MP_ENOMEM);
+    size_t before = err->n;
+    mp_status st = mp_leave_one_out(mp_dataset_y(ds), mp_dataset_v(ds), k,
+                                    &o->fit, loo, err);
+    if (st != MP_OK)
+        fatal_status(st);
+    for (size_t i = before; i < err->n; i++) {
+        /* "leave-one-out without study N: why" names the study by number */
+        const char *msg = err->items[i].message;
+        size_t n;
+        int at = 0;
+        if (sscanf(msg, "leave-one-out without study %zu: %n", &n, &at) == 1 &&
+            at > 0 && n >= 1 && n <= k)
+            fprintf(stderr, "metapool: warning: leave-one-out without \"%s\": %s\n",
+                    mp_dataset_id(ds, n - 1), msg + at);
+        else
+            fprintf(stderr, "metapool: warning: %s\n", msg);
+    }
+    return loo;
+}
+
+/* Subgroups by the --by covariate; exit 1 when no study has it. */
+static void subgroups(const options *o, const mp_dataset *ds, mp_subgroups *sub,
+                      mp_errors *err)
+{
+    size_t k = mp_dataset_k(ds);
+    const char **group = malloc(k * sizeof *group);
+    if (!group)
+        fatal_status(MP_ENOMEM);
+    size_t known = 0;
+    for (size_t i = 0; i < k; i++)
+        known += (group[i] = mp_dataset_group(ds, i)) != NULL;
+    if (known == 0) {
+        fprintf(stderr, "metapool: no study with outcome %s has a covariate "
+                "named \"%s\"\n", o->outcome, o->by);
+        exit(EXIT_INPUT);
+    }
+    mp_status st = mp_subgroups_fit(mp_dataset_y(ds), mp_dataset_v(ds), group,
+                                    k, &o->fit, sub, err);
+    free(group);
+    if (st != MP_OK)
+        fatal_status(st);
+}
+
+static void cumulative(const options *o, const mp_dataset *ds,
+                       mp_cumulative *cum, mp_errors *err)
+{
+    size_t k = mp_dataset_k(ds);
+    int *year = malloc(k * sizeof *year);
+    if (!year)
+        fatal_status(MP_ENOMEM);
+    for (size_t i = 0; i < k; i++)
+        year[i] = mp_dataset_year(ds, i);
+    mp_status st = mp_cumulative_fit(mp_dataset_y(ds), mp_dataset_v(ds), year,
+                                     k, &o->fit, cum, err);
+    free(year);
+    if (st != MP_OK)
+        fatal_status(st);
+}
+
 static int analyse(const options *o, const mp_dataset *ds, mp_errors *err)
 {
     size_t k = mp_dataset_k(ds);
-    const double *y = mp_dataset_y(ds), *v = mp_dataset_v(ds);
     mp_fit_result fit;
-    if (mp_fit(y, v, k, &o->fit, &fit, err) != MP_OK) {
+    if (mp_fit(mp_dataset_y(ds), mp_dataset_v(ds), k, &o->fit, &fit, err) != MP_OK) {
         print_diagnostics(err);
         return fit.status == MP_ENUMERIC ? EXIT_NUMERIC : EXIT_INPUT;
     }
-    mp_fit_result *loo = NULL;
-    if (o->loo && k >= 2) {
-        loo = malloc(k * sizeof *loo);
-        if (!loo)
-            fatal_status(MP_ENOMEM);
-        size_t before = err->n;
-        mp_status st = mp_leave_one_out(y, v, k, &o->fit, loo, err);
-        if (st != MP_OK)
-            fatal_status(st);
-        /* Refits that failed are marked in the report; say why here. */
-        for (size_t i = before; i < err->n; i++)
-            fprintf(stderr, "metapool: warning: %s\n", err->items[i].message);
+    mp_report rep = { .ds = ds, .opt = &o->fit, .fit = &fit,
+                      .version = PACKAGE_VERSION };
+    mp_fit_result *loo = o->loo && k >= 2 ? leave_one_out(o, ds, err) : NULL;
+    mp_subgroups sub;
+    mp_cumulative cum;
+    if (o->by) {
+        subgroups(o, ds, &sub, err);
+        rep.covariate = o->by;
+        rep.sub = &sub;
     }
-    mp_report rep = { ds, &o->fit, &fit, loo, PACKAGE_VERSION };
+    if (o->cumulative) {
+        cumulative(o, ds, &cum, err);
+        rep.cum = &cum;
+    }
+    rep.loo = loo;
     mp_status st = o->format == FORMAT_JSON  ? mp_report_json(stdout, &rep)
                    : o->format == FORMAT_CSV ? mp_report_csv(stdout, &rep)
                                              : mp_report_text(stdout, &rep);
     free(loo);
+    if (o->by)
+        mp_subgroups_free(&sub);
+    if (o->cumulative)
+        mp_cumulative_free(&cum);
     int rc = finish_output();
     if (st != MP_OK && rc == EXIT_OK) {
         fprintf(stderr, "metapool: cannot write the report\n");
@@ -374,7 +457,7 @@ int main(int argc, char **argv)
     /* GSL's default handler aborts; every GSL status is checked instead. */
     gsl_set_error_handler_off();
 
-    mp_dataset_options dso = { o.outcome, o.counts_measure, NULL };
+    mp_dataset_options dso = { o.outcome, o.counts_measure, o.by };
     mp_dataset *ds = mp_dataset_new(&dso);
     if (!ds)
         fatal_status(MP_ENOMEM);

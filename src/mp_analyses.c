@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
 enum { MAX_TERMS = 48 };
 
 /* Truncation error target of a series, relative to its first term. */
@@ -309,4 +311,203 @@ mp_status mp_leave_one_out(const double *y, const double *v, size_t k,
     if (st == MP_ENOMEM && err)
         mp_errors_add(err, NULL, 0, "leave-one-out: out of memory");
     return st;
+}
+
+/* ---- subgroups ------------------------------------------------------------------ */
+
+static int same_group(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Fit the rows idx[0..n-1] into *r, copying them into the workspace. */
+static void fit_rows(const double *y, const double *v, const size_t *idx,
+                     size_t n, double *wy, double *wv, const mp_fit_options *o,
+                     mp_fit_result *r, mp_errors *err)
+{
+    for (size_t j = 0; j < n; j++) {
+        wy[j] = y[idx[j]];
+        wv[j] = v[idx[j]];
+    }
+    mp_fit(wy, wv, n, o, r, err);
+}
+
+/* The pooled estimate and SE a subgroup contributes to the test for
+ * differences: random effects, or the fixed effect of a single study. */
+static void group_estimate(const mp_fit_result *f, double *est, double *se)
+{
+    *est = f->has_random ? f->random.log_estimate : f->fixed.log_estimate;
+    *se = f->has_random ? f->random.se : f->fixed.se;
+}
+
+/* Test for subgroup differences (Borenstein et al. 2009, ch. 19; RevMan
+ * and R's meta, random effects with separate tau^2): Cochran's Q of the
+ * subgroup estimates around their inverse-variance mean, df = groups - 1. */
+static void subgroup_test(mp_subgroups *s)
+{
+    mp_nsum sw = { 0, 0 }, swy = { 0, 0 }, swyy = { 0, 0 };
+    size_t n = 0;
+    for (size_t g = 0; g < s->n_groups; g++) {
+        const mp_fit_result *f = &s->groups[g].fit;
+        double e, se;
+        if (f->status != MP_OK)
+            continue;
+        group_estimate(f, &e, &se);
+        double w = 1.0 / (se * se);
+        if (!isfinite(w))
+            continue;
+        mp_nsum_add(&sw, w);
+        mp_nsum_add(&swy, w * e);
+        n++;
+    }
+    s->Q = s->df = s->p = NAN;
+    if (n < 2)
+        return;
+    double mean = mp_nsum_value(&swy) / mp_nsum_value(&sw);
+    for (size_t g = 0; g < s->n_groups; g++) {
+        const mp_fit_result *f = &s->groups[g].fit;
+        double e, se;
+        if (f->status != MP_OK)
+            continue;
+        group_estimate(f, &e, &se);
+        double w = 1.0 / (se * se);
+        if (isfinite(w))
+            mp_nsum_add(&swyy, w * (e - mean) * (e - mean));
+    }
+    s->Q = mp_nsum_value(&swyy);
+    s->df = (double)(n - 1);
+    s->p = gsl_cdf_chisq_Q(s->Q, s->df);
+}
+
+/* Rows of each group, in order of first appearance. */
+static mp_status group_rows(const char *const *group, size_t k,
+                            mp_subgroups *s)
+{
+    size_t *of = malloc(k * sizeof *of);       /* group of row i */
+    s->groups = calloc(k, sizeof *s->groups);
+    if (!of || !s->groups) {
+        free(of);
+        return MP_ENOMEM;
+    }
+    for (size_t i = 0; i < k; i++) {
+        size_t g = 0;
+        while (g < s->n_groups && !same_group(s->groups[g].value, group[i]))
+            g++;
+        if (g == s->n_groups)
+            s->groups[s->n_groups++].value = group[i];
+        of[i] = g;
+        s->groups[g].k++;
+    }
+    mp_status st = MP_OK;
+    for (size_t g = 0; g < s->n_groups && st == MP_OK; g++) {
+        s->groups[g].rows = malloc(s->groups[g].k * sizeof(size_t));
+        if (!s->groups[g].rows)
+            st = MP_ENOMEM;
+        s->groups[g].k = 0;
+    }
+    for (size_t i = 0; i < k && st == MP_OK; i++) {
+        mp_subgroup *sg = &s->groups[of[i]];
+        sg->rows[sg->k++] = i;
+    }
+    free(of);
+    return st;
+}
+
+mp_status mp_subgroups_fit(const double *y, const double *v,
+                           const char *const *group, size_t k,
+                           const mp_fit_options *o, mp_subgroups *out,
+                           mp_errors *err)
+{
+    memset(out, 0, sizeof *out);
+    out->Q = out->df = out->p = NAN;
+    double *wy = malloc((k ? k : 1) * sizeof *wy);
+    double *wv = malloc((k ? k : 1) * sizeof *wv);
+    mp_status st = wy && wv ? group_rows(group, k, out) : MP_ENOMEM;
+    for (size_t g = 0; g < out->n_groups && st == MP_OK; g++) {
+        mp_subgroup *sg = &out->groups[g];
+        mp_errors local = MP_ERRORS_INIT;
+        fit_rows(y, v, sg->rows, sg->k, wy, wv, o, &sg->fit, &local);
+        for (size_t j = 0; err && j < local.n; j++)
+            mp_errors_add(err, NULL, 0, "subgroup %s: %s",
+                          sg->value ? sg->value : "unspecified",
+                          local.items[j].message);
+        mp_errors_free(&local);
+    }
+    free(wy);
+    free(wv);
+    if (st == MP_OK)
+        subgroup_test(out);
+    else
+        mp_subgroups_free(out);
+    return st;
+}
+
+void mp_subgroups_free(mp_subgroups *s)
+{
+    for (size_t g = 0; s->groups && g < s->n_groups; g++)
+        free(s->groups[g].rows);
+    free(s->groups);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- cumulative meta-analysis ----------------------------------------------- */
+
+/* Stable sort of row indices by year: insertion into runs would be
+ * quadratic, so a merge sort keeps ties in input order in O(k log k). */
+static void merge_by_year(size_t *a, size_t *tmp, size_t n, const int *year)
+{
+    if (n < 2)
+        return;
+    size_t h = n / 2;
+    merge_by_year(a, tmp, h, year);
+    merge_by_year(a + h, tmp, n - h, year);
+    size_t i = 0, j = h, t = 0;
+    while (i < h && j < n)
+        tmp[t++] = year[a[j]] < year[a[i]] ? a[j++] : a[i++];
+    while (i < h)
+        tmp[t++] = a[i++];
+    while (j < n)
+        tmp[t++] = a[j++];
+    memcpy(a, tmp, n * sizeof *a);
+}
+
+mp_status mp_cumulative_fit(const double *y, const double *v, const int *year,
+                            size_t k, const mp_fit_options *o,
+                            mp_cumulative *out, mp_errors *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t n = k ? k : 1;
+    out->order = malloc(n * sizeof *out->order);
+    out->fits = calloc(n, sizeof *out->fits);
+    size_t *tmp = malloc(n * sizeof *tmp);
+    double *wy = malloc(n * sizeof *wy), *wv = malloc(n * sizeof *wv);
+    mp_status st = out->order && out->fits && tmp && wy && wv ? MP_OK : MP_ENOMEM;
+    if (st == MP_OK) {
+        out->k = k;
+        for (size_t i = 0; i < k; i++)
+            out->order[i] = i;
+        merge_by_year(out->order, tmp, k, year);
+        /* metafor cumul(): step j pools the first j + 1 studies. */
+        for (size_t j = 0; j < k; j++) {
+            mp_errors local = MP_ERRORS_INIT;
+            fit_rows(y, v, out->order, j + 1, wy, wv, o, &out->fits[j], &local);
+            for (size_t m = 0; err && m < local.n; m++)
+                mp_errors_add(err, NULL, 0, "cumulative step %zu: %s", j + 1,
+                              local.items[m].message);
+            mp_errors_free(&local);
+        }
+    }
+    free(tmp);
+    free(wy);
+    free(wv);
+    if (st != MP_OK)
+        mp_cumulative_free(out);
+    return st;
+}
+
+void mp_cumulative_free(mp_cumulative *c)
+{
+    free(c->order);
+    free(c->fits);
+    memset(c, 0, sizeof *c);
 }

@@ -14,12 +14,57 @@
 /* Leave-one-out (metafor's leave1out): out[i] is the whole model refitted,
  * with the same options, on the k - 1 studies other than study i, for
  * i = 0 .. k-1.  out must hold k results.  k >= 2.
- * For FE, DL and HE the k fits take O(k) time in total (running sums);
- * iterative estimators refit.  A fit that fails (non-convergence) has
+ * For FE, DL, HE and SJ the k fits take O(k) time in total (running sums
+ * and a series for the random-effects weights); iterative estimators refit.  A fit that fails (non-convergence) has
  * out[i].status != MP_OK; the others are still filled.
  * Returns MP_OK, MP_EINPUT (k < 2 or invalid data), or MP_ENOMEM. */
 mp_status mp_leave_one_out(const double *y, const double *v, size_t k,
                            const mp_fit_options *o, mp_fit_result *out,
                            mp_errors *err);
+
+/* ---- subgroups ---------------------------------------------------------------- */
+
+/* One subgroup: the studies sharing a value of the covariate. */
+typedef struct {
+    const char *value;          /* the covariate value; NULL for the studies
+                                   lacking the covariate ("unspecified") */
+    size_t k;
+    size_t *rows;               /* their row indices, in input order */
+    mp_fit_result fit;          /* tau^2 estimated within the subgroup */
+} mp_subgroup;
+
+typedef struct {
+    size_t n_groups;
+    mp_subgroup *groups;        /* in order of first appearance */
+    /* Test for subgroup differences: Cochran's Q across the subgroups'
+     * random-effects estimates (fixed-effect estimates where a subgroup
+     * has one study), df = groups - 1 (as RevMan and R's meta). */
+    double Q, df, p;
+} mp_subgroups;
+
+/* Group rows 0..k-1 by group[i] (NULL = unspecified) and fit each group.
+ * A group whose fit fails keeps fit.status != MP_OK.  The test for
+ * differences needs >= 2 groups (else Q, df, p are NAN).
+ * Returns MP_OK or MP_ENOMEM.  Free with mp_subgroups_free(). */
+mp_status mp_subgroups_fit(const double *y, const double *v,
+                           const char *const *group, size_t k,
+                           const mp_fit_options *o, mp_subgroups *out,
+                           mp_errors *err);
+void mp_subgroups_free(mp_subgroups *s);
+
+/* ---- cumulative meta-analysis ----------------------------------------------- */
+
+typedef struct {
+    size_t k;
+    size_t *order;              /* row indices by year (ties in input order) */
+    mp_fit_result *fits;        /* fits[j] pools rows order[0..j] (metafor cumul) */
+} mp_cumulative;
+
+/* Cumulative meta-analysis by year[i].  Returns MP_OK or MP_ENOMEM; a step
+ * whose fit fails keeps its status.  Free with mp_cumulative_free(). */
+mp_status mp_cumulative_fit(const double *y, const double *v, const int *year,
+                            size_t k, const mp_fit_options *o,
+                            mp_cumulative *out, mp_errors *err);
+void mp_cumulative_free(mp_cumulative *c);
 
 #endif

@@ -641,12 +641,17 @@ static mp_status tau2_qp_ci(const double *y, const double *v, size_t k,
         else
             st = qe_root(&qp, 0.0, hi, o, &lb, &it);
     }
-    if (st != MP_OK) {
+    if (st == MP_ENOMEM) {
         if (err)
-            mp_errors_add(err, NULL, 0, "Q-profile interval of tau^2: %s",
-                          st == MP_ENOMEM ? "out of memory"
-                                          : "root search did not converge");
+            mp_errors_add(err, NULL, 0, "Q-profile interval of tau^2: out of memory");
         return st;
+    }
+    if (st != MP_OK) {
+        /* As metafor's confint: a bound that cannot be found is NA, and
+         * the fit itself stands. */
+        r->tau2_lower = r->tau2_upper = NAN;
+        r->I2_lower = r->I2_upper = r->H2_lower = r->H2_upper = NAN;
+        return MP_OK;
     }
     double vt = typical_variance(fe);
     r->tau2_lower = lb;

@@ -11,17 +11,13 @@ double mp_report_z(const mp_report *r)
     return gsl_cdf_ugaussian_Pinv(1.0 - (1.0 - r->opt->level) / 2.0);
 }
 
-/* Neumaier's compensated sum of 1 / (v_i + tau2). */
+/* Compensated sum of 1 / (v_i + tau2). */
 static double sum_weights(const double *v, size_t k, double tau2)
 {
-    double s = 0.0, c = 0.0;
-    for (size_t i = 0; i < k; i++) {
-        double w = 1.0 / (v[i] + tau2);
-        double t = s + w;
-        c += fabs(s) >= fabs(w) ? (s - t) + w : (w - t) + s;
-        s = t;
-    }
-    return s + c;
+    mp_nsum s = { 0, 0 };
+    for (size_t i = 0; i < k; i++)
+        mp_nsum_add(&s, 1.0 / (v[i] + tau2));
+    return mp_nsum_value(&s);
 }
 
 void mp_report_weight_sums(const mp_report *r, mp_weight_sums *sums)

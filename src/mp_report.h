@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include "mp_analyses.h"
 #include "mp_dataset.h"
 #include "mp_error.h"
 #include "mp_fit.h"
@@ -19,6 +20,9 @@ typedef struct {
     const mp_fit_options *opt;
     const mp_fit_result *fit;   /* the analysis of all k rows */
     const mp_fit_result *loo;   /* k leave-one-out fits, or NULL when skipped */
+    const char *covariate;      /* --by covariate, or NULL */
+    const mp_subgroups *sub;    /* subgroup analysis, or NULL */
+    const mp_cumulative *cum;   /* cumulative analysis, or NULL */
     const char *version;        /* program version for headers */
 } mp_report;
 

@@ -45,6 +45,47 @@ static void pooled(FILE *out, const char *row, const char *label, double est,
     putc('\n', out);
 }
 
+/* A pooled row from a fit: random effects, or the fixed effect of one
+ * study; nothing when the fit failed. */
+static void fit_row(FILE *out, const char *row, const char *id,
+                    const char *label, int year, const mp_fit_result *f)
+{
+    if (f->status != MP_OK)
+        return;
+    int re = f->has_random;
+    const mp_fixed_result *fx = &f->fixed;
+    const mp_random_result *rn = &f->random;
+    fprintf(out, "%s,", row);
+    mp_format_csv_field(out, id);
+    putc(',', out);
+    mp_format_csv_field(out, label);
+    if (year > 0)
+        fprintf(out, ",%d,,", year);
+    else
+        fputs(",,,", out);
+    field_num(out, exp(re ? rn->log_estimate : fx->log_estimate));
+    field_num(out, exp(re ? rn->lower : fx->lower));
+    field_num(out, exp(re ? rn->upper : fx->upper));
+    field_num(out, re ? rn->log_estimate : fx->log_estimate);
+    field_num(out, re ? rn->se : fx->se);
+    fputs(",,\n", out);
+}
+
+static void group_rows(FILE *out, const mp_report *r)
+{
+    for (size_t g = 0; r->sub && g < r->sub->n_groups; g++) {
+        const mp_subgroup *sg = &r->sub->groups[g];
+        fit_row(out, "subgroup", sg->value, sg->value ? sg->value : "unspecified",
+                0, &sg->fit);
+    }
+    for (size_t j = 0; r->cum && j < r->cum->k; j++) {
+        size_t row = r->cum->order[j];
+        fit_row(out, "cumulative", mp_dataset_id(r->ds, row),
+                mp_dataset_title(r->ds, row), mp_dataset_year(r->ds, row),
+                &r->cum->fits[j]);
+    }
+}
+
 mp_status mp_report_csv(FILE *out, const mp_report *r)
 {
     const mp_dataset *ds = r->ds;
@@ -80,5 +121,6 @@ mp_status mp_report_csv(FILE *out, const mp_report *r)
         pooled(out, "prediction", "Prediction interval", re->log_estimate,
                NAN, re->pi_lower, re->pi_upper, NAN, NAN);
     }
+    group_rows(out, r);
     return ferror(out) ? MP_EIO : MP_OK;
 }

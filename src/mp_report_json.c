@@ -120,25 +120,71 @@ static void study(FILE *out, const mp_report *r, const mp_weight_sums *sums,
     fputs(" }", out);
 }
 
+/* The blocks of a fit that may have failed: its error instead. */
+static void fit_or_error(FILE *out, const char *indent, const mp_fit_result *f)
+{
+    if (f->status != MP_OK) {
+        fprintf(out, ",\n%s", indent);
+        str(out, "", "error", mp_status_string(f->status));
+        return;
+    }
+    fputs(",\n", out);
+    fit_blocks(out, indent, f);
+}
+
 static void leave_one_out(FILE *out, const mp_report *r)
 {
     size_t k = mp_dataset_k(r->ds);
     fputs(",\n  \"leave_one_out\": [", out);
     for (size_t i = 0; i < k; i++) {
-        const mp_fit_result *f = &r->loo[i];
         fputs(i ? ",\n    {\n" : "\n    {\n", out);
         str(out, "      ", "omitted", mp_dataset_id(r->ds, i));
         fprintf(out, ", \"k\": %zu", k - 1);
-        if (f->status != MP_OK) {
-            str(out, ",\n      ", "error", mp_status_string(f->status));
-            fputs("\n    }", out);
-            continue;
-        }
-        fputs(",\n", out);
-        fit_blocks(out, "      ", f);
+        fit_or_error(out, "      ", &r->loo[i]);
         fputs("\n    }", out);
     }
     fputs(k ? "\n  ]" : "]", out);
+}
+
+static void subgroups(FILE *out, const mp_report *r)
+{
+    const mp_subgroups *s = r->sub;
+    fputs(",\n  \"subgroups\": [", out);
+    for (size_t g = 0; g < s->n_groups; g++) {
+        const mp_subgroup *sg = &s->groups[g];
+        fputs(g ? ",\n    {\n" : "\n    {\n", out);
+        str(out, "      ", "covariate", r->covariate);
+        str(out, ", ", "value", sg->value);
+        fprintf(out, ", \"k\": %zu,\n      \"studies\": [", sg->k);
+        for (size_t j = 0; j < sg->k; j++) {
+            fputs(j ? ", " : "", out);
+            mp_format_json_string(out, mp_dataset_id(r->ds, sg->rows[j]));
+        }
+        fputs("]", out);
+        fit_or_error(out, "      ", &sg->fit);
+        fputs("\n    }", out);
+    }
+    fputs(s->n_groups ? "\n  ]" : "]", out);
+    num(out, ",\n  \"subgroup_test\": { ", "Q", s->Q);
+    num(out, ", ", "df", s->df);
+    num(out, ", ", "p", s->p);
+    fputs(" }", out);
+}
+
+static void cumulative(FILE *out, const mp_report *r)
+{
+    const mp_cumulative *c = r->cum;
+    fputs(",\n  \"cumulative\": [", out);
+    for (size_t j = 0; j < c->k; j++) {
+        size_t row = c->order[j];
+        fputs(j ? ",\n    {\n" : "\n    {\n", out);
+        str(out, "      ", "added", mp_dataset_id(r->ds, row));
+        fprintf(out, ", \"year\": %d, \"k\": %zu", mp_dataset_year(r->ds, row),
+                j + 1);
+        fit_or_error(out, "      ", &c->fits[j]);
+        fputs("\n    }", out);
+    }
+    fputs(c->k ? "\n  ]" : "]", out);
 }
 
 mp_status mp_report_json(FILE *out, const mp_report *r)
@@ -159,6 +205,10 @@ mp_status mp_report_json(FILE *out, const mp_report *r)
     fit_blocks(out, "  ", r->fit);
     if (r->loo)
         leave_one_out(out, r);
+    if (r->sub)
+        subgroups(out, r);
+    if (r->cum)
+        cumulative(out, r);
     fputs("\n}\n", out);
     return ferror(out) ? MP_EIO : MP_OK;
 }

@@ -74,6 +74,10 @@ static const char *measure_of(const mp_report *r)
     return mp_measure_name(mp_dataset_measure(r->ds));
 }
 
+static void fit_columns(line *l, const mp_fit_result *f);
+static void fit_table_head(FILE *out, const mp_report *r, const char *first,
+                           const char *middle);
+
 /* ---- sections ------------------------------------------------------------------ */
 
 static void header(FILE *out, const mp_report *r)
@@ -246,12 +250,32 @@ static void in_words(FILE *out, const mp_report *r)
 
 static void loo_row(FILE *out, const mp_report *r, size_t i)
 {
-    const mp_fit_result *f = &r->loo[i];
     line l = { "" };
     label(&l, mp_dataset_title(r->ds, i));
+    fit_columns(&l, &r->loo[i]);
+    emit(out, &l);
+}
+
+static void leave_one_out(FILE *out, const mp_report *r)
+{
+    if (!r->loo)
+        return;
+    line l = { "" };
+    emit(out, &l);
+    add(&l, "Leave-one-out (each study omitted in turn, %s):",
+        r->fit->has_random ? "random effects" : "fixed effect");
+    emit(out, &l);
+    fit_table_head(out, r, "Omitted", "");
+    for (size_t i = 0; i < mp_dataset_k(r->ds); i++)
+        loo_row(out, r, i);
+}
+
+/* One row of a table of pooled fits: estimate, CI, p, I^2, tau^2 of the
+ * random-effects model, or the fixed effect when only one study. */
+static void fit_columns(line *l, const mp_fit_result *f)
+{
     if (f->status != MP_OK) {
-        add(&l, " %s", mp_status_string(f->status));
-        emit(out, &l);
+        add(l, " %s", mp_status_string(f->status));
         return;
     }
     int re = f->has_random;
@@ -266,27 +290,76 @@ static void loo_row(FILE *out, const mp_report *r, size_t i)
         percent(i2, f->het.I2);
         mp_format_fixed(t2, f->random.tau2, 4);
     }
-    add(&l, " %6s  %-18s %8s %6s %7s%s", e, ci, p, i2, t2,
-        re ? "" : "  (one study left: fixed effect)");
+    add(l, " %6s  %-18s %8s %6s %7s%s", e, ci, p, i2, t2,
+        re ? "" : "  (one study: fixed effect)");
+}
+
+static void fit_table_head(FILE *out, const mp_report *r, const char *first,
+                           const char *middle)
+{
+    line l = { "" };
+    char ci_head[32];
+    snprintf(ci_head, sizeof ci_head, "%g%% CI", 100 * r->opt->level);
+    label(&l, first);
+    add(&l, "%s %6s  %-18s %8s %6s %7s", middle, measure_of(r), ci_head, "p",
+        "I^2", "tau^2");
     emit(out, &l);
 }
 
-static void leave_one_out(FILE *out, const mp_report *r)
+static void subgroups(FILE *out, const mp_report *r)
 {
-    if (!r->loo)
+    const mp_subgroups *s = r->sub;
+    if (!s)
         return;
     line l = { "" };
     emit(out, &l);
-    add(&l, "Leave-one-out (each study omitted in turn, %s):",
-        r->fit->has_random ? "random effects" : "fixed effect");
+    add(&l, "Subgroups by %s (tau^2 estimated within each subgroup):", r->covariate);
     emit(out, &l);
-    char ci_head[32];
-    snprintf(ci_head, sizeof ci_head, "%g%% CI", 100 * r->opt->level);
-    label(&l, "Omitted");
-    add(&l, " %6s  %-18s %8s %6s %7s", measure_of(r), ci_head, "p", "I^2", "tau^2");
+    fit_table_head(out, r, "Subgroup", "    k");
+    size_t unspecified = 0;
+    for (size_t g = 0; g < s->n_groups; g++) {
+        const mp_subgroup *sg = &s->groups[g];
+        label(&l, sg->value ? sg->value : "unspecified");
+        add(&l, " %4zu", sg->k);
+        fit_columns(&l, &sg->fit);
+        emit(out, &l);
+        if (!sg->value)
+            unspecified = sg->k;
+    }
+    if (unspecified) {
+        add(&l, "(unspecified: %zu stud%s without a %s covariate)", unspecified,
+            unspecified == 1 ? "y" : "ies", r->covariate);
+        emit(out, &l);
+    }
+    if (isfinite(s->Q)) {
+        char q[MP_NUMBUF], p[MP_NUMBUF + 8];
+        mp_format_fixed(q, s->Q, 2);
+        p_text(p, sizeof p, s->p);
+        add(&l, "Test for subgroup differences: Q = %s on %g df, %s", q, s->df, p);
+    } else {
+        add(&l, "Test for subgroup differences: needs at least two subgroups");
+    }
     emit(out, &l);
-    for (size_t i = 0; i < mp_dataset_k(r->ds); i++)
-        loo_row(out, r, i);
+}
+
+static void cumulative(FILE *out, const mp_report *r)
+{
+    const mp_cumulative *c = r->cum;
+    if (!c)
+        return;
+    line l = { "" };
+    emit(out, &l);
+    add(&l, "Cumulative meta-analysis by publication year (study added, then "
+        "all so far pooled):");
+    emit(out, &l);
+    fit_table_head(out, r, "Added", " Year    k");
+    for (size_t j = 0; j < c->k; j++) {
+        size_t row = c->order[j];
+        label(&l, mp_dataset_title(r->ds, row));
+        add(&l, " %4d %4zu", mp_dataset_year(r->ds, row), j + 1);
+        fit_columns(&l, &c->fits[j]);
+        emit(out, &l);
+    }
 }
 
 mp_status mp_report_text(FILE *out, const mp_report *r)
@@ -297,5 +370,7 @@ mp_status mp_report_text(FILE *out, const mp_report *r)
     heterogeneity(out, r);
     in_words(out, r);
     leave_one_out(out, r);
+    subgroups(out, r);
+    cumulative(out, r);
     return ferror(out) ? MP_EIO : MP_OK;
 }

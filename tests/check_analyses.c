@@ -23,62 +23,13 @@
 #include "mp_analyses.h"
 #include "mp_error.h"
 #include "mp_fit.h"
+#include "testutil.h"
 
-/* Tolerances as in check_fit.c (the JSON contract) for metafor; the O(k)
- * path must equal a refit to REFIT_TOL relative to the figure's scale. */
-#define TOL_CLOSED 1e-8
-#define TOL_ITERATIVE 1e-6
-#define ABS_CLOSED 1e-12
-#define ABS_ITERATIVE 1e-9
+/* metafor is compared to the tolerances of the JSON contract
+ * (MP_REF_TOL_* and MP_REF_ABS_* in testutil.h, as in check_fit.c); the
+ * O(k) path must equal a refit to REFIT_TOL relative to the figure's
+ * scale. */
 #define REFIT_TOL 1e-12
-
-/* ---- reference tables (same format as in check_fit.c) ------------------ */
-
-enum { MAXF = 12, FLEN = 48 };
-
-typedef struct {
-    char f[MAXF][FLEN];
-} tsv_row;
-
-typedef struct {
-    tsv_row *rows;
-    size_t n;
-} tsv_table;
-
-static tsv_table read_tsv(const char *rel)
-{
-    const char *d = getenv("MP_REFDIR"), *s = getenv("srcdir");
-    char path[1024], line[1024];
-    if (d && *d)
-        snprintf(path, sizeof path, "%s/%s", d, rel);
-    else
-        snprintf(path, sizeof path, "%s%stests/reference/%s", s ? s : "",
-                 s && *s ? "/" : "", rel);
-    FILE *fp = fopen(path, "r");
-    ck_assert_msg(fp != NULL, "cannot open reference file %s", path);
-    tsv_table t = { NULL, 0 };
-    size_t cap = 0;
-    for (int header = 1; fgets(line, sizeof line, fp); header = 0) {
-        if (header)
-            continue;
-        if (t.n == cap) {
-            cap = cap ? 2 * cap : 4096;
-            t.rows = realloc(t.rows, cap * sizeof *t.rows);
-            ck_assert(t.rows != NULL);
-        }
-        memset(&t.rows[t.n], 0, sizeof t.rows[t.n]);
-        char *save = NULL;
-        int nf = 0;
-        for (char *f = strtok_r(line, "\t\r\n", &save); f && nf < MAXF;
-             f = strtok_r(NULL, "\t\r\n", &save))
-            snprintf(t.rows[t.n].f[nf++], FLEN, "%s", f);
-        t.n += nf > 0;
-    }
-    fclose(fp);
-    return t;
-}
-
-enum { E_CASE, E_METHOD, E_KNHA, E_BLOCK, E_OMIT, E_KEY, E_VALUE };
 
 /* ---- figures of a result ---------------------------------------------- */
 
@@ -134,12 +85,6 @@ static double lookup(const mp_fit_result *r, const char *block,
     return NAN;
 }
 
-static int iterative(mp_method m)
-{
-    return m == MP_METHOD_REML || m == MP_METHOD_ML || m == MP_METHOD_PM
-           || m == MP_METHOD_EB;
-}
-
 /* ---- 1. metafor's leave-one-out ----------------------------------------- */
 
 static double maxrel[MP_METHOD_COUNT];
@@ -150,8 +95,8 @@ static int check_row(const tsv_row *e, const mp_fit_result *r, mp_method m)
     double got = lookup(r, e->f[E_BLOCK], e->f[E_KEY], &found);
     double want = strtod(e->f[E_VALUE], NULL);
     double diff = fabs(got - want);
-    double rel = iterative(m) ? TOL_ITERATIVE : TOL_CLOSED;
-    double abs_tol = iterative(m) ? ABS_ITERATIVE : ABS_CLOSED;
+    double rel, abs_tol;
+    mp_check_ref_tol(m, &rel, &abs_tol);
     if (found && r->status == MP_OK
         && (got == want || diff <= abs_tol || diff <= rel * fabs(want))) {
         if (fabs(want) >= 1e-6 && diff / fabs(want) > maxrel[m])
@@ -166,32 +111,17 @@ static int check_row(const tsv_row *e, const mp_fit_result *r, mp_method m)
     return 1;
 }
 
-/* Data of one case: yi, vi in columns yc, vc. */
-static size_t case_data(const tsv_table *c, const char *name, int yc, int vc,
-                        double *y, double *v, size_t max)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < c->n && k < max; i++) {
-        if (strcmp(c->rows[i].f[0], name) == 0) {
-            y[k] = strtod(c->rows[i].f[yc], NULL);
-            v[k++] = strtod(c->rows[i].f[vc], NULL);
-        }
-    }
-    return k;
-}
-
-enum { MAXK = 128 };
-
 /* Run leave-one-out once per (case, method, knha) of the table and compare
  * every row with an omitted study; returns the mismatches. */
 static int check_loo_table(const char *cases_file, int yc, int vc,
                            const char *expected_file, size_t *nchecked)
 {
-    tsv_table cases = read_tsv(cases_file), ex = read_tsv(expected_file);
+    tsv_table cases = mp_check_read_tsv(cases_file);
+    tsv_table ex = mp_check_read_tsv(expected_file);
     int bad = 0;
-    char last[3][FLEN] = { "", "", "" };
-    double y[MAXK], v[MAXK];
-    static mp_fit_result out[MAXK];
+    char last[3][TSV_FLEN] = { "", "", "" };
+    double *y = NULL, *v = NULL;
+    mp_fit_result *out = NULL;
     size_t k = 0;
     mp_method m = MP_METHOD_DL;
     *nchecked = 0;
@@ -202,8 +132,12 @@ static int check_loo_table(const char *cases_file, int yc, int vc,
         if (strcmp(last[0], e->f[E_CASE]) || strcmp(last[1], e->f[E_METHOD])
             || strcmp(last[2], e->f[E_KNHA])) {
             for (int j = 0; j < 3; j++)
-                snprintf(last[j], FLEN, "%s", e->f[j]);
-            k = case_data(&cases, e->f[E_CASE], yc, vc, y, v, MAXK);
+                snprintf(last[j], TSV_FLEN, "%s", e->f[j]);
+            free(y);
+            free(v);
+            k = mp_check_case_data(&cases, e->f[E_CASE], yc, vc, &y, &v);
+            out = realloc(out, (k ? k : 1) * sizeof *out);
+            ck_assert(out != NULL);
             mp_fit_options o;
             mp_fit_options_default(&o);
             ck_assert_int_eq(mp_method_parse(e->f[E_METHOD], &m), 0);
@@ -218,8 +152,11 @@ static int check_loo_table(const char *cases_file, int yc, int vc,
         bad += check_row(e, &out[om - 1], m);
         ++*nchecked;
     }
-    free(cases.rows);
-    free(ex.rows);
+    free(y);
+    free(v);
+    free(out);
+    mp_check_tsv_free(&cases);
+    mp_check_tsv_free(&ex);
     return bad;
 }
 
@@ -506,9 +443,5 @@ int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0); /* forked tests print mismatches */
     gsl_set_error_handler_off();
-    SRunner *sr = srunner_create(analyses_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return mp_check_run(analyses_suite());
 }

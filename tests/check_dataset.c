@@ -15,6 +15,7 @@
 
 #include "mp_dataset.h"
 #include "mp_study.h"
+#include "testutil.h"
 
 #define TOL_CLOSED 1e-12
 #define N_SCALE 100000
@@ -29,11 +30,7 @@ static mp_reader *the_reader;
 
 static void setup(void)
 {
-    mp_read_options o;
-    mp_read_options_default(&o);
-    mp_status st;
-    the_reader = mp_reader_new(&o, &st);
-    ck_assert_ptr_nonnull(the_reader);
+    the_reader = mp_check_reader(1);
 }
 
 static void teardown(void)
@@ -77,30 +74,16 @@ static char *study_doc(const char *id, int year, const char *body)
 
 #define OS_CI "  <outcome name=\"OS\"><hazard-ratio estimate=\"0.8\" lower=\"0.6\" upper=\"1.07\"/></outcome>\n"
 
-static const char *dump(const mp_errors *err)
-{
-    static char buf[4096];
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < err->n && used < sizeof buf - 1; i++) {
-        int n = snprintf(buf + used, sizeof buf - used, "\n    %s:%ld: %s",
-                         err->items[i].file ? err->items[i].file : "(null)",
-                         err->items[i].line, err->items[i].message);
-        if (n > 0)
-            used += (size_t)n;
-    }
-    return err->n ? buf : " (none)";
-}
-
 static void expect_one(const mp_errors *err, const char *file, long line,
                        const char *msg)
 {
-    ck_assert_msg(err->n == 1, "expected one diagnostic, got:%s", dump(err));
+    ck_assert_msg(err->n == 1, "expected one diagnostic, got:%s",
+                  mp_check_dump(err));
     const mp_diag *d = &err->items[0];
     ck_assert_msg((file ? d->file && strcmp(d->file, file) == 0 : d->file == NULL) &&
                       d->line == line && strcmp(d->message, msg) == 0,
                   "expected %s:%ld: %s\n  got:%s", file ? file : "(null)", line,
-                  msg, dump(err));
+                  msg, mp_check_dump(err));
 }
 
 static void expect_row(const mp_dataset *ds, size_t i, double y, double v)
@@ -137,7 +120,7 @@ START_TEST(outcome_selection)
     ck_assert_int_eq(feed(low, "a.xml", study_doc("a", 2020, body), &err), MP_OK);
     ck_assert_uint_eq(mp_dataset_k(low), 0);
     ck_assert_uint_eq(mp_dataset_studies_read(low), 1);
-    ck_assert_msg(err.n == 0, "diagnostics:%s", dump(&err));
+    ck_assert_msg(err.n == 0, "diagnostics:%s", mp_check_dump(&err));
     mp_dataset_free(os);
     mp_dataset_free(pfs);
     mp_dataset_free(low);
@@ -174,7 +157,7 @@ START_TEST(rows_values_and_labels)
     mp_errors err = MP_ERRORS_INIT;
     mp_dataset *ds = dataset("OS", MP_MEASURE_RR, NULL);
     ck_assert_int_eq(feed(ds, "all.xml", doc, &err), MP_OK);
-    ck_assert_msg(err.n == 0, "diagnostics:%s", dump(&err));
+    ck_assert_msg(err.n == 0, "diagnostics:%s", mp_check_dump(&err));
     ck_assert_uint_eq(mp_dataset_k(ds), 5);
     ck_assert_uint_eq(mp_dataset_studies_read(ds), 5);
     static const char *const ids[] = { "ci", "p", "loghr", "peto", "rev" };
@@ -216,7 +199,7 @@ START_TEST(counts_rr_and_or)
     ck_assert_int_eq(feed(rr, "b.xml", study_doc("b", 2020, zero), &err), MP_OK);
     ck_assert_int_eq(feed(or_, "a.xml", study_doc("a", 2020, body), &err), MP_OK);
     ck_assert_int_eq(feed(or_, "b.xml", study_doc("b", 2020, zero), &err), MP_OK);
-    ck_assert_msg(err.n == 0, "diagnostics:%s", dump(&err));
+    ck_assert_msg(err.n == 0, "diagnostics:%s", mp_check_dump(&err));
     ck_assert_int_eq(mp_dataset_measure(rr), MP_MEASURE_RR);
     ck_assert_int_eq(mp_dataset_measure(or_), MP_MEASURE_OR);
     /* [R] escalc("RR", ai=15, n1i=100, ci=25, n2i=100): yi, vi */
@@ -264,7 +247,7 @@ START_TEST(n_events_group_and_arms)
     ck_assert_ptr_null(mp_dataset_arm_label(ds, 0));
     ck_assert_int_eq(feed(ds, "b.xml", study_doc("b", 2020, with), &err), MP_OK);
     ck_assert_int_eq(feed(ds, "c.xml", study_doc("c", 2020, other_arms), &err), MP_OK);
-    ck_assert_msg(err.n == 0, "diagnostics:%s", dump(&err));
+    ck_assert_msg(err.n == 0, "diagnostics:%s", mp_check_dump(&err));
     ck_assert_uint_eq(mp_dataset_k(ds), 3);
     /* unknown n and events: -1 */
     ck_assert_int_eq(mp_dataset_n(ds, 0, 1), -1);
@@ -441,7 +424,7 @@ START_TEST(invalid_figure_drops_the_study)
     mp_errors_free(&err);
     ck_assert_uint_eq(mp_dataset_k(ds), 0);
     ck_assert_int_eq(mp_dataset_finish(ds, &err), MP_EINPUT);
-    ck_assert_msg(err.n == 1, "diagnostics:%s", dump(&err));
+    ck_assert_msg(err.n == 1, "diagnostics:%s", mp_check_dump(&err));
     mp_dataset_free(ds);
     mp_errors_free(&err);
 }
@@ -552,7 +535,8 @@ START_TEST(hundred_thousand_studies)
         s.outcomes = &o;
         mp_status st = mp_dataset_add(ds, &s, &err);
         if (st != MP_OK)
-            ck_abort_msg("study %ld: %s%s", i, mp_status_string(st), dump(&err));
+            ck_abort_msg("study %ld: %s%s", i, mp_status_string(st),
+                         mp_check_dump(&err));
     }
     ck_assert_uint_eq(mp_dataset_k(ds), N_SCALE);
     ck_assert_uint_eq(mp_dataset_studies_read(ds), N_SCALE);
@@ -630,9 +614,5 @@ static Suite *dataset_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(dataset_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return mp_check_run(dataset_suite());
 }

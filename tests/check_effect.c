@@ -19,6 +19,7 @@
 #include "mp_effect.h"
 #include "mp_error.h"
 #include "mp_text.h"
+#include "testutil.h"
 
 /* Closed-form results; the library uses GSL's quantile while the reference
  * uses Python's (Wichura AS241 in both cases, both to ~1e-16), so agreement
@@ -598,9 +599,5 @@ static Suite *effect_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(effect_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return mp_check_run(effect_suite());
 }

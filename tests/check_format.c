@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "mp_format.h"
+#include "testutil.h"
 
 /* How many random doubles the round-trip test formats. */
 #define N_RANDOM 200000
@@ -565,9 +566,5 @@ static Suite *format_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(format_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return mp_check_run(format_suite());
 }

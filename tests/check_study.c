@@ -4,7 +4,8 @@
  * declaration, so the <study> element is on line 2 and every later line is
  * numbered in the comment beside it.  Two files live in tests/data/unit/
  * (directory from $MP_DATADIR, which `make check` sets to the absolute
- * tests/data, else "tests/data").
+ * tests/data, else $srcdir/tests/data or "tests/data": mp_check_data_path
+ * in testutil.h).
  *
  * A diagnostic is compared whole (file, line, message) unless its text
  * comes from libxml2 (malformed XML, schema findings), where only our
@@ -18,6 +19,7 @@
 #include <time.h>
 
 #include "mp_study.h"
+#include "testutil.h"
 
 #define TOL_EXACT 1e-12
 #define NAME "t.xml"
@@ -124,41 +126,26 @@ static mp_status collect(const mp_study *s, void *ctx)
 
 /* ---- running the reader -------------------------------------------------------- */
 
-static mp_reader *reader(int schema)
-{
-    mp_read_options o;
-    mp_read_options_default(&o);
-    o.schema = schema;
-    mp_status st;
-    mp_reader *r = mp_reader_new(&o, &st);
-    ck_assert_msg(r != NULL, "mp_reader_new failed: %s", mp_status_string(st));
-    ck_assert_int_eq(st, MP_OK);
-    return r;
-}
-
 static mp_status read_doc(int schema, const char *doc, collector *c,
                           mp_errors *err)
 {
-    mp_reader *r = reader(schema);
+    mp_reader *r = mp_check_reader(schema);
     mp_status st = mp_read_memory(r, doc, strlen(doc), NAME, collect, c, err);
     mp_reader_free(r);
     return st;
 }
 
-/* All diagnostics, one per line, for failure messages. */
-static const char *dump(const mp_errors *err)
+/* Read the file rel below the data directory (mp_check_data_path) with a
+ * validating reader; its path, as the diagnostics name it, goes to
+ * path[1024]. */
+static mp_status read_data_file(const char *rel, char path[1024], collector *c,
+                                mp_errors *err)
 {
-    static char buf[4096];
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < err->n && used < sizeof buf - 1; i++) {
-        int n = snprintf(buf + used, sizeof buf - used, "\n    %s:%ld: %s",
-                         err->items[i].file ? err->items[i].file : "(null)",
-                         err->items[i].line, err->items[i].message);
-        if (n > 0)
-            used += (size_t)n;
-    }
-    return err->n ? buf : " (none)";
+    mp_check_data_path(path, 1024, rel);
+    mp_reader *r = mp_check_reader(1);
+    mp_status st = mp_read_file(r, path, collect, c, err);
+    mp_reader_free(r);
+    return st;
 }
 
 /* The index of a diagnostic with this line and message (prefix when
@@ -179,7 +166,7 @@ static void expect_diag(const mp_errors *err, long line, const char *msg)
 {
     ck_assert_msg(find_diag(err, line, msg, 0) >= 0,
                   "expected diagnostic %s:%ld: %s\n  got:%s", NAME, line, msg,
-                  dump(err));
+                  mp_check_dump(err));
 }
 
 /* Exactly one diagnostic, this one, and no study reached the callback. */
@@ -192,7 +179,7 @@ static void expect_only(const char *doc, long line, const char *msg)
                       err.items[0].line == line &&
                       strcmp(err.items[0].file, NAME) == 0,
                   "expected only %s:%ld: %s\n  got:%s", NAME, line, msg,
-                  dump(&err));
+                  mp_check_dump(&err));
     ck_assert_msg(st == MP_EINPUT, "status %s", mp_status_string(st));
     ck_assert_msg(c.n == 0, "the invalid study reached the callback");
     mp_errors_free(&err);
@@ -206,16 +193,10 @@ static void expect_only_prefix(const char *doc, long line, const char *prefix)
     mp_status st = read_doc(1, doc, &c, &err);
     ck_assert_msg(err.n == 1 && find_diag(&err, line, prefix, 1) == 0,
                   "expected only %s:%ld: %s...\n  got:%s", NAME, line, prefix,
-                  dump(&err));
+                  mp_check_dump(&err));
     ck_assert_msg(st == MP_EINPUT, "status %s", mp_status_string(st));
     ck_assert_msg(c.n == 0, "the invalid study reached the callback");
     mp_errors_free(&err);
-}
-
-static const char *datadir(void)
-{
-    const char *d = getenv("MP_DATADIR");
-    return d && *d ? d : "tests/data";
 }
 
 /* ---- documents -------------------------------------------------------------------- */
@@ -238,7 +219,7 @@ START_TEST(minimal_study)
     collector c = { .n = 0 };
     mp_errors err = MP_ERRORS_INIT;
     ck_assert_int_eq(read_doc(1, MINIMAL, &c, &err), MP_OK);
-    ck_assert_msg(err.n == 0, "diagnostics:%s", dump(&err));
+    ck_assert_msg(err.n == 0, "diagnostics:%s", mp_check_dump(&err));
     ck_assert_int_eq(c.n, 1);
     rec *r = &c.s[0];
     ck_assert_str_eq(r->file, NAME);
@@ -288,14 +269,11 @@ END_TEST
 START_TEST(full_study_from_file)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/unit/study-full.xml", datadir());
-    mp_reader *rd = reader(1);
     collector c = { .n = 0 };
     mp_errors err = MP_ERRORS_INIT;
-    mp_status st = mp_read_file(rd, path, collect, &c, &err);
-    mp_reader_free(rd);
+    mp_status st = read_data_file("unit/study-full.xml", path, &c, &err);
     ck_assert_msg(st == MP_OK && err.n == 0, "status %s, diagnostics:%s",
-                  mp_status_string(st), dump(&err));
+                  mp_status_string(st), mp_check_dump(&err));
     ck_assert_int_eq(c.n, 1);
     rec *r = &c.s[0];
     ck_assert_str_eq(r->file, path);
@@ -397,7 +375,7 @@ START_TEST(text_entities_and_cdata)
     collector c = { .n = 0 };
     mp_errors err = MP_ERRORS_INIT;
     ck_assert_int_eq(read_doc(1, doc, &c, &err), MP_OK);
-    ck_assert_msg(err.n == 0, "diagnostics:%s", dump(&err));
+    ck_assert_msg(err.n == 0, "diagnostics:%s", mp_check_dump(&err));
     ck_assert_int_eq(c.n, 1);
     ck_assert_str_eq(c.s[0].title, "A & B \xe2\x98\xba <x> & y");
     ck_assert_str_eq(c.s[0].notes, "caf\xc3\xa9");
@@ -433,7 +411,7 @@ START_TEST(comments_and_whitespace_ignored)
     collector c = { .n = 0 };
     mp_errors err = MP_ERRORS_INIT;
     ck_assert_int_eq(read_doc(1, doc, &c, &err), MP_OK);
-    ck_assert_msg(err.n == 0, "diagnostics:%s", dump(&err));
+    ck_assert_msg(err.n == 0, "diagnostics:%s", mp_check_dump(&err));
     ck_assert_int_eq(c.n, 1);
     mp_errors_free(&err);
 }
@@ -510,7 +488,7 @@ START_TEST(study_line_beyond_65535)
                   BLANK + 7);
     ck_assert_msg(find_diag(&err, BLANK + 15, "study \"c\" has no <title>", 0) >= 0,
                   "expected %s:%d: study \"c\" has no <title>\n  got:%s", NAME,
-                  BLANK + 15, dump(&err));
+                  BLANK + 15, mp_check_dump(&err));
     free(doc);
     mp_errors_free(&err);
 }
@@ -531,7 +509,7 @@ START_TEST(collection_in_order)
     collector c = { .n = 0 };
     mp_errors err = MP_ERRORS_INIT;
     ck_assert_int_eq(read_doc(1, doc, &c, &err), MP_OK);
-    ck_assert_msg(err.n == 0, "diagnostics:%s", dump(&err));
+    ck_assert_msg(err.n == 0, "diagnostics:%s", mp_check_dump(&err));
     ck_assert_int_eq(c.n, 3);
     ck_assert_str_eq(c.s[0].id, "a");
     ck_assert_str_eq(c.s[1].id, "b");
@@ -560,14 +538,11 @@ END_TEST
 START_TEST(collection_bad_study_skipped)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/unit/collection-mixed.xml", datadir());
-    mp_reader *rd = reader(1);
     collector c = { .n = 0 };
     mp_errors err = MP_ERRORS_INIT;
-    mp_status st = mp_read_file(rd, path, collect, &c, &err);
-    mp_reader_free(rd);
+    mp_status st = read_data_file("unit/collection-mixed.xml", path, &c, &err);
     ck_assert_int_eq(st, MP_EINPUT);
-    ck_assert_msg(err.n == 1, "diagnostics:%s", dump(&err));
+    ck_assert_msg(err.n == 1, "diagnostics:%s", mp_check_dump(&err));
     ck_assert_str_eq(err.items[0].file, path);
     ck_assert_int_eq(err.items[0].line, 12);
     ck_assert_str_eq(err.items[0].message,
@@ -594,7 +569,7 @@ START_TEST(callback_stops_reading)
     ck_assert_int_eq(read_doc(1, doc, &c, &err), MP_EINPUT);
     ck_assert_int_eq(c.n, 1);
     ck_assert_str_eq(c.s[0].id, "a");
-    ck_assert_msg(err.n == 0, "diagnostics:%s", dump(&err));
+    ck_assert_msg(err.n == 0, "diagnostics:%s", mp_check_dump(&err));
 
     collector c2 = { .n = 0, .stop_after = 2, .stop_status = MP_ENOMEM };
     ck_assert_int_eq(read_doc(1, doc, &c2, &err), MP_ENOMEM);
@@ -614,7 +589,7 @@ static void expect_diags(const char *doc, size_t n_studies, size_t n,
     for (size_t i = 0; i < n; i++)
         expect_diag(&err, lines[i], msgs[i]);
     ck_assert_msg(err.n == n, "%zu diagnostics, expected %zu:%s", err.n, n,
-                  dump(&err));
+                  mp_check_dump(&err));
     ck_assert_int_eq(st, n ? MP_EINPUT : MP_OK);
     ck_assert_msg(c.n == n_studies, "%zu studies reached the callback, expected %zu",
                   c.n, n_studies);
@@ -987,7 +962,7 @@ START_TEST(reject_input_too_large)
     ck_assert_int_eq(st, MP_ELIMIT);
     ck_assert_int_eq(c.n, 0);
     ck_assert_msg(find_diag(&err, 0, "larger than the limit of 100 bytes", 0) >= 0,
-                  "diagnostics:%s", dump(&err));
+                  "diagnostics:%s", mp_check_dump(&err));
     mp_errors_free(&err);
 }
 END_TEST
@@ -1009,7 +984,7 @@ START_TEST(several_problems_all_reported)
     expect_diag(&err, 4, "<publication> year \"15\" is not a four-digit year");
     expect_diag(&err, 5, "<hazard-ratio> estimate \"x\" is not a decimal number");
     expect_diag(&err, 2, "study \"Bad\" has no <title>");
-    ck_assert_msg(err.n == 4, "diagnostics:%s", dump(&err));
+    ck_assert_msg(err.n == 4, "diagnostics:%s", mp_check_dump(&err));
     mp_errors_free(&err);
 }
 END_TEST
@@ -1043,7 +1018,7 @@ START_TEST(malformed_various)
     mp_status st = read_doc(1, MINIMAL "<study/>\n", &c, &err);
     ck_assert_int_eq(st, MP_EINPUT);
     ck_assert_msg(err.n >= 1 && find_diag(&err, 8, "malformed XML: ", 1) >= 0,
-                  "diagnostics:%s", dump(&err));
+                  "diagnostics:%s", mp_check_dump(&err));
     mp_errors_free(&err);
 }
 END_TEST
@@ -1057,7 +1032,7 @@ START_TEST(malformed_truncated)
     ck_assert_int_eq(read_doc(1, doc, &c, &err), MP_EINPUT);
     ck_assert_int_eq(c.n, 0);
     ck_assert_msg(err.n >= 1 && strncmp(err.items[0].message, "malformed XML", 13) == 0,
-                  "diagnostics:%s", dump(&err));
+                  "diagnostics:%s", mp_check_dump(&err));
     ck_assert_msg(err.items[0].line >= 5 && err.items[0].line <= 6,
                   "line %ld, expected the end of the document (5 or 6)",
                   err.items[0].line);
@@ -1127,7 +1102,7 @@ START_TEST(external_entity_refused)
         ck_assert_int_eq(read_doc(schema, doc, &c, &err), MP_EINPUT);
         ck_assert_int_eq(c.n, 0);
         ck_assert_msg(find_diag(&err, 2, DOCTYPE_MSG, 1) >= 0, "diagnostics:%s",
-                      dump(&err));
+                      mp_check_dump(&err));
         for (size_t i = 0; i < err.n; i++)
             ck_assert_msg(!strstr(err.items[i].message, "root:") &&
                               !strstr(err.items[i].message, "/bin/") &&
@@ -1153,7 +1128,8 @@ START_TEST(doctype_after_long_prolog_refused)
     mp_errors err = MP_ERRORS_INIT;
     ck_assert_int_eq(read_doc(1, doc, &c, &err), MP_EINPUT);
     ck_assert_int_eq(c.n, 0);
-    ck_assert_msg(find_diag(&err, 3, DOCTYPE_MSG, 1) >= 0, "diagnostics:%s", dump(&err));
+    ck_assert_msg(find_diag(&err, 3, DOCTYPE_MSG, 1) >= 0, "diagnostics:%s",
+                  mp_check_dump(&err));
     free(doc);
     mp_errors_free(&err);
 }
@@ -1174,7 +1150,7 @@ START_TEST(schema_finding_when_own_checks_silent)
     ck_assert_msg(err.n >= 1, "no schema diagnostic");
     for (size_t i = 0; i < err.n; i++)
         ck_assert_msg(strncmp(err.items[i].message, "does not match the schema", 25) == 0,
-                      "unexpected diagnostic%s", dump(&err));
+                      "unexpected diagnostic%s", mp_check_dump(&err));
     ck_assert_str_eq(err.items[0].file, NAME);
     mp_errors_free(&err);
 }
@@ -1185,7 +1161,7 @@ START_TEST(schema_off_accepts)
     collector c = { .n = 0 };
     mp_errors err = MP_ERRORS_INIT;
     ck_assert_int_eq(read_doc(0, SCHEMA_ONLY, &c, &err), MP_OK);
-    ck_assert_msg(err.n == 0, "diagnostics:%s", dump(&err));
+    ck_assert_msg(err.n == 0, "diagnostics:%s", mp_check_dump(&err));
     ck_assert_int_eq(c.n, 1);
     ck_assert_str_eq(c.s[0].id, "s1");
     mp_errors_free(&err);
@@ -1214,7 +1190,7 @@ START_TEST(schema_off_same_own_checks)
     ck_assert_int_eq(read_doc(0, DECL OPEN("s1") DESIGN PUB OS_CI CLOSE, &c, &err),
                      MP_EINPUT);
     ck_assert_int_eq(c.n, 0);
-    ck_assert_msg(err.n == 1, "diagnostics:%s", dump(&err));
+    ck_assert_msg(err.n == 1, "diagnostics:%s", mp_check_dump(&err));
     expect_diag(&err, 2, "study \"s1\" has no <title>");
     mp_errors_free(&err);
 }
@@ -1224,18 +1200,18 @@ END_TEST
 
 START_TEST(file_errors)
 {
-    mp_reader *rd = reader(0);
+    mp_reader *rd = mp_check_reader(0);
     collector c = { .n = 0 };
     mp_errors err = MP_ERRORS_INIT;
     char path[1024];
-    snprintf(path, sizeof path, "%s/unit/no-such-file.xml", datadir());
+    mp_check_data_path(path, sizeof path, "unit/no-such-file.xml");
     ck_assert_int_eq(mp_read_file(rd, path, collect, &c, &err), MP_EIO);
     ck_assert_int_eq(err.n, 1);
     ck_assert_str_eq(err.items[0].file, path);
     ck_assert_int_eq(err.items[0].line, 0);
     ck_assert_str_eq(err.items[0].message, "cannot open: No such file or directory");
     mp_errors_free(&err);
-    snprintf(path, sizeof path, "%s/unit", datadir());
+    mp_check_data_path(path, sizeof path, "unit");
     ck_assert_int_eq(mp_read_file(rd, path, collect, &c, &err), MP_EIO);
     ck_assert_int_eq(err.n, 1);
     ck_assert_str_eq(err.items[0].message, "is a directory");
@@ -1248,7 +1224,7 @@ END_TEST
 START_TEST(reader_reusable)
 {
     /* one reader, several inputs; diagnostics accumulate in one list */
-    mp_reader *rd = reader(1);
+    mp_reader *rd = mp_check_reader(1);
     collector c = { .n = 0 };
     mp_errors err = MP_ERRORS_INIT;
     static const char bad[] = DECL OPEN("s2") DESIGN PUB OS_CI CLOSE;
@@ -1331,9 +1307,5 @@ static Suite *study_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(study_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return mp_check_run(study_suite());
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mp_text.h"
+#include "testutil.h"
 
 /* Values parsed by strtod from a short decimal must equal the C literal
  * exactly (expect_decimal compares with ==); TOL_EXACT is for Check's
@@ -256,9 +257,5 @@ static Suite *text_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(text_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return mp_check_run(text_suite());
 }

@@ -12,6 +12,9 @@ run 0 good/hr-ci.xml && expect_out_file expected/k1.txt
 run 0 -f json good/hr-ci.xml && expect_out_file expected/k1.json
 run 0 good/hr-ci.xml good/hr-p.xml && expect_out_file expected/k2.txt
 run 0 --measure OR -f json counts/ && expect_out_file expected/counts-or.json
+run 0 --by sequence --cumulative good/ && expect_out_file expected/good-by-cumulative.txt
+run 0 -f csv --by sequence --cumulative good/ && expect_out_file expected/good-by-cumulative.csv
+run 0 -f json --by sequence --cumulative good/ && expect_out_file expected/good-by-cumulative.json
 
 # Input order: a directory is read in name order, so these two agree.
 run 0 -f csv good/hr-ci.xml good/hr-ci90.xml good/hr-p.xml good/log-hr.xml good/peto.xml good/reversed.xml

@@ -1,0 +1,97 @@
+#!/bin/sh
+# Subgroup (--by) and cumulative (--cumulative) analyses against metafor
+# (tests/reference/groups: separate rma() fits per subgroup, the test for
+# subgroup differences as an FE rma() across the subgroup estimates, and
+# cumul() ordered by year), for every estimator with and without HKSJ,
+# through the command line.  Tolerances as tests/cli/metafor.sh.
+. "${top_srcdir:-.}/tests/cli/lib.sh"
+ref="${MP_REFDIR:-$top_srcdir/tests/reference}/groups"
+
+if ! command -v jq >/dev/null 2>&1; then
+    echo "jq is not installed: cannot read the JSON report"
+    exit 99
+fi
+
+# cases.tsv -> one collection per case; a study in group "-" has no covariate.
+awk -F'\t' -v dir="$tmp" '
+NR == 1 { next }
+$1 != cur {
+    if (file != "") { print "</studies>" > file; close(file) }
+    cur = $1; file = dir "/" cur ".xml"
+    print "<?xml version=\"1.0\"?>\n<studies format=\"1\">" > file
+}
+{
+    printf "<study id=\"%s\"><title>%s</title><design>rct</design>", $2, $2 > file
+    printf "<publication year=\"%d\">Generated.</publication>", $4 > file
+    if ($3 != "-")
+        printf "<covariate name=\"g\" value=\"%s\"/>", $3 > file
+    printf "<outcome name=\"OS\"><log-hazard-ratio estimate=\"%s\" se=\"%s\"/></outcome></study>\n", $5, $6 > file
+}
+END { if (file != "") print "</studies>" > file }' "$ref/cases.tsv"
+
+extract='def blocks($part; $which): ["fixed", "random", "heterogeneity"][] as $b
+           | .[$b] // empty | to_entries[] | [$part, $which, $b, .key, (.value | tostring)];
+         (.subgroups[] | blocks("sub"; (.value // "-"))),
+         (.subgroup_test | to_entries[] | ["subtest", "-", "test", .key, (.value | tostring)]),
+         (.cumulative[] | blocks("cum"; (.k | tostring)))
+         | @tsv'
+: >"$tmp/ours.tsv"
+for xml in "$tmp"/g*.xml; do
+    case_id=$(basename "$xml" .xml)
+    for method in DL REML PM SJ HE ML EB; do
+        for knha in 0 1; do
+            flag=
+            [ "$knha" = 1 ] && flag=--hksj
+            what="metapool -f json --no-loo --by g --cumulative -m $method $flag $case_id"
+            if "$METAPOOL" -f json --no-loo --by g --cumulative -m "$method" $flag "$xml" >"$tmp/out" 2>"$tmp/err"; then
+                jq -r "$extract" "$tmp/out" |
+                    awk -v c="$case_id" -v m="$method" -v k="$knha" \
+                        'BEGIN { OFS = "\t" } { print c, m, k, $0 }' >>"$tmp/ours.tsv"
+            else
+                fail "exit status $?: $(head -1 "$tmp/err")"
+            fi
+        done
+    done
+done
+
+what="subgroups and cumulative against metafor 3.8"
+awk -F'\t' '
+function abs(x) { return x < 0 ? -x : x }
+FNR == NR { ours[$1 SUBSEP $2 SUBSEP $3 SUBSEP $4 SUBSEP $5 SUBSEP $6 SUBSEP $7] = $8; next }
+FNR == 1 { next }
+{
+    key = $1 SUBSEP $2 SUBSEP $3 SUBSEP $4 SUBSEP $5 SUBSEP $6 SUBSEP $7
+    closed = ($2 == "DL" || $2 == "HE" || $2 == "SJ")
+    rel = closed ? 1e-8 : 1e-6
+    floor = closed ? 1e-12 : 1e-9
+    n++
+    if (!(key in ours) || ours[key] == "null") {
+        if (missing++ < 10)
+            printf "  missing: %s %s knha=%s %s %s %s %s (metafor %s)\n", $1, $2, $3, $4, $5, $6, $7, $8
+        next
+    }
+    got = ours[key] + 0; want = $8 + 0
+    d = abs(got - want); m = abs(want) > abs(got) ? abs(want) : abs(got)
+    if (d > rel * m && d > floor && bad++ < 20)
+        printf "  differs: %s %s knha=%s %s %s %s %s: metapool %s, metafor %s\n", $1, $2, $3, $4, $5, $6, $7, ours[key], $8
+}
+END {
+    printf "%d figures compared; %d missing, %d outside tolerance\n", n, missing, bad
+    exit (missing + bad > 0)
+}' "$tmp/ours.tsv" "$ref/expected.tsv"
+if [ $? -eq 0 ]; then passed=$((passed + 1)); else fail "figures differ from metafor"; fi
+
+# Studies without the covariate form their own group, named in the report.
+what="metapool --by g g002.xml"
+"$METAPOOL" --no-loo --by g "$tmp/g002.xml" >"$tmp/out" 2>"$tmp/err" && passed=$((passed + 1)) || fail "exit status $?"
+contains out "unspecified: 1 study without a g covariate"
+"$METAPOOL" -f json --no-loo --by g "$tmp/g002.xml" >"$tmp/out"
+what="JSON value of the unspecified subgroup"
+[ "$(jq -c '[.subgroups[] | select(.value == null) | .k]' "$tmp/out")" = "[1]" ] &&
+    passed=$((passed + 1)) || fail "not null with k = 1"
+run 0 --by sequence ../../studies/ && contains out "Subgroups by sequence"
+run 1 --by nosuch good/ && expect_no_out && expect_err <<'ERR'
+metapool: no study with outcome OS has a covariate named "nosuch"
+ERR
+run 2 --by '' good/ && contains err "--by must name a covariate"
+finish
