@@ -609,6 +609,49 @@ mp_status mp_fit_finish(size_t k, const mp_moments *fe, double tau2,
 
 /* ---- Q-profile confidence interval of tau2 --------------------------- */
 
+static double chisq_upper_minus(double x, void *params)
+{
+    const double *a = params;       /* { p, df } */
+    return gsl_cdf_chisq_Q(x, a[1]) - a[0];
+}
+
+/* The chi-square quantile with upper tail probability p (R's
+ * qchisq(p, df, lower.tail = FALSE)).  GSL's inverse is wrong or NaN for
+ * large df (e.g. 1.3e5 instead of 1.009e5 at p = 0.025, df = 1e5), while
+ * its distribution function stays accurate; so GSL's answer is kept only
+ * when the distribution function confirms it, and otherwise the quantile
+ * is solved for with Brent's method on a bracket around the Wilson-Hilferty
+ * approximation (Wilson and Hilferty 1931).  NAN if that fails. */
+double mp_chisq_quantile_upper(double p, double df)
+{
+    double x = gsl_cdf_chisq_Qinv(p, df);
+    if (isfinite(x) && fabs(gsl_cdf_chisq_Q(x, df) - p) <= 1e-12 * p)
+        return x;
+    double z = gsl_cdf_ugaussian_Qinv(p), c = 2.0 / (9.0 * df);
+    double wh = df * pow(1.0 - c + z * sqrt(c), 3.0), sd = sqrt(2.0 * df);
+    double lo = GSL_MAX(0.0, GSL_MIN(wh, df) - 10.0 * sd), hi = GSL_MAX(wh, df) + 10.0 * sd;
+    double params[2] = { p, df };
+    gsl_function f = { chisq_upper_minus, params };
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!s || gsl_root_fsolver_set(s, &f, lo, hi) != GSL_SUCCESS) {
+        if (s)
+            gsl_root_fsolver_free(s);
+        return NAN;
+    }
+    double root = NAN;
+    for (int i = 0; i < 200; i++) {
+        if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
+            break;
+        double a = gsl_root_fsolver_x_lower(s), b = gsl_root_fsolver_x_upper(s);
+        if (gsl_root_test_interval(a, b, 0.0, 4 * DBL_EPSILON) == GSL_SUCCESS) {
+            root = gsl_root_fsolver_root(s);
+            break;
+        }
+    }
+    gsl_root_fsolver_free(s);
+    return root;
+}
+
 /* Viechtbauer 2007 (Q-profile), metafor confint.rma.uni type "QP": the
  * bounds solve QE(tau2) = chi^2 quantiles at (1 - level)/2 within
  * [0, max(100, 10 tau2)]; a bound beyond the interval is set to its end.
@@ -618,8 +661,8 @@ static mp_status tau2_qp_ci(const double *y, const double *v, size_t k,
                             mp_random_result *r, mp_errors *err)
 {
     double df = (double)(k - 1), half = (1.0 - o->level) / 2.0;
-    double crit_u = gsl_cdf_chisq_Qinv(half, df);
-    double crit_l = gsl_cdf_chisq_Pinv(half, df);
+    double crit_u = mp_chisq_quantile_upper(half, df);
+    double crit_l = mp_chisq_quantile_upper(1.0 - half, df);
     double hi = GSL_MAX(100.0, 10.0 * r->tau2);
     double qmin = qe_at(y, v, k, 0.0), qmax = qe_at(y, v, k, hi);
     double lb = NAN, ub = NAN;

@@ -91,6 +91,11 @@ typedef struct {
 mp_status mp_fit(const double *y, const double *v, size_t k,
                  const mp_fit_options *o, mp_fit_result *r, mp_errors *err);
 
+/* The chi-square quantile with upper tail probability p, 0 < p < 1
+ * (R's qchisq(p, df, lower.tail = FALSE)), accurate for any df > 0
+ * (GSL's own inverse is not for large df).  NAN on failure. */
+double mp_chisq_quantile_upper(double p, double df);
+
 /* ---- Building blocks, shared with mp_analyses.c --------------------- */
 
 /* Neumaier's compensated summation (Neumaier 1974): the sum of the added

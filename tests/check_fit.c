@@ -502,6 +502,28 @@ START_TEST(test_method_names)
 }
 END_TEST
 
+/* Chi-square quantiles against R 4.2 qchisq(p, df, lower.tail = FALSE),
+ * printed with %.17g; GSL's inverse alone gives 132864.87 for the second
+ * and NaN for the last. */
+START_TEST(test_chisq_quantile_large_df)
+{
+    static const struct { double p, df, want; } q[] = {
+        { 0.025, 4, 11.143286781877798 },
+        { 0.975, 4, 0.48441855708793002 },
+        { 0.025, 99999, 100877.4109230342 },
+        { 0.975, 99999, 99124.377683278668 },
+        { 0.025, 999999, 1002772.7000820216 },
+        { 0.975, 999999, 997229.08852919447 },
+    };
+    for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+        double got = mp_chisq_quantile_upper(q[i].p, q[i].df);
+        ck_assert_msg(fabs(got - q[i].want) <= 1e-12 * q[i].want,
+                      "qchisq(%g, %g, upper) = %.17g, R gives %.17g", q[i].p,
+                      q[i].df, got, q[i].want);
+    }
+}
+END_TEST
+
 static Suite *fit_suite(void)
 {
     Suite *s = suite_create("fit");
@@ -521,6 +543,7 @@ static Suite *fit_suite(void)
     tcase_add_test(hand, test_invalid_input);
     tcase_add_test(hand, test_non_convergence);
     tcase_add_test(hand, test_method_names);
+    tcase_add_test(hand, test_chisq_quantile_large_df);
     suite_add_tcase(s, hand);
     return s;
 }
