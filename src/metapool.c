@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 
@@ -20,6 +21,7 @@
 #include "mp_fit.h"
 #include "mp_report.h"
 #include "mp_study.h"
+#include "mp_svg.h"
 #include "mp_text.h"
 
 /* Exit codes (metapool(1), EXIT STATUS). */
@@ -42,6 +44,8 @@ typedef struct {
     int validate;
     const char *by;             /* --by covariate, or NULL */
     int cumulative;
+    const char *forest, *loo_forest;
+    mp_svg_options svg;
     char **inputs;
     int n_inputs;
 } options;
@@ -62,6 +66,11 @@ static const char usage_text[] =
     "      --no-loo         skip the leave-one-out analysis\n"
     "      --by COVARIATE   subgroup analysis on a study covariate\n"
     "      --cumulative     cumulative meta-analysis by publication year\n"
+    "      --forest FILE    also write the forest plot as SVG to FILE (with\n"
+    "                       --cumulative, the cumulative forest plot)\n"
+    "      --loo-forest FILE  write the leave-one-out forest plot as SVG to FILE\n"
+    "      --favours-left TEXT, --favours-right TEXT\n"
+    "                       labels under the plot's axis (default: from the arms)\n"
     "      --maxiter N      iteration limit of REML, ML, PM, EB; default 1000\n"
     "      --tol X          convergence tolerance of tau^2; default 1e-12\n"
     "      --validate       check the inputs, report every problem, pool nothing\n"
@@ -142,7 +151,8 @@ static const char *parse_outcome(const char *s)
 }
 
 enum { OPT_HKSJ = 256, OPT_MEASURE, OPT_NO_LOO, OPT_VALIDATE, OPT_MAXITER,
-       OPT_TOL, OPT_BY, OPT_CUMULATIVE };
+       OPT_TOL, OPT_BY, OPT_CUMULATIVE, OPT_FOREST, OPT_LOO_FOREST,
+       OPT_FAV_LEFT, OPT_FAV_RIGHT };
 
 static const struct option long_options[] = {
     { "outcome", required_argument, NULL, 'o' },
@@ -154,6 +164,10 @@ static const struct option long_options[] = {
     { "no-loo", no_argument, NULL, OPT_NO_LOO },
     { "by", required_argument, NULL, OPT_BY },
     { "cumulative", no_argument, NULL, OPT_CUMULATIVE },
+    { "forest", required_argument, NULL, OPT_FOREST },
+    { "loo-forest", required_argument, NULL, OPT_LOO_FOREST },
+    { "favours-left", required_argument, NULL, OPT_FAV_LEFT },
+    { "favours-right", required_argument, NULL, OPT_FAV_RIGHT },
     { "maxiter", required_argument, NULL, OPT_MAXITER },
     { "tol", required_argument, NULL, OPT_TOL },
     { "validate", no_argument, NULL, OPT_VALIDATE },
@@ -185,6 +199,18 @@ static void apply_option(options *o, int c, const char *arg)
         o->by = arg;
         break;
     case OPT_CUMULATIVE: o->cumulative = 1; break;
+    case OPT_FOREST:
+        if (!*arg)
+            usage_error("%s", "--forest must name a file");
+        o->forest = arg;
+        break;
+    case OPT_LOO_FOREST:
+        if (!*arg)
+            usage_error("%s", "--loo-forest must name a file");
+        o->loo_forest = arg;
+        break;
+    case OPT_FAV_LEFT: o->svg.favours_left = arg; break;
+    case OPT_FAV_RIGHT: o->svg.favours_right = arg; break;
     case OPT_MAXITER: o->fit.maxiter = parse_positive_int(arg, "--maxiter"); break;
     case OPT_TOL: o->fit.tol = parse_tolerance(arg); break;
     case OPT_VALIDATE: o->validate = 1; break;
@@ -197,7 +223,7 @@ static void apply_option(options *o, int c, const char *arg)
     case ':':
         usage_error("option '%s' requires an argument", arg);
     default:
-        usage_error("unrecognized option '%s'", arg);
+        usage_error("unrecognized or ambiguous option '%s'", arg);
     }
 }
 
@@ -414,6 +440,58 @@ static void cumulative(const options *o, const mp_dataset *ds,
         fatal_status(st);
 }
 
+typedef mp_status (*svg_fn)(FILE *, const mp_report *, const mp_svg_options *);
+
+/* Write a plot to path atomically: a temporary file beside it, renamed
+ * over it once complete.  Returns EXIT_OK or EXIT_INPUT (message printed). */
+static int write_svg(const char *path, svg_fn fn, const mp_report *rep,
+                     const mp_svg_options *so)
+{
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp)
+        fatal_status(MP_ENOMEM);
+    snprintf(tmp, n, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fprintf(stderr, "metapool: cannot write %s: %s\n", path, strerror(errno));
+        free(tmp);
+        return EXIT_INPUT;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    FILE *f = fdopen(fd, "w");
+    mp_status st = MP_EIO;
+    int saved = 0;
+    if (f) {
+        st = fn(f, rep, so);
+        saved = errno;
+        if (fclose(f) != 0 && st == MP_OK) {
+            st = MP_EIO;
+            saved = errno;
+        }
+    } else {
+        saved = errno;
+        close(fd);
+    }
+    if (st == MP_OK && rename(tmp, path) != 0) {
+        st = MP_EIO;
+        saved = errno;
+    }
+    if (st != MP_OK) {
+        unlink(tmp);
+        if (st == MP_EIO)
+            fprintf(stderr, "metapool: cannot write %s: %s\n", path,
+                    strerror(saved ? saved : EIO));
+        else
+            fprintf(stderr, "metapool: cannot write %s: %s\n", path,
+                    mp_status_string(st));
+    }
+    free(tmp);
+    return st == MP_OK ? EXIT_OK : EXIT_INPUT;
+}
+
 static int analyse(const options *o, const mp_dataset *ds, mp_errors *err)
 {
     size_t k = mp_dataset_k(ds);
@@ -424,9 +502,15 @@ static int analyse(const options *o, const mp_dataset *ds, mp_errors *err)
     }
     mp_report rep = { .ds = ds, .opt = &o->fit, .fit = &fit,
                       .version = PACKAGE_VERSION };
-    mp_fit_result *loo = o->loo && k >= 2 ? leave_one_out(o, ds, err) : NULL;
+    if (o->loo_forest && k < 2) {
+        fprintf(stderr, "metapool: --loo-forest needs at least two studies\n");
+        return EXIT_INPUT;
+    }
+    mp_fit_result *loo = (o->loo || o->loo_forest) && k >= 2
+                             ? leave_one_out(o, ds, err) : NULL;
     mp_subgroups sub;
     mp_cumulative cum;
+    size_t before = err->n;
     if (o->by) {
         subgroups(o, ds, &sub, err);
         rep.covariate = o->by;
@@ -436,7 +520,19 @@ static int analyse(const options *o, const mp_dataset *ds, mp_errors *err)
         cumulative(o, ds, &cum, err);
         rep.cum = &cum;
     }
+    /* A subgroup or cumulative step whose fit failed is marked in the
+     * report; say why here. */
+    for (size_t i = before; i < err->n; i++)
+        fprintf(stderr, "metapool: warning: %s\n", err->items[i].message);
     rep.loo = loo;
+    int svg_rc = EXIT_OK;
+    if (o->forest)
+        svg_rc = write_svg(o->forest, o->cumulative ? mp_svg_cumulative : mp_svg_forest,
+                           &rep, &o->svg);
+    if (o->loo_forest && svg_rc == EXIT_OK)
+        svg_rc = write_svg(o->loo_forest, mp_svg_leave_one_out, &rep, &o->svg);
+    if (!o->loo)
+        rep.loo = NULL;
     mp_status st = o->format == FORMAT_JSON  ? mp_report_json(stdout, &rep)
                    : o->format == FORMAT_CSV ? mp_report_csv(stdout, &rep)
                                              : mp_report_text(stdout, &rep);
@@ -450,7 +546,7 @@ static int analyse(const options *o, const mp_dataset *ds, mp_errors *err)
         fprintf(stderr, "metapool: cannot write the report\n");
         rc = EXIT_INPUT;
     }
-    return rc;
+    return rc == EXIT_OK ? svg_rc : rc;
 }
 
 int main(int argc, char **argv)

@@ -14,9 +14,14 @@
 /* Leave-one-out (metafor's leave1out): out[i] is the whole model refitted,
  * with the same options, on the k - 1 studies other than study i, for
  * i = 0 .. k-1.  out must hold k results.  k >= 2.
- * For FE, DL, HE and SJ the k fits take O(k) time in total (running sums
- * and a series for the random-effects weights); iterative estimators refit.  A fit that fails (non-convergence) has
- * out[i].status != MP_OK; the others are still filled.
+ * The k fits take O(k) time in total (running sums and power series for
+ * the random-effects weights, see mp_analyses.c): closed forms (DL, HE,
+ * SJ) directly, iterative estimators (REML, ML, EB, PM) by running
+ * mp_fit's own procedure with every sum taken from the series, so each
+ * out[i] equals mp_fit on the k - 1 studies up to rounding (and, where
+ * the procedure itself is that sensitive, up to its tolerance).  A fit
+ * that fails (non-convergence) has out[i].status != MP_OK and the
+ * diagnostic mp_fit gives, prefixed; the others are still filled.
  * Returns MP_OK, MP_EINPUT (k < 2 or invalid data), or MP_ENOMEM. */
 mp_status mp_leave_one_out(const double *y, const double *v, size_t k,
                            const mp_fit_options *o, mp_fit_result *out,
@@ -38,7 +43,8 @@ typedef struct {
     mp_subgroup *groups;        /* in order of first appearance */
     /* Test for subgroup differences: Cochran's Q across the subgroups'
      * random-effects estimates (fixed-effect estimates where a subgroup
-     * has one study), df = groups - 1 (as RevMan and R's meta). */
+     * has one study), df = groups - 1 (as RevMan and R's meta); a
+     * subgroup whose fit failed is left out of the test. */
     double Q, df, p;
 } mp_subgroups;
 

@@ -1,6 +1,7 @@
 /* mp_format.c - number and string formatting; see mp_format.h. */
 #include "mp_format.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +19,19 @@ void mp_format_json_number(char buf[MP_NUMBUF], double x)
         return;
     }
     /* The fewest significant digits that read back as x.  Round-tripping
-     * is monotone in the precision, and 17 digits always suffice. */
+     * is monotone in the precision, and 17 digits always suffice.  For a
+     * normal double, when 15 digits round-trip they are already the
+     * shortest form: %g drops trailing zeros, and a shorter decimal that
+     * reads back as x agrees with x to within half an ulp, far below half
+     * a unit of the 15th digit.  Subnormals have fewer significant bits,
+     * so there the shortest precision is searched for. */
     if (!round_trips(buf, x, 15)) {
         if (!round_trips(buf, x, 16))
             round_trips(buf, x, 17);
         return;
     }
+    if (x == 0 || fabs(x) >= DBL_MIN)
+        return;
     int lo = 1, hi = 15;        /* hi round-trips */
     while (lo < hi) {
         int mid = (lo + hi) / 2;
@@ -32,9 +40,7 @@ void mp_format_json_number(char buf[MP_NUMBUF], double x)
         else
             lo = mid + 1;
     }
-    /* Whole digits are written out: 100, not 1e+02. */
-    int whole = fabs(x) >= 1 ? (int)floor(log10(fabs(x))) + 1 : 1;
-    round_trips(buf, x, whole > hi && whole <= 15 ? whole : hi);
+    round_trips(buf, x, hi);
 }
 
 void mp_format_fixed(char buf[MP_NUMBUF], double x, int d)

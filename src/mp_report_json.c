@@ -1,5 +1,5 @@
 /* mp_report_json.c - the JSON report of the contract (metapool(1),
- * "JSON REPORT").  Doubles are printed so that they read back exactly;
+ * OUTPUT FORMATS).  Doubles are printed so that they read back exactly;
  * figures that do not exist are null. */
 #include <math.h>
 

@@ -336,8 +336,10 @@ static void subgroups(FILE *out, const mp_report *r)
         mp_format_fixed(q, s->Q, 2);
         p_text(p, sizeof p, s->p);
         add(&l, "Test for subgroup differences: Q = %s on %g df, %s", q, s->df, p);
-    } else {
+    } else if (s->n_groups < 2) {
         add(&l, "Test for subgroup differences: needs at least two subgroups");
+    } else {
+        add(&l, "Test for subgroup differences: not available (a subgroup's fit failed)");
     }
     emit(out, &l);
 }

@@ -73,6 +73,22 @@ run "CSV forest rows" 0 '' \
     'metapool -f csv --no-loo studies/*.xml > forest.csv &&
      head -n 1 forest.csv | grep -qx "row,id,label,year,n_experimental,n_control,estimate,lower,upper,log_estimate,se,weight_fixed,weight_random" &&
      grep -q "^prediction," forest.csv'
+run "subgroups by sequence" 0 '^Test for subgroup differences: Q = .* on 1 df' \
+    'metapool --by sequence studies/*.xml'
+run "cumulative with its forest plot" 0 '' \
+    'rm -f cumulative.svg &&
+     metapool --cumulative --forest cumulative.svg studies/*.xml > report.txt &&
+     grep -q "^Cumulative meta-analysis by publication year" report.txt &&
+     test -s cumulative.svg && head -c 5 cumulative.svg | grep -qx "<?xml" &&
+     grep -q "<svg" cumulative.svg && grep -q "class=\"step\"" cumulative.svg'
+run "forest and leave-one-out plots" 0 '' \
+    'rm -f os.svg os-loo.svg &&
+     metapool --forest os.svg --loo-forest os-loo.svg studies/*.xml > report.txt &&
+     grep -q "^Leave-one-out" report.txt &&
+     for f in os.svg os-loo.svg; do
+         test -s "$f" && head -c 5 "$f" | grep -qx "<?xml" && grep -q "<svg" "$f" || exit 1
+     done &&
+     grep -q "class=\"omitted\"" os-loo.svg'
 
 # ---- exit statuses and messages documented in the page ---------------------
 
@@ -88,6 +104,12 @@ run "exit 1: duplicate id" 1 'duplicate study id "e2108"' \
     'metapool studies/ studies/e2108.xml'
 run "exit 3: no convergence" 3 '^metapool: REML estimator did not converge after 1 iterations$' \
     'metapool -m REML --maxiter 1 studies/'
+run "exit 1: --by covariate nobody has" 1 '^metapool: no study with outcome OS has a covariate named "nope"$' \
+    'metapool --by nope studies/'
+run "exit 1: --loo-forest needs two studies" 1 '^metapool: --loo-forest needs at least two studies$' \
+    'metapool -o LRPFS --loo-forest one.svg studies/; st=$?; test -e one.svg && st=9; exit $st'
+run "exit 1: --validate checks an outcome given with -o" 1 '^metapool: no input has outcome "NOPE"' \
+    'metapool --validate -o NOPE studies/'
 run "JSON: null and no leave_one_out for k = 1" 0 '' \
     'metapool -f json -o LRPFS studies/ | grep -q "\"tau2\": null" &&
      ! metapool -f json -o LRPFS studies/ | grep -q leave_one_out'

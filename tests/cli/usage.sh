@@ -37,7 +37,7 @@ bad_value "--tol must be a number strictly between 0 and 1, not 'small'" --tol s
 bad_value "--outcome must not be empty" -o ''
 
 run 2 --frobnicate good/hr-ci.xml && expect_no_out
-contains err "unrecognized option '--frobnicate'"
+contains err "unrecognized or ambiguous option '--frobnicate'"
 contains err "$usage_hint"
 run 2 good/hr-ci.xml --level && contains err "option '--level' requires an argument"
 run 2 - - && expect_err <<MSG
