@@ -1,11 +1,11 @@
 /* mp_analyses.c - refits on subsets of the studies; see mp_analyses.h.
  *
- * Leave-one-out (metafor leave1out) for the closed-form estimators DL, HE
- * and SJ runs in O(k) total time.  Every moment the fit needs (mp_moments)
- * is a sum over the studies of w_j^m y_j^p, w_j = 1/(v_j + t), at a t that
- * depends on the omitted study i (t = tau2 of the k-1 others).  Around an
- * expansion point T (a tau2 of the full data), with w_j = 1/(v_j + T) and
- * d = t - T,
+ * Leave-one-out (metafor leave1out) runs in O(k) total time for every
+ * estimator (O(k log k) for PM).  Closed forms (DL, HE, SJ): every moment
+ * the fit needs (mp_moments) is a sum over the studies of w_j^m y_j^p,
+ * w_j = 1/(v_j + t), at a t that depends on the omitted study i (t =
+ * tau2 of the k-1 others).  Around an expansion point T (a tau2 of the
+ * full data), with w_j = 1/(v_j + T) and d = t - T,
  *     1/(v_j + t) = w_j / (1 + d w_j) = sum_n (-d)^n w_j^(n+1)
  * for |d| max w < 1, so each such sum over all studies is a power series
  * in d whose coefficients are full-data power sums, computed once; study
@@ -14,12 +14,15 @@
  * provably below 1e-17 relative (|d| max w <= 1/2, enough terms) and the
  * subtraction of study i loses at most a factor 4 to cancellation;
  * otherwise that study's sums are computed by an exact O(k) pass, which
- * happens for at most a few studies of a data set.  Iterative estimators
- * refit every subset.
+ * happens for at most a few studies of a data set.  The iterative
+ * estimators (REML, ML, EB, PM) run their own procedure on the same kind
+ * of series, around several expansion points: see "leave-one-out for the
+ * iterative estimators" below.
  */
 #include "mp_analyses.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,25 +149,39 @@ typedef struct {
 } loo_closed;
 
 /* Moments of the studies other than i at t, by series or exactly. */
+static void moments_without_yv(const power_sums *p, const double *y,
+                               const double *v, size_t k, size_t i, double t,
+                               mp_moments *m)
+{
+    if (series_moments(p, y, v, k, i, t, m))
+        return;
+    if (p->unit)
+        mp_moments_unit(y, v, k, i, m);
+    else
+        mp_moments_at(y, v, k, i, t, m);
+}
+
 static void moments_without(const power_sums *p, const loo_closed *c,
                             size_t i, double t, mp_moments *m)
 {
-    if (series_moments(p, c->y, c->v, c->k, i, t, m))
-        return;
-    if (p->unit)
-        mp_moments_unit(c->y, c->v, c->k, i, m);
-    else
-        mp_moments_at(c->y, c->v, c->k, i, t, m);
+    moments_without_yv(p, c->y, c->v, c->k, i, t, m);
+}
+
+/* sum v of the studies other than i, from the full sum sv. */
+static double sum_v_without_yv(const double *y, const double *v, size_t k,
+                               double sv, size_t i)
+{
+    double s = sv - v[i];
+    if (!cancels(sv, s))
+        return s;
+    mp_moments m;
+    mp_moments_unit(y, v, k, i, &m);
+    return m.sv;
 }
 
 static double sum_v_without(const loo_closed *c, size_t i)
 {
-    double s = c->sv - c->v[i];
-    if (!cancels(c->sv, s))
-        return s;
-    mp_moments m;
-    mp_moments_unit(c->y, c->v, c->k, i, &m);
-    return m.sv;
+    return sum_v_without_yv(c->y, c->v, c->k, c->sv, i);
 }
 
 /* Sidik and Jonkman 2005 as in mp_fit.c (metafor rma.uni "SJ"):
@@ -281,6 +298,573 @@ static mp_status loo_refit(const double *y, const double *v, size_t k,
     return MP_OK;
 }
 
+/* ---- leave-one-out for the iterative estimators ------------------------ */
+
+/* REML, ML, EB and PM run their own procedure (mp_tau2_iterative, the
+ * code of a plain fit: the same start, steps, stopping rule, iteration
+ * limit and failures) on a moment source that answers "the studies other
+ * than i at trial value t" from power series around expansion points T:
+ * with w_j = 1/(v_j + T), W = max w_j, u_j = w_j / W <= 1, x = (T - t) W,
+ *
+ *   1/(v_j + t)^m = W^m sum_{n>=0} C(n+m-1, m-1) x^n u_j^(n+m)   (|x| < 1)
+ *   log1p(t/v_j)  = log1p(T/v_j) - sum_{n>=1} x^n u_j^n / n
+ *
+ * so every sum over the studies of w^m (y - c)^p (m = 1..3, p = 0..2; all
+ * that ML, REML, EB and PM use) and of log1p(t/v) is a series in x whose
+ * coefficients are full-data power sums of u, computed once per point in
+ * O(k); study i's own term is then subtracted exactly.  The N_EXACT
+ * studies with the smallest v (the largest weights, at every t) are kept
+ * out of the series and added exactly at each evaluation: that widens the
+ * radius (W is the largest weight of the others) and keeps a dominant
+ * study out of the subtractions.  A series is used only when |x| <=
+ * XP_RMAX = 1/4 and the tail of its majorant series (u <= 1), bounded
+ * geometrically, is below 1e-17 of the sum of the magnitudes of its terms;
+ * when a subtraction (of study i, of the mean, or in tr P) would lose more
+ * than a factor CANCEL_MAX the sums come from an exact O(k) pass instead.
+ * Every sum thus equals the plain one up to rounding.
+ *
+ * No warm start: each fit starts where mp_fit starts (max(0, HE) of its
+ * k - 1 studies, or PM's bracket [0, max(100, 10 mad^2)] after the same
+ * checks) and takes the same steps, so whether and where it converges is
+ * decided by the same rule on the same numbers, with no argument about
+ * uniqueness of roots needed.  Only where rounding decides (steps within
+ * rounding of the tolerance; Brent's last steps of PM, which evaluate QE
+ * within rounding of its root, as a plain fit of reordered studies shows)
+ * can the iteration count differ from a refit's, and tau2 then by less
+ * than the tolerance.
+ *
+ * To keep that from changing a status, the procedure flags the
+ * decisions that could (mp_msource.doubtful: convergence at the last
+ * allowed iteration; PM near its iteration limit or with QE at the end of
+ * its bracket within rounding of k - 1); such a fit is rerun with exact
+ * passes, which sum the same terms in the same order as a refit, so it
+ * equals the refit to the bit.  Other fits never pay for that.
+ *
+ * Expansion points are made on demand: a trial value with no point within
+ * the radius gets a new point at itself (at most MAX_POINTS, then exact
+ * passes).  The procedure for study i visits nearly the values it visits
+ * for the full data (they differ by O(w_i / sum w)), so the points made by
+ * the first fits serve all others (typically 2 points for scoring, ~10
+ * for PM): O(k) per point, O(iterations) per fit.  PM's mad() (needed
+ * only when tau2 would exceed 100) comes from the sorted y in O(log k) per
+ * fit after an O(k log k) sort.  Below SERIES_MIN_K studies the subsets
+ * are simply refitted (no faster by series there). */
+
+enum {
+    SERIES_MIN_K = 64, /* below, refits: as fast, and equal to the bit */
+    NT = 40,          /* stored series terms (enough at |x| = XP_RMAX) */
+    N_EXACT = 4,      /* studies of smallest v, summed exactly */
+    MAX_POINTS = 128  /* expansion points at most */
+};
+
+#define XP_RMAX 0.25
+
+/* Outcome of a series evaluation. */
+enum { XP_OK, XP_FAR, XP_CANCEL };
+
+typedef struct {
+    double T;       /* expansion point */
+    double c;       /* centre of y: full-data weighted mean at T */
+    double W;       /* largest weight at T among the series studies (0: none) */
+    double L;       /* sum log1p(T / v) over the series studies */
+    /* Horner coefficients in x of the series studies' sums, scaled by
+     * W^-m: with U_p[n] = sum u^(n+1) (y - c)^p,
+     *   s1 = U_0[n], s2 = (n+1) U_0[n+1], s3 = (n+1)(n+2)/2 U_0[n+2]
+     *   b1 = U_1[n], b2 = (n+1) U_1[n+1], e1 = U_2[n], e2 = (n+1) U_2[n+1]
+     *   lg = U_0[n] / (n+1)                                            */
+    double s1[NT], s2[NT], s3[NT], b1[NT], b2[NT], e1[NT], e2[NT], lg[NT];
+} xpoint;
+
+typedef struct {
+    const double *y, *v;
+    size_t k;
+    size_t i;                  /* the omitted study of the current fit */
+    size_t ex[N_EXACT];        /* the exactly summed studies */
+    size_t nex;
+    unsigned char *in_ex;      /* in_ex[j]: j is one of ex */
+    double vmin;               /* smallest v of the series studies */
+    xpoint *pts[MAX_POINTS];   /* by increasing T */
+    size_t npts;
+    power_sums unit;           /* unit weights, for the starting value */
+    double sv;                 /* sum v */
+    double *ys;                /* y by increasing order key (PM's mad) */
+    int exact;                 /* 1: every sum by an exact pass */
+} loo_iter;
+
+/* Series terms needed at |x| = r <= 1/4 for sums of w^m (m = 1 or 3;
+ * m = 3 serves m = 2): the majorant terms t_n = C(n+m-1, m-1) r^n have
+ * ratios t_(j+1)/t_j = r (j+m)/(j+1), falling with j, so from n >= 1 on
+ * they are at most rho = t_n/t_(n-1) < 1 and the tail from n is
+ * <= t_n/(1 - rho).  0 if NT terms do not suffice. */
+static int xp_terms(double r, int m)
+{
+    if (r == 0.0)
+        return 1;
+    double term = 1.0;
+    for (int n = 1; n <= NT; n++) {
+        double rho = m == 1 ? r : r * (double)(n + 2) / (double)n;
+        term *= rho;
+        if (term / (1.0 - rho) <= SERIES_EPS)
+            return n;
+    }
+    return 0;
+}
+
+static void xpoint_init(const loo_iter *c, double T, xpoint *p)
+{
+    mp_moments m;
+    mp_moments_at(c->y, c->v, c->k, MP_SKIP_NONE, T, &m);
+    p->T = T;
+    p->c = m.mu;
+    p->W = isfinite(c->vmin) ? 1.0 / (c->vmin + T) : 0.0;
+    mp_nsum u0[NT + 2], u1[NT + 1], u2[NT + 1], L = { 0, 0 };
+    memset(u0, 0, sizeof u0);
+    memset(u1, 0, sizeof u1);
+    memset(u2, 0, sizeof u2);
+    for (size_t j = 0; j < c->k; j++) {
+        if (c->in_ex[j])
+            continue;
+        double u = (c->vmin + T) / (c->v[j] + T), d = c->y[j] - p->c;
+        double un = u;
+        for (int n = 0; n < NT + 2 && un > 0.0; n++, un *= u) {
+            mp_nsum_add(&u0[n], un);
+            if (n <= NT) {
+                mp_nsum_add(&u1[n], un * d);
+                mp_nsum_add(&u2[n], un * d * d);
+            }
+        }
+        mp_nsum_add(&L, log1p(T / c->v[j]));
+    }
+    p->L = mp_nsum_value(&L);
+    for (int n = 0; n < NT; n++) {
+        double a = (double)(n + 1), a2 = (double)(n + 1) * (n + 2) / 2.0;
+        p->s1[n] = mp_nsum_value(&u0[n]);
+        p->s2[n] = a * mp_nsum_value(&u0[n + 1]);
+        p->s3[n] = a2 * mp_nsum_value(&u0[n + 2]);
+        p->b1[n] = mp_nsum_value(&u1[n]);
+        p->b2[n] = a * mp_nsum_value(&u1[n + 1]);
+        p->e1[n] = mp_nsum_value(&u2[n]);
+        p->e2[n] = a * mp_nsum_value(&u2[n + 1]);
+        p->lg[n] = p->s1[n] / a;
+    }
+}
+
+/* Moments of the studies other than c->i at t from point p (fields of
+ * need; see mp_msource). */
+static int xp_moments(const loo_iter *c, const xpoint *p, double t, int need,
+                      mp_moments *m)
+{
+    double x = (p->T - t) * p->W, r = fabs(x);
+    if (!(r <= XP_RMAX))
+        return XP_FAR;
+    int tp = (need & MP_NEED_TP) != 0, all = need == MP_NEED_ALL;
+    int n1 = xp_terms(r, 1), n3 = tp ? xp_terms(r, 3) : 1;
+    if (n1 == 0 || n3 == 0)
+        return XP_FAR;
+    double W = p->W, W2 = W * W;
+    double S1 = W * horner(p->s1, n1, x), B1 = W * horner(p->b1, n1, x);
+    double E1 = W * horner(p->e1, n1, x);
+    double S2 = tp ? W2 * horner(p->s2, n3, x) : 0.0;
+    double S3 = 0.0, B2 = 0.0, E2 = 0.0;
+    if (all) {
+        S3 = W2 * W * horner(p->s3, n3, x);
+        B2 = W2 * horner(p->b2, n3, x);
+        E2 = W2 * horner(p->e2, n3, x);
+    }
+    size_t i = c->i;
+    if (!c->in_ex[i]) {
+        double wi = 1.0 / (c->v[i] + t), di = c->y[i] - p->c;
+        double wd = wi * di, S1r = S1 - wi, E1r = E1 - wd * di;
+        if (cancels(S1, S1r) || cancels(E1, E1r))
+            return XP_CANCEL;
+        S1 = S1r;
+        E1 = E1r;
+        B1 -= wd;
+        if (tp) {
+            double S2r = S2 - wi * wi;
+            if (cancels(S2, S2r))
+                return XP_CANCEL;
+            S2 = S2r;
+        }
+        if (all) {
+            double S3r = S3 - wi * wi * wi, E2r = E2 - wd * wd;
+            if (cancels(S3, S3r) || cancels(E2, E2r))
+                return XP_CANCEL;
+            S3 = S3r;
+            E2 = E2r;
+            B2 -= wi * wd;
+        }
+    }
+    /* the exactly summed studies; g: sum over their pairs a != b */
+    double s1 = 0, s2 = 0, s3 = 0, b1 = 0, b2 = 0, e1 = 0, e2 = 0, g = 0;
+    for (size_t e = 0; e < c->nex; e++) {
+        size_t j = c->ex[e];
+        if (j == i)
+            continue;
+        double w = 1.0 / (c->v[j] + t), d = c->y[j] - p->c;
+        g += 2.0 * w * s1;
+        s1 += w;
+        s2 += w * w;
+        s3 += w * w * w;
+        b1 += w * d;
+        b2 += w * w * d;
+        e1 += w * d * d;
+        e2 += w * w * d * d;
+    }
+    double sr = S1, s2r = S2;
+    S1 += s1;
+    B1 += b1;
+    E1 += e1;
+    m->n = c->k - 1;
+    m->sw = S1;
+    double delta = B1 / S1;
+    m->mu = p->c + delta;
+    m->q = E1 - B1 * delta;
+    if (E1 > 0 && cancels(E1, m->q))
+        return XP_CANCEL;
+    if (m->q < 0)
+        m->q = 0;
+    m->sw2 = m->sw3 = m->qw = m->tp = m->sv = NAN;
+    if (tp) {
+        /* sum_{a != b} w_a w_b: series part sr^2 - s2r, then the pairs
+         * with an exact study */
+        double G = (sr * sr - s2r) + 2.0 * sr * s1 + g;
+        if (!(sr * sr <= CANCEL_MAX * G))
+            return XP_CANCEL;
+        m->tp = G / S1;
+        m->sw2 = S2 + s2;
+    }
+    if (all) {
+        S2 += s2;
+        B2 += b2;
+        E2 += e2;
+        m->sw3 = S3 + s3;
+        m->qw = E2 - delta * (2.0 * B2 - delta * S2);
+        if (E2 > 0 && cancels(E2, m->qw))
+            return XP_CANCEL;
+    }
+    return XP_OK;
+}
+
+/* sum log1p(t / v) over the studies other than c->i from point p.  Its
+ * absolute error is a few ulps of the full-data sum at T, as a plain
+ * compensated sum's is of its own (the log-likelihood check compares
+ * differences of such sums with tol). */
+static int xp_log1p(const loo_iter *c, const xpoint *p, double t, double *out)
+{
+    double x = (p->T - t) * p->W, r = fabs(x);
+    int n1 = r <= XP_RMAX ? xp_terms(r, 1) : 0;
+    if (n1 == 0)
+        return XP_FAR;
+    double s = p->L - x * horner(p->lg, n1, x);
+    if (!c->in_ex[c->i])
+        s -= log1p(t / c->v[c->i]);
+    for (size_t e = 0; e < c->nex; e++)
+        if (c->ex[e] != c->i)
+            s += log1p(t / c->v[c->ex[e]]);
+    *out = s;
+    return XP_OK;
+}
+
+/* The point with the smallest |x| at t (the nearest below or above: |x| =
+ * |T - t| / (vmin + T) grows with the distance on either side). */
+static xpoint *xp_nearest(const loo_iter *c, double t)
+{
+    size_t lo = 0, hi = c->npts;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->pts[mid]->T < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    xpoint *best = NULL;
+    double rb = INFINITY;
+    for (size_t j = lo ? lo - 1 : 0; j < c->npts && j <= lo; j++) {
+        double r = fabs((c->pts[j]->T - t) * c->pts[j]->W);
+        if (!best || r < rb) {
+            best = c->pts[j];
+            rb = r;
+        }
+    }
+    return best;
+}
+
+/* A new expansion point at t, or NULL (limit reached, t not finite, no
+ * memory: the caller computes exactly). */
+static xpoint *xp_add(loo_iter *c, double t)
+{
+    if (c->npts == MAX_POINTS || !(isfinite(t) && t >= 0.0))
+        return NULL;
+    xpoint *p = malloc(sizeof *p);
+    if (!p)
+        return NULL;
+    xpoint_init(c, t, p);
+    size_t j = c->npts;
+    while (j > 0 && c->pts[j - 1]->T > t) {
+        c->pts[j] = c->pts[j - 1];
+        j--;
+    }
+    c->pts[j] = p;
+    c->npts++;
+    return p;
+}
+
+/* The moment source of the studies other than c->i: series, or exact
+ * passes (no point within reach and none can be made, a subtraction that
+ * would cancel, or exact mode). */
+static void loo_at(const mp_msource *s, double t, int need, mp_moments *m)
+{
+    loo_iter *c = s->ctx;
+    int st = XP_CANCEL;
+    if (!c->exact) {
+        xpoint *p = xp_nearest(c, t);
+        st = p ? xp_moments(c, p, t, need, m) : XP_FAR;
+        if (st == XP_FAR && (p = xp_add(c, t)) != NULL)
+            st = xp_moments(c, p, t, need, m);
+    }
+    if (st != XP_OK)
+        mp_moments_at(c->y, c->v, c->k, c->i, t, m);
+}
+
+static double loo_log1p_sum(const mp_msource *s, double t)
+{
+    loo_iter *c = s->ctx;
+    double out;
+    int st = XP_CANCEL;
+    if (!c->exact) {
+        xpoint *p = xp_nearest(c, t);
+        st = p ? xp_log1p(c, p, t, &out) : XP_FAR;
+        if (st == XP_FAR && (p = xp_add(c, t)) != NULL)
+            st = xp_log1p(c, p, t, &out);
+    }
+    if (st == XP_OK)
+        return out;
+    /* as mp_fit.c's plain sum over the same studies in the same order */
+    mp_nsum a = { 0, 0 };
+    for (size_t j = 0; j < c->k; j++)
+        if (j != c->i)
+            mp_nsum_add(&a, log1p(t / c->v[j]));
+    return mp_nsum_value(&a);
+}
+
+static void loo_unit(const mp_msource *s, mp_moments *u)
+{
+    const loo_iter *c = s->ctx;
+    if (c->exact) {
+        mp_moments_unit(c->y, c->v, c->k, c->i, u);
+        return;
+    }
+    moments_without_yv(&c->unit, c->y, c->v, c->k, c->i, 0.0, u);
+    u->sv = sum_v_without_yv(c->y, c->v, c->k, c->sv, c->i);
+}
+
+/* Order keys of doubles (as mp_fit.c's order statistics): the keys order
+ * -0 before +0, as there. */
+static uint64_t order_key(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    return (b >> 63) ? ~b : b | ((uint64_t)1 << 63);
+}
+
+static double key_value(uint64_t key)
+{
+    uint64_t b = (key >> 63) ? key & ~((uint64_t)1 << 63) : ~key;
+    double x;
+    memcpy(&x, &b, sizeof x);
+    return x;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    uint64_t x = order_key(*(const double *)a), y = order_key(*(const double *)b);
+    return x < y ? -1 : x > y;
+}
+
+/* Index in c->ys of a value with the key of y (present). */
+static size_t sorted_position(const loo_iter *c, double y)
+{
+    uint64_t key = order_key(y);
+    size_t lo = 0, hi = c->k;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (order_key(c->ys[mid]) < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The r-th smallest y of the studies other than the one at position p. */
+static double os_without(const loo_iter *c, size_t p, size_t r)
+{
+    return c->ys[r < p ? r : r + 1];
+}
+
+/* Studies other than the one at position p with key(|y - med|) <= key:
+ * |y - med| falls, then rises along the sorted y, so they are the
+ * positions [lo, hi) found by two binary searches around med. */
+static size_t count_absdev_le(const loo_iter *c, size_t p, double med,
+                              uint64_t key)
+{
+    size_t lo = 0, hi = c->k;
+    while (lo < hi) {                 /* first position with y >= med */
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->ys[mid] < med)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t m0 = lo;
+    lo = 0;
+    hi = m0;
+    while (lo < hi) {                 /* first left position within key */
+        size_t mid = lo + (hi - lo) / 2;
+        if (order_key(fabs(c->ys[mid] - med)) <= key)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    size_t a = lo;
+    lo = m0;
+    hi = c->k;
+    while (lo < hi) {                 /* first right position beyond key */
+        size_t mid = lo + (hi - lo) / 2;
+        if (order_key(fabs(c->ys[mid] - med)) <= key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t b = lo;
+    return b - a - (p >= a && p < b);
+}
+
+/* The r-th smallest |y - med| of the studies other than position p, by
+ * the bisection on order keys of mp_fit.c's order_stat (same value). */
+static double absdev_without(const loo_iter *c, size_t p, double med,
+                             size_t r)
+{
+    uint64_t lo = 0, hi = UINT64_MAX;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (count_absdev_le(c, p, med, mid) >= r + 1)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return key_value(lo);
+}
+
+/* R's mad() of the y of the studies other than c->i, as mp_fit.c's. */
+static double loo_mad(const mp_msource *s)
+{
+    const loo_iter *c = s->ctx;
+    size_t n = c->k - 1, p = sorted_position(c, c->y[c->i]);
+    double med = os_without(c, p, (n - 1) / 2);
+    if (n % 2 == 0)
+        med = (med + os_without(c, p, n / 2)) / 2.0;
+    double a = absdev_without(c, p, med, (n - 1) / 2);
+    if (n % 2 == 0)
+        a = (a + absdev_without(c, p, med, n / 2)) / 2.0;
+    return 1.4826 * a;
+}
+
+static void loo_iter_free(loo_iter *c)
+{
+    for (size_t j = 0; j < c->npts; j++)
+        free(c->pts[j]);
+    free(c->in_ex);
+    free(c->ys);
+    free(c);
+}
+
+static loo_iter *loo_iter_new(const double *y, const double *v, size_t k,
+                              const mp_fit_options *o)
+{
+    loo_iter *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->y = y;
+    c->v = v;
+    c->k = k;
+    c->in_ex = calloc(k, 1);
+    if (o->method == MP_METHOD_PM)
+        c->ys = malloc(k * sizeof *c->ys);
+    if (!c->in_ex || (o->method == MP_METHOD_PM && !c->ys)) {
+        loo_iter_free(c);
+        return NULL;
+    }
+    /* the N_EXACT smallest v (first index among ties) */
+    c->nex = k < N_EXACT ? k : N_EXACT;
+    for (size_t e = 0; e < c->nex; e++) {
+        size_t best = k;
+        for (size_t j = 0; j < k; j++)
+            if (!c->in_ex[j] && (best == k || v[j] < v[best]))
+                best = j;
+        c->ex[e] = best;
+        c->in_ex[best] = 1;
+    }
+    c->vmin = INFINITY;
+    for (size_t j = 0; j < k; j++)
+        if (!c->in_ex[j] && v[j] < c->vmin)
+            c->vmin = v[j];
+    power_sums_init(y, v, k, 0.0, 1, 1, &c->unit);
+    mp_moments u;
+    mp_moments_unit(y, v, k, MP_SKIP_NONE, &u);
+    c->sv = u.sv;
+    if (c->ys) {
+        memcpy(c->ys, y, k * sizeof *y);
+        qsort(c->ys, k, sizeof *c->ys, cmp_key);
+    }
+    return c;
+}
+
+static void fit_iter_without(loo_iter *c, size_t i, const mp_fit_options *o,
+                             mp_fit_result *r, mp_errors *err)
+{
+    mp_errors local = MP_ERRORS_INIT;
+    int doubtful = 0;
+    mp_msource s = { c->k - 1, loo_at, loo_log1p_sum, loo_unit, loo_mad, c,
+                     &doubtful };
+    double tau2;
+    int iters;
+    c->i = i;
+    c->exact = 0;
+    mp_status st = mp_tau2_iterative(&s, o, &tau2, &iters, &local);
+    if (doubtful) {
+        /* again with exact passes: the very arithmetic of a refit */
+        mp_errors_free(&local);
+        c->exact = 1;
+        s.doubtful = NULL;
+        st = mp_tau2_iterative(&s, o, &tau2, &iters, &local);
+    }
+    if (st == MP_OK) {
+        mp_moments fe, re;
+        loo_at(&s, 0.0, MP_NEED_TP, &fe);
+        loo_at(&s, tau2, MP_NEED_Q, &re);
+        st = mp_fit_finish(c->k - 1, &fe, tau2, &re, o, r, &local);
+        r->random.iterations = iters;
+    }
+    r->k = c->k - 1;
+    r->status = st;
+    forward_errors(&local, i, err);
+}
+
+static mp_status loo_iterative(const double *y, const double *v, size_t k,
+                               const mp_fit_options *o, mp_fit_result *out,
+                               mp_errors *err)
+{
+    loo_iter *c = loo_iter_new(y, v, k, o);
+    if (!c)
+        return MP_ENOMEM;
+    for (size_t i = 0; i < k; i++)
+        fit_iter_without(c, i, o, &out[i], err);
+    loo_iter_free(c);
+    return MP_OK;
+}
+
 static int closed_form(mp_method m)
 {
     return m == MP_METHOD_DL || m == MP_METHOD_HE || m == MP_METHOD_SJ;
@@ -306,8 +890,10 @@ mp_status mp_leave_one_out(const double *y, const double *v, size_t k,
     oo.tau2_ci = 0;
     if (closed_form(o->method))
         st = loo_fast(y, v, k, &oo, out, err);
-    else
+    else if (k < SERIES_MIN_K)
         st = loo_refit(y, v, k, &oo, out, err);
+    else
+        st = loo_iterative(y, v, k, &oo, out, err);
     if (st == MP_ENOMEM && err)
         mp_errors_add(err, NULL, 0, "leave-one-out: out of memory");
     return st;

@@ -164,12 +164,57 @@ void mp_moments_unit(const double *y, const double *v, size_t k, size_t skip,
     moments(y, v, k, skip, 0.0, 1, m);
 }
 
+/* ---- the moment source of plain arrays ------------------------------ */
+
+typedef struct {
+    const double *y, *v;
+    size_t k;
+} arrays_ctx;
+
+static void arrays_at(const mp_msource *s, double t, int need, mp_moments *m)
+{
+    const arrays_ctx *a = s->ctx;
+    (void)need;
+    mp_moments_at(a->y, a->v, a->k, MP_SKIP_NONE, t, m);
+}
+
+static double arrays_log1p_sum(const mp_msource *s, double t)
+{
+    const arrays_ctx *a = s->ctx;
+    mp_nsum slv = { 0, 0 };
+    for (size_t i = 0; i < a->k; i++)
+        mp_nsum_add(&slv, log1p(t / a->v[i]));
+    return mp_nsum_value(&slv);
+}
+
+static void arrays_unit(const mp_msource *s, mp_moments *u)
+{
+    const arrays_ctx *a = s->ctx;
+    mp_moments_unit(a->y, a->v, a->k, MP_SKIP_NONE, u);
+}
+
+static double mad_of(const double *y, size_t k);
+
+static double arrays_mad(const mp_msource *s)
+{
+    const arrays_ctx *a = s->ctx;
+    return mad_of(a->y, a->k);
+}
+
+static void arrays_source(const double *y, const double *v, size_t k,
+                          arrays_ctx *ctx, mp_msource *s)
+{
+    *ctx = (arrays_ctx){ y, v, k };
+    *s = (mp_msource){ k, arrays_at, arrays_log1p_sum, arrays_unit,
+                       arrays_mad, ctx, NULL };
+}
+
 /* Generalized Q at tau2: sum w (y - mu)^2, w = 1/(v + tau2)
  * (metafor .QE.func). */
-static double qe_at(const double *y, const double *v, size_t k, double tau2)
+static double qe_at(const mp_msource *s, double tau2)
 {
     mp_moments m;
-    mp_moments_at(y, v, k, MP_SKIP_NONE, tau2, &m);
+    s->at(s, tau2, MP_NEED_Q, &m);
     return m.q;
 }
 
@@ -281,15 +326,14 @@ static double mad_of(const double *y, size_t k)
 /* ---- root finding on the generalized Q ------------------------------- */
 
 typedef struct {
-    const double *y, *v;
-    size_t k;
+    const mp_msource *s;
     double target;
 } qe_params;
 
 static double qe_minus_target(double tau2, void *p)
 {
     const qe_params *q = p;
-    return qe_at(q->y, q->v, q->k, tau2) - q->target;
+    return qe_at(q->s, tau2) - q->target;
 }
 
 /* Root of QE(tau2) = target in [lo, hi] (QE is decreasing in tau2) by
@@ -332,6 +376,13 @@ static mp_status qe_root(const qe_params *qp, double lo, double hi,
     return st;
 }
 
+/* Flag a status decision as open to rounding (mp_msource.doubtful). */
+static void doubt(const mp_msource *s)
+{
+    if (s->doubtful)
+        *s->doubtful = 1;
+}
+
 static mp_status no_convergence(const mp_fit_options *o, int iters,
                                 mp_errors *err)
 {
@@ -345,11 +396,10 @@ static mp_status no_convergence(const mp_fit_options *o, int iters,
 /* Paule and Mandel 1982 as metafor rma.uni method "PM": the tau2 in
  * [0, tau2.max] with QE(tau2) = k - 1, tau2.max = max(100, 10 mad(y)^2);
  * 0 when QE(0) < k - 1; metafor fails when QE(tau2.max) > k - 1. */
-static mp_status tau2_pm(const double *y, const double *v, size_t k,
-                         const mp_fit_options *o, double *tau2, int *iters,
-                         mp_errors *err)
+static mp_status tau2_pm(const mp_msource *s, const mp_fit_options *o,
+                         double *tau2, int *iters, mp_errors *err)
 {
-    qe_params qp = { y, v, k, (double)(k - 1) };
+    qe_params qp = { s, (double)(s->n - 1) };
     *iters = 0;
     if (qe_minus_target(0.0, &qp) < 0.0) {
         *tau2 = 0.0;
@@ -357,9 +407,12 @@ static mp_status tau2_pm(const double *y, const double *v, size_t k,
     }
     double hi = 100.0;
     if (qe_minus_target(hi, &qp) > 0.0) {
-        double mad = mad_of(y, k);
+        double mad = s->mad(s);
         hi = GSL_MAX(hi, 10.0 * mad * mad);
-        if (qe_minus_target(hi, &qp) > 0.0) {
+        double f = qe_minus_target(hi, &qp);
+        if (fabs(f) <= 1e-9 * qp.target)
+            doubt(s);
+        if (f > 0.0) {
             if (err)
                 mp_errors_add(err, NULL, 0, "PM estimator: tau^2 exceeds "
                               "the upper end of the search interval (%g)", hi);
@@ -367,6 +420,10 @@ static mp_status tau2_pm(const double *y, const double *v, size_t k,
         }
     }
     mp_status st = qe_root(&qp, 0.0, hi, o, tau2, iters);
+    /* Brent's last steps evaluate QE within rounding of its root, so
+     * rounding moves the iteration count by one or two */
+    if (*iters + 3 >= o->maxiter)
+        doubt(s);
     if (st == MP_ENUMERIC)
         return no_convergence(o, *iters, err);
     return st;
@@ -379,12 +436,12 @@ static mp_status tau2_pm(const double *y, const double *v, size_t k,
  *  REML (Viechtbauer 2005):        (Y'PPY - tr P) / tr PP
  *  EB   (Morris 1983; Berkey et al. 1995): (Y'PY k/(k-1) - k) / sum w
  * with the sums of the top of the file. */
-static double scoring_step(const double *y, const double *v, size_t k,
-                           mp_method method, double tau2)
+static double scoring_step(const mp_msource *s, mp_method method,
+                           double tau2)
 {
     mp_moments m;
-    mp_moments_at(y, v, k, MP_SKIP_NONE, tau2, &m);
-    double kk = (double)k;
+    s->at(s, tau2, method == MP_METHOD_EB ? MP_NEED_Q : MP_NEED_ALL, &m);
+    double kk = (double)s->n;
     if (method == MP_METHOD_ML)
         return (m.qw - m.sw) / m.sw2;
     if (method == MP_METHOD_REML) {
@@ -399,16 +456,12 @@ static double scoring_step(const double *y, const double *v, size_t k,
  * log-likelihood (REML) of metafor rma.uni's ll0check:
  *   ll(t) = -1/2 sum log(v + t) - 1/2 Y'PY [- 1/2 log sum w for REML]
  * (constants cancel), with sum log(v + t) - sum log v = sum log1p(t/v). */
-static double loglik_drop(const double *y, const double *v, size_t k,
-                          mp_method method, double tau2)
+static double loglik_drop(const mp_msource *s, mp_method method, double tau2)
 {
     mp_moments m0, mt;
-    mp_moments_at(y, v, k, MP_SKIP_NONE, 0.0, &m0);
-    mp_moments_at(y, v, k, MP_SKIP_NONE, tau2, &mt);
-    mp_nsum slv = { 0, 0 };
-    for (size_t i = 0; i < k; i++)
-        mp_nsum_add(&slv, log1p(tau2 / v[i]));
-    double drop = 0.5 * mp_nsum_value(&slv) + 0.5 * (mt.q - m0.q);
+    s->at(s, 0.0, MP_NEED_Q, &m0);
+    s->at(s, tau2, MP_NEED_Q, &mt);
+    double drop = 0.5 * s->log1p_sum(s, tau2) + 0.5 * (mt.q - m0.q);
     if (method == MP_METHOD_REML)
         drop += 0.5 * log(mt.sw / m0.sw);
     return drop;
@@ -418,22 +471,35 @@ static double loglik_drop(const double *y, const double *v, size_t k,
  * step halving while tau2 + step < 0, stop when the change is <= tol
  * within maxiter iterations; for ML and REML then set tau2 = 0 when the
  * (restricted) likelihood at 0 is higher by more than tol. */
-static mp_status tau2_scoring(const double *y, const double *v, size_t k,
-                              const mp_fit_options *o, double *tau2,
-                              int *iters, mp_errors *err)
+static mp_status tau2_scoring(const mp_msource *s, const mp_fit_options *o,
+                              double *tau2, int *iters, mp_errors *err)
 {
     mp_moments u;
-    mp_moments_unit(y, v, k, MP_SKIP_NONE, &u);
+    s->unit(s, &u);
     double t = GSL_MAX(0.0, tau2_he_raw(&u));
     for (int it = 1;; it++) {
-        double adj = scoring_step(y, v, k, o->method, t);
+        double adj = scoring_step(s, o->method, t);
         if (isnan(adj))
             adj = 0.0;
+        /* An infinite step (sampling variances some 1e30 apart) would make
+         * the step halving below loop for ever, in metafor too: stop. */
+        if (!isfinite(adj)) {
+            if (err)
+                mp_errors_add(err, NULL, 0, "%s estimator: the scoring step is "
+                              "not finite (extreme sampling variances?)",
+                              mp_method_name(o->method));
+            return MP_ENUMERIC;
+        }
         while (t + adj < 0.0)
             adj /= 2.0;
         double old = t;
         t += adj;
         *iters = it;
+        /* the last allowed step decides convergence: by rounding when its
+         * size is near tol */
+        if (it == o->maxiter
+            && fabs(old - t) <= 2.0 * o->tol + 1e-9 * fabs(t))
+            doubt(s);
         if (it > o->maxiter)
             return no_convergence(o, o->maxiter, err);
         if (!isfinite(t))
@@ -442,10 +508,19 @@ static mp_status tau2_scoring(const double *y, const double *v, size_t k,
             break;
     }
     if (o->method != MP_METHOD_EB && isfinite(t) && t > o->tol
-        && loglik_drop(y, v, k, o->method, t) > o->tol)
+        && loglik_drop(s, o->method, t) > o->tol)
         t = 0.0;
     *tau2 = t;
     return MP_OK;
+}
+
+mp_status mp_tau2_iterative(const mp_msource *s, const mp_fit_options *o,
+                            double *tau2, int *iters, mp_errors *err)
+{
+    *iters = 0;
+    if (o->method == MP_METHOD_PM)
+        return tau2_pm(s, o, tau2, iters, err);
+    return tau2_scoring(s, o, tau2, iters, err);
 }
 
 /* ---- dispatch ---------------------------------------------------------- */
@@ -468,10 +543,12 @@ static mp_status estimate_tau2(const double *y, const double *v, size_t k,
     case MP_METHOD_SJ:
         *tau2 = tau2_sj(y, v, k);
         return MP_OK;
-    case MP_METHOD_PM:
-        return tau2_pm(y, v, k, o, tau2, iters, err);
-    default:
-        return tau2_scoring(y, v, k, o, tau2, iters, err);
+    default: {
+        arrays_ctx ctx;
+        mp_msource s;
+        arrays_source(y, v, k, &ctx, &s);
+        return mp_tau2_iterative(&s, o, tau2, iters, err);
+    }
     }
 }
 
@@ -664,11 +741,14 @@ static mp_status tau2_qp_ci(const double *y, const double *v, size_t k,
     double crit_u = mp_chisq_quantile_upper(half, df);
     double crit_l = mp_chisq_quantile_upper(1.0 - half, df);
     double hi = GSL_MAX(100.0, 10.0 * r->tau2);
-    double qmin = qe_at(y, v, k, 0.0), qmax = qe_at(y, v, k, hi);
+    arrays_ctx ctx;
+    mp_msource s;
+    arrays_source(y, v, k, &ctx, &s);
+    double qmin = qe_at(&s, 0.0), qmax = qe_at(&s, hi);
     double lb = NAN, ub = NAN;
     mp_status st = MP_OK;
     int it;
-    qe_params qp = { y, v, k, crit_l };
+    qe_params qp = { &s, crit_l };
     if (qmin < crit_l)
         lb = ub = 0.0;
     else if (qmax > crit_l)

@@ -159,6 +159,49 @@ mp_status mp_fit_finish(size_t k, const mp_moments *fe, double tau2,
                         const mp_moments *re, const mp_fit_options *o,
                         mp_fit_result *r, mp_errors *err);
 
+/* ---- Moment sources: the sums an iterative estimator needs ----------- */
+
+/* The iterative estimators (REML, ML, EB, PM) see their set of studies
+ * only through a moment source, so the one copy of each procedure serves
+ * a plain fit (the arrays of the studies) and the leave-one-out fits of
+ * mp_analyses.c (the full data minus one study, from power series). */
+
+/* What mp_msource.at must fill besides n, sw, mu and q. */
+enum {
+    MP_NEED_Q = 0,      /* n, sw, mu, q */
+    MP_NEED_TP = 1,     /* and tp */
+    MP_NEED_ALL = 3     /* and tp, sw2, sw3, qw */
+};
+
+typedef struct mp_msource mp_msource;
+struct mp_msource {
+    size_t n;           /* studies in the set, >= 2 */
+    /* Moments of the set at weights 1/(v + t) (at least the fields of
+     * need; sv is not needed). */
+    void (*at)(const mp_msource *s, double t, int need, mp_moments *m);
+    /* sum over the set of log1p(t / v) */
+    double (*log1p_sum)(const mp_msource *s, double t);
+    /* Unit-weight moments of the set: n, q and sv at least. */
+    void (*unit)(const mp_msource *s, mp_moments *u);
+    /* R's mad() of the y of the set. */
+    double (*mad)(const mp_msource *s);
+    void *ctx;
+    /* NULL, or set to 1 when a decision that decides the status could go
+     * the other way under rounding-level changes of the sums: convergence
+     * at the last allowed iteration; PM within 3 iterations of the limit
+     * (Brent's count moves with rounding) or QE at the end of its bracket
+     * within 1e-9 relative of k - 1.  A caller whose sums differ from a
+     * plain fit's by rounding then refits exactly. */
+    int *doubtful;
+};
+
+/* tau2 of an iterative estimator (o->method REML, ML, EB or PM) on the set
+ * of s, by exactly the procedure of mp_fit.  Returns MP_OK (tau2 and
+ * *iters set), MP_ENUMERIC (no convergence; diagnostic added as mp_fit
+ * does) or MP_ENOMEM. */
+mp_status mp_tau2_iterative(const mp_msource *s, const mp_fit_options *o,
+                            double *tau2, int *iters, mp_errors *err);
+
 /* Check the options as mp_fit does: 0 < level < 1, maxiter >= 1, tol > 0
  * and finite, a known method.  MP_OK or MP_EINPUT with a diagnostic. */
 mp_status mp_fit_check_options(const mp_fit_options *o, mp_errors *err);

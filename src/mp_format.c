@@ -55,7 +55,12 @@ void mp_format_fixed(char buf[MP_NUMBUF], double x, int d)
 
 void mp_format_ratio(char buf[MP_NUMBUF], double x)
 {
-    if (!isfinite(x))
+    /* exp() of a bound beyond +-709 overflows or underflows: say so. */
+    if (x == INFINITY)
+        strcpy(buf, ">1e+308");
+    else if (x == 0)
+        strcpy(buf, "<1e-308");
+    else if (!isfinite(x))
         strcpy(buf, "NA");
     else if (x >= 0.095 && x < 99.995)
         snprintf(buf, MP_NUMBUF, "%.2f", x);

@@ -21,7 +21,8 @@ void mp_format_fixed(char buf[MP_NUMBUF], double x, int d);
 
 /* A ratio for people: 2 decimals between 0.01 and 100 (3 below 0.1 when
  * 2 would lose the figure), otherwise 3 significant digits with an
- * exponent; "NA" when not finite. */
+ * exponent; ">1e+308" and "<1e-308" where exp() of a bound overflowed
+ * or underflowed; "NA" for NaN. */
 void mp_format_ratio(char buf[MP_NUMBUF], double x);
 
 /* A p-value for people: "< 0.0001", else 2 significant digits ("0.81",

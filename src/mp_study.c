@@ -1,8 +1,23 @@
 /* mp_study.c - streaming reader of study descriptors; see mp_study.h.
  *
- * libxml2's xmlTextReader walks the document; each <study> element is
- * expanded into a small DOM subtree, checked, turned into an mp_study and
- * handed to the caller, then released before the next one is read.
+ * libxml2's SAX2 push parser parses the input from chunks this file reads
+ * itself (scanned for "<!DOCTYPE" before the parser sees them).  Each
+ * <study> element is built, from the parser's events, into a small tree of
+ * our own nodes in an arena; once its end tag is parsed (and the chunk
+ * holding it parsed without a fatal error, see "when what is parsed takes
+ * effect") the tree is checked, turned into an mp_study and handed to the
+ * caller, and its memory is reused.  No libxml2 document is ever built.
+ *
+ * The reader used to be libxml2's xmlTextReader, expanding each <study>
+ * into a DOM subtree; what it reported for any input, well-formed or not,
+ * is what this one reports, with one deliberate difference: text where
+ * only elements belong is reported at the line of its first non-blank
+ * character (the xmlTextReader's text nodes gave, for text over several
+ * lines, the line of the last).
+ *
+ * With the schema option, a file in which our own checks found nothing is
+ * read a second time, by the xmlTextReader, which validates it against the
+ * RELAX NG schema in streaming mode.
  */
 #include "mp_study.h"
 
@@ -10,27 +25,152 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/relaxng.h>
 #include <libxml/xmlreader.h>
 
 #include "mp_text.h"
 
+/* ---- the arena ------------------------------------------------------------- */
+
+/* Blocks in use, oldest first (head to cur), and spare blocks.  Memory is
+ * never freed piecemeal: blocks are released whole, to the spares, when
+ * everything in them is garbage. */
+typedef struct ablock {
+    struct ablock *next;
+    size_t cap, used;
+    max_align_t data[];
+} ablock;
+
+typedef struct {
+    ablock *head, *cur, *spare;
+} arena;
+
+enum { ARENA_BLOCK = 1 << 16 };
+
+static void *arena_alloc_slow(arena *a, size_t n, size_t align)
+{
+    ablock **pp = &a->spare, *b;
+    while ((b = *pp) != NULL && b->cap < n)
+        pp = &b->next;
+    if (b) {
+        *pp = b->next;
+    } else {
+        size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        b = malloc(sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->cap = cap;
+    }
+    (void)align;                /* data is aligned for anything */
+    b->next = NULL;
+    b->used = n;
+    if (a->cur)
+        a->cur->next = b;
+    else
+        a->head = b;
+    a->cur = b;
+    return b->data;
+}
+
+/* n bytes aligned to align (a power of two), NULL when memory runs out. */
+static inline void *arena_alloc(arena *a, size_t n, size_t align)
+{
+    ablock *b = a->cur;
+    if (b) {
+        size_t at = (b->used + align - 1) & ~(align - 1);
+        if (at <= b->cap && b->cap - at >= n) {
+            b->used = at + n;
+            return (char *)b->data + at;
+        }
+    }
+    return arena_alloc_slow(a, n, align);
+}
+
+/* Release the blocks before keep (which stays, with what follows it). */
+static void arena_release_before(arena *a, ablock *keep)
+{
+    ablock *b = a->head;
+    while (b && b != keep)
+        b = b->next;
+    if (!b)
+        return;                 /* not a block in use: keep everything */
+    while (a->head != keep) {
+        b = a->head;
+        a->head = b->next;
+        b->next = a->spare;
+        a->spare = b;
+    }
+}
+
+/* Everything is garbage. */
+static void arena_reset(arena *a)
+{
+    arena_release_before(a, a->cur);
+    if (a->cur)
+        a->cur->used = 0;
+}
+
+static void free_blocks(ablock *b)
+{
+    while (b) {
+        ablock *next = b->next;
+        free(b);
+        b = next;
+    }
+}
+
+/* Reset, keeping one block of the usual size (a large study leaves no
+ * large arena behind). */
+static void arena_trim(arena *a)
+{
+    arena_reset(a);
+    free_blocks(a->spare);
+    a->spare = NULL;
+    if (a->cur && a->cur->cap > ARENA_BLOCK) {
+        free(a->cur);
+        a->head = a->cur = NULL;
+    }
+}
+
+static void arena_free(arena *a)
+{
+    arena_trim(a);
+    free_blocks(a->head);
+    a->head = a->cur = NULL;
+}
+
+/* ---- the reader ---------------------------------------------------------- */
+
 struct mp_reader {
     mp_read_options opt;
     xmlRelaxNGPtr schema;
+    arena arena;                /* the nodes of the study being read */
+    /* the growable arrays of a study, reused from one to the next */
+    const char **regs;
+    size_t cap_regs;
+    mp_publication *pubs;
+    size_t cap_pubs;
+    mp_covariate *covs;
+    size_t cap_covs;
+    mp_outcome *outs;
+    size_t cap_outs;
 };
 
-/* Where the parser's bytes come from.  Every byte passes through
+/* Where the schema pass's bytes come from.  Every byte passes through
  * source_read, which counts lines, enforces the size limit, and refuses a
  * document at the first "<!DOCTYPE" so that no DTD, internal or external,
- * ever reaches the parser (entity bombs and external entities included). */
+ * ever reaches the parser (entity bombs and external entities included).
+ * The first pass keeps the same fields (refused, refused_line, err_no). */
 typedef struct source {
     int fd;                     /* -1 for memory */
     const char *mem;
@@ -48,9 +188,203 @@ static const char doctype_message[] =
     "DOCTYPE declarations are not allowed in study descriptors "
     "(no DTD or entity is ever loaded)";
 
+/* ---- the tree of a study ------------------------------------------------- */
+
+/* The element and attribute names of the format.  The parser hands names
+ * over as strings of its dictionary, so each name is looked up once, by
+ * address, when its node is made; the checks then compare numbers. */
+#define KNOWN_NAMES(X) \
+    X(study, "study") \
+    X(studies, "studies") \
+    X(title, "title") \
+    X(country, "country") \
+    X(notes, "notes") \
+    X(design, "design") \
+    X(registration, "registration") \
+    X(accrual, "accrual") \
+    X(publication, "publication") \
+    X(arms, "arms") \
+    X(arm, "arm") \
+    X(covariate, "covariate") \
+    X(outcome, "outcome") \
+    X(events, "events") \
+    X(followup, "followup") \
+    X(hazard_ratio, "hazard-ratio") \
+    X(log_hazard_ratio, "log-hazard-ratio") \
+    X(peto, "peto") \
+    X(counts, "counts") \
+    X(id, "id") \
+    X(format, "format") \
+    X(year, "year") \
+    X(doi, "doi") \
+    X(pmid, "pmid") \
+    X(role, "role") \
+    X(n, "n") \
+    X(name, "name") \
+    X(value, "value") \
+    X(from, "from") \
+    X(to, "to") \
+    X(median, "median") \
+    X(unit, "unit") \
+    X(experimental, "experimental") \
+    X(control, "control") \
+    X(estimate, "estimate") \
+    X(lower, "lower") \
+    X(upper, "upper") \
+    X(level, "level") \
+    X(p, "p") \
+    X(reference, "reference") \
+    X(se, "se") \
+    X(o_minus_e, "o-minus-e") \
+    X(variance, "variance") \
+    X(events_experimental, "events-experimental") \
+    X(total_experimental, "total-experimental") \
+    X(events_control, "events-control") \
+    X(total_control, "total-control")
+
+enum {
+    K_NONE,
+#define X(id, s) K_##id,
+    KNOWN_NAMES(X)
+#undef X
+    K_COUNT
+};
+
+static const char *const kname[] = {
+    "",
+#define X(id, s) s,
+    KNOWN_NAMES(X)
+#undef X
+};
+
+/* The dictionary addresses of the names, hashed by address. */
+enum { KEY_SLOTS = 256 };
+typedef struct {
+    const void *addr[KEY_SLOTS];
+    unsigned char key[KEY_SLOTS];
+} key_table;
+
+static size_t key_slot(const void *p)
+{
+    return (size_t)((((uintptr_t)p >> 3) * UINT64_C(0x9E3779B97F4A7C15)) >> 56) %
+           KEY_SLOTS;
+}
+
+static int key_of(const key_table *t, const void *p)
+{
+    for (size_t i = key_slot(p);; i = (i + 1) % KEY_SLOTS) {
+        if (t->addr[i] == p)
+            return t->key[i];
+        if (!t->addr[i])
+            return K_NONE;
+    }
+}
+
+/* 0 when memory runs out. */
+static int key_table_init(key_table *t, xmlDictPtr dict)
+{
+    memset(t, 0, sizeof *t);
+    for (int k = 1; k < K_COUNT; k++) {
+        const void *p = xmlDictLookup(dict, (const xmlChar *)kname[k], -1);
+        if (!p)
+            return 0;
+        size_t i = key_slot(p);
+        while (t->addr[i] && t->addr[i] != p)
+            i = (i + 1) % KEY_SLOTS;
+        t->addr[i] = p;
+        t->key[i] = (unsigned char)k;
+    }
+    return 1;
+}
+
+typedef struct {
+    const char *name;           /* local name; "p:name" for an unbound prefix */
+    char *value;                /* NUL-terminated, in the arena */
+    int key;                    /* K_... of name, K_NONE when none */
+    unsigned char ns;           /* in a namespace */
+    unsigned char spaced;       /* value holds whitespace, not yet squeezed */
+} xattr;
+
+/* An element or a text run (the characters between two other events of
+ * the parser: a text node of libxml2's tree, CDATA sections included). */
+typedef struct xnode xnode;
+struct xnode {
+    int key;                    /* element: K_... of name, K_NONE when none */
+    unsigned char elem;         /* 1 element, 0 text */
+    unsigned char ns;           /* element in a namespace */
+    unsigned char nonblank;     /* text: holds a character other than blanks */
+    unsigned char spaced;       /* text: holds whitespace */
+    unsigned char cdata;        /* text: its first non-blank is in CDATA */
+    const char *name;           /* element: local name, "p:name" for an
+                                   unbound prefix (the parser's dictionary) */
+    const char *prefix;         /* element in a namespace: its prefix or NULL */
+    long line;                  /* element: the parser's line at its start tag
+                                   (as libxml2's node->line); text: the
+                                   parser's line when the piece holding the
+                                   first non-blank character was handed over
+                                   (see text_line) */
+    xattr *attrs;
+    size_t n_attrs;
+    xnode *parent, *children, *last, *next;
+    char *text;                 /* text: NUL-terminated, in the arena */
+    size_t len, cap;
+    size_t piece, nonblank_at, piece_end;   /* text: offsets in text of that
+                                   piece and of its first non-blank */
+};
+
+/* A fresh node, last child of parent (when not NULL).  Field by field:
+ * memset of a whole node compiles to a slow "rep stos". */
+static void node_init(xnode *n, xnode *parent)
+{
+    n->key = K_NONE;
+    n->elem = n->ns = n->nonblank = n->spaced = n->cdata = 0;
+    n->name = n->prefix = NULL;
+    n->line = 0;
+    n->attrs = NULL;
+    n->n_attrs = 0;
+    n->parent = parent;
+    n->children = n->last = n->next = NULL;
+    n->text = NULL;
+    n->len = n->cap = 0;
+    n->piece = n->nonblank_at = n->piece_end = 0;
+    if (parent) {
+        if (parent->last)
+            parent->last->next = n;
+        else
+            parent->children = n;
+        parent->last = n;
+    }
+}
+
+static int is_blank(unsigned char c)
+{
+    return c == 0x20 || c == 0x9 || c == 0xA || c == 0xD;
+}
+
+static long count_newlines(const char *p, size_t n)
+{
+    long lines = 0;
+    const char *end = p + n;
+    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        lines++;
+        p++;
+    }
+    return lines;
+}
+
+/* The line of a text node's first non-blank character.  libxml2 hands
+ * text to the SAX handler after counting its line breaks, CDATA before. */
+static long text_line(const xnode *t)
+{
+    if (t->cdata)
+        return t->line + count_newlines(t->text + t->piece, t->nonblank_at - t->piece);
+    return t->line - count_newlines(t->text + t->nonblank_at,
+                                    t->piece_end - t->nonblank_at);
+}
+
 /* State of the file being read. */
 typedef struct {
-    const mp_reader *r;
+    mp_reader *r;
     const char *name;
     mp_errors *err;
     size_t first_diag;          /* err->n when the file started */
@@ -58,13 +392,42 @@ typedef struct {
     mp_study_fn fn;
     void *ctx;
     mp_status cb_status;        /* what the callback returned, if it stopped us */
+    mp_status st;               /* MP_OK, or why reading stopped early */
+    int stop;                   /* nothing more is read */
+    int quiet;                  /* the piece's further events are ignored */
     int parse_failed;           /* a parser error was reported */
-    struct source *src;
+    int fatal;                  /* a fatal one occurred, */
+    size_t fatal_piece;         /* in this piece (see current_piece) */
+    int fixed;                  /* the parser is given one piece: */
+    size_t fixed_piece;         /* this one (SIZE_MAX: the end alone) */
+    int saw_start;              /* a start tag was parsed in this group */
+    int ended;                  /* the parser was told the input ended */
+    xmlHashTablePtr ids;        /* xml:id values seen */
+    /* what the piece being parsed does once it parsed without error */
+    struct action *acts;
+    size_t n_acts, cap_acts;
+    xmlParserCtxtPtr px;
+    key_table keys;             /* the names of the format in px's dictionary */
+    /* the walk */
+    int depth;                  /* elements open */
+    int collection;             /* 1: the root is <studies> */
+    int skipping, skip_at;      /* inside an ignored element opened at skip_at */
+    xnode *study;               /* the <study> being built, or NULL */
+    ablock *study_mark;         /* the arena block of its first node */
+    int study_depth;
+    xnode *cur;                 /* its element being built */
+    xnode *text;                /* its text run being built, or NULL */
+    /* the text run in progress, wherever it is */
+    int run_open;
+    size_t run_len;
+    int rt_nonblank;            /* a run directly in <studies>: non-blank */
+    long rt_line;               /* and the line of its first non-blank */
 } file_ctx;
 
 /* State of the <study> being built. */
 typedef struct {
     file_ctx *f;
+    arena *ar;
     int bad;
     mp_study s;
     const char **regs;
@@ -76,8 +439,6 @@ typedef struct {
     mp_outcome *outs;
     size_t cap_outs;
     int seen_arm_exp, seen_arm_ctl;
-    xmlChar **owned;            /* strings freed after the callback */
-    size_t n_owned, cap_owned;
     int oom;
 } study_ctx;
 
@@ -140,84 +501,54 @@ void mp_reader_free(mp_reader *r)
         return;
     if (r->schema)
         xmlRelaxNGFree(r->schema);
+    arena_free(&r->arena);
+    free(r->regs);
+    free(r->pubs);
+    free(r->covs);
+    free(r->outs);
     free(r);
-}
-
-/* ---- line numbers -------------------------------------------------------- */
-
-/* Line of a text node's first non-blank character.  libxml2 dates a text
- * node by the line where it ends; step back over its trailing blanks. */
-static long text_line(xmlNodePtr t)
-{
-    long line = xmlGetLineNo(t);
-    const char *c = (const char *)t->content;
-    for (size_t i = c ? strlen(c) : 0; i > 0 && strchr(" \t\r\n", c[i - 1]); i--)
-        line -= c[i - 1] == '\n';
-    return line;
-}
-
-/* Number of line breaks in a text node. */
-static long text_breaks(xmlNodePtr t)
-{
-    long n = 0;
-    for (const char *c = (const char *)t->content; c && *c; c++)
-        n += *c == '\n';
-    return n;
-}
-
-/* Line of an element's start tag.  libxml2 keeps element lines up to 65535
- * only (XML_PARSE_BIG_LINES extends text nodes alone), so beyond that the
- * line is recovered from the neighbouring text: a text node before the
- * element ends where the element starts; a text node first inside it
- * starts where the start tag ends. */
-static long line_of(xmlNodePtr n)
-{
-    if (n->type != XML_ELEMENT_NODE || n->line < 65535)
-        return xmlGetLineNo(n);
-    if (n->prev && n->prev->type == XML_TEXT_NODE)
-        return xmlGetLineNo(n->prev);
-    if (n->children && n->children->type == XML_TEXT_NODE)
-        return xmlGetLineNo(n->children) - text_breaks(n->children);
-    if (!n->prev && n->parent && n->parent->type == XML_ELEMENT_NODE)
-        return line_of(n->parent);
-    return xmlGetLineNo(n);
 }
 
 /* ---- diagnostics ---------------------------------------------------------- */
 
-static void problem(study_ctx *sc, xmlNodePtr node, const char *fmt, ...)
+static void problem(study_ctx *sc, xnode *node, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void problem(study_ctx *sc, xmlNodePtr node, const char *fmt, ...)
+static void problem(study_ctx *sc, xnode *node, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    mp_errors_vadd(sc->f->err, sc->f->name, node ? line_of(node) : 0,
-                   fmt, ap);
+    mp_errors_vadd(sc->f->err, sc->f->name, node ? node->line : 0, fmt, ap);
     va_end(ap);
     sc->bad = 1;
 }
 
-static const char *ename(xmlNodePtr n)
+static const char *ename(const xnode *n)
 {
-    return (const char *)n->name;
+    return n->name;
 }
 
 /* Elements of the format have no namespace: <x:title> is not <title>. */
-static int is(xmlNodePtr n, const char *name)
+static int is(const xnode *n, int key)
 {
-    return n->type == XML_ELEMENT_NODE && !n->ns && strcmp(ename(n), name) == 0;
+    return n->key == key && !n->ns;
 }
 
-static void unknown_element(study_ctx *sc, xmlNodePtr c, xmlNodePtr parent)
+static void unknown_element(study_ctx *sc, xnode *c, xnode *parent)
 {
-    int prefixed = c->ns && c->ns->prefix;
+    int prefixed = c->ns && c->prefix;
     problem(sc, c, "unknown element <%s%s%s> in <%s>",
-            prefixed ? (const char *)c->ns->prefix : "", prefixed ? ":" : "",
+            prefixed ? c->prefix : "", prefixed ? ":" : "",
             ename(c), ename(parent));
 }
 
 /* ---- memory --------------------------------------------------------------- */
+
+/* memset through a pointer the compiler cannot see through: a memset of
+ * a constant size of a few hundred bytes, per study, compiles to a slow
+ * "rep stos", the C library's memset is several times faster. */
+static void *(*volatile clear_fn)(void *, int, size_t) = memset;
+#define CLEAR(p) clear_fn((p), 0, sizeof *(p))
 
 static int grow(void *pp, size_t *cap, size_t n, size_t size)
 {
@@ -233,57 +564,62 @@ static int grow(void *pp, size_t *cap, size_t n, size_t size)
     return 1;
 }
 
-static xmlChar *own(study_ctx *sc, xmlChar *s)
-{
-    if (!s)
-        return NULL;
-    if (!grow(&sc->owned, &sc->cap_owned, sc->n_owned, sizeof *sc->owned)) {
-        xmlFree(s);
-        sc->oom = 1;
-        return NULL;
-    }
-    sc->owned[sc->n_owned++] = s;
-    return s;
-}
-
 /* ---- attributes and text -------------------------------------------------- */
 
-/* Report attributes of n not listed in allowed (NULL-terminated). */
-static void check_attributes(study_ctx *sc, xmlNodePtr n,
-                             const char *const *allowed)
+/* Report attributes of n not listed in allowed (K_NONE-terminated). */
+static void check_attributes(study_ctx *sc, xnode *n, const int *allowed)
 {
-    for (xmlAttrPtr a = n->properties; a; a = a->next) {
-        const char *const *p = allowed;
-        while (*p && strcmp(*p, (const char *)a->name) != 0)
+    for (size_t i = 0; i < n->n_attrs; i++) {
+        const int *p = allowed;
+        while (*p && *p != n->attrs[i].key)
             p++;
         if (!*p)
-            problem(sc, n, "unknown attribute %s on <%s>",
-                    (const char *)a->name, ename(n));
+            problem(sc, n, "unknown attribute %s on <%s>", n->attrs[i].name,
+                    ename(n));
     }
 }
 
-/* Value of an attribute, whitespace-trimmed, or NULL when absent. */
-static const char *attr(study_ctx *sc, xmlNodePtr n, const char *name)
+/* An attribute of that name, in a namespace or not (as xmlHasProp). */
+static int has_attr(const xnode *n, int key)
 {
-    xmlChar *v = own(sc, xmlGetNoNsProp(n, (const xmlChar *)name));
-    if (!v)
-        return NULL;
-    return mp_text_squeeze((char *)v);
+    for (size_t i = 0; i < n->n_attrs; i++)
+        if (n->attrs[i].key == key)
+            return 1;
+    return 0;
 }
 
-static const char *req_attr(study_ctx *sc, xmlNodePtr n, const char *name)
+/* Value of an attribute without namespace, whitespace-squeezed (in place,
+ * which is idempotent), or NULL when absent. */
+static const char *attr(study_ctx *sc, xnode *n, int key)
 {
-    const char *v = attr(sc, n, name);
+    (void)sc;
+    for (size_t i = 0; i < n->n_attrs; i++) {
+        xattr *a = &n->attrs[i];
+        if (a->key == key && !a->ns) {
+            if (a->spaced)
+                mp_text_squeeze(a->value);
+            a->spaced = 0;
+            return a->value;
+        }
+    }
+    return NULL;
+}
+
+static const char *req_attr(study_ctx *sc, xnode *n, int key)
+{
+    const char *v = attr(sc, n, key);
     if (!v)
-        problem(sc, n, "<%s> lacks the required attribute %s", ename(n), name);
+        problem(sc, n, "<%s> lacks the required attribute %s", ename(n),
+                kname[key]);
     return v;
 }
 
 /* A numeric attribute: 1 when present and a finite decimal number. */
-static int number_attr(study_ctx *sc, xmlNodePtr n, const char *name,
+static int number_attr(study_ctx *sc, xnode *n, int key,
                        int required, mp_number *out)
 {
-    const char *v = required ? req_attr(sc, n, name) : attr(sc, n, name);
+    const char *name = kname[key];
+    const char *v = required ? req_attr(sc, n, key) : attr(sc, n, key);
     if (!v)
         return 0;
     if (!mp_text_parse_decimal(v, &out->value, &out->half_unit)) {
@@ -300,10 +636,11 @@ static int number_attr(study_ctx *sc, xmlNodePtr n, const char *name,
 }
 
 /* A count attribute: 1 when present and a whole number >= min. */
-static int count_attr(study_ctx *sc, xmlNodePtr n, const char *name,
+static int count_attr(study_ctx *sc, xnode *n, int key,
                       int required, long min, long *out)
 {
-    const char *v = required ? req_attr(sc, n, name) : attr(sc, n, name);
+    const char *name = kname[key];
+    const char *v = required ? req_attr(sc, n, key) : attr(sc, n, key);
     if (!v)
         return 0;
     if (!mp_text_parse_count(v, out) || *out < min) {
@@ -314,10 +651,11 @@ static int count_attr(study_ctx *sc, xmlNodePtr n, const char *name,
     return 1;
 }
 
-static int year_attr(study_ctx *sc, xmlNodePtr n, const char *name,
+static int year_attr(study_ctx *sc, xnode *n, int key,
                      int required, int *out)
 {
-    const char *v = required ? req_attr(sc, n, name) : attr(sc, n, name);
+    const char *name = kname[key];
+    const char *v = required ? req_attr(sc, n, key) : attr(sc, n, key);
     if (!v)
         return 0;
     if (!mp_text_parse_year(v, out)) {
@@ -328,18 +666,42 @@ static int year_attr(study_ctx *sc, xmlNodePtr n, const char *name,
     return 1;
 }
 
-/* Text content of an element that holds text only, whitespace squeezed. */
-static const char *text_of(study_ctx *sc, xmlNodePtr n, int nonempty)
+/* Text content of an element that holds text only, whitespace squeezed:
+ * the concatenation of its text children (comments and processing
+ * instructions hold none), as xmlNodeGetContent gave it. */
+static const char *text_of(study_ctx *sc, xnode *n, int nonempty)
 {
-    for (xmlNodePtr c = n->children; c; c = c->next)
-        if (c->type == XML_ELEMENT_NODE) {
+    size_t total = 0, runs = 0;
+    for (xnode *c = n->children; c; c = c->next) {
+        if (c->elem) {
             problem(sc, c, "<%s> may hold text only, not <%s>", ename(n),
                     ename(c));
             return NULL;
         }
-    xmlChar *t = own(sc, xmlNodeGetContent(n));
-    const char *s = t ? mp_text_squeeze((char *)t) : "";
-    if (strlen(s) > sc->f->r->opt.max_text) {
+        total += c->len;
+        runs++;
+    }
+    char *t;
+    int spaced = 1;
+    if (runs == 1) {
+        t = n->children->text;
+        spaced = n->children->spaced;
+    } else {
+        t = arena_alloc(sc->ar, total + 1, 1);
+        if (!t) {
+            sc->oom = 1;
+            return NULL;
+        }
+        char *w = t;
+        for (xnode *c = n->children; c; c = c->next) {
+            memcpy(w, c->text, c->len);
+            w += c->len;
+        }
+        *w = '\0';
+    }
+    const char *s = spaced ? mp_text_squeeze(t) : t;
+    /* squeezing only shortens */
+    if (total > sc->f->r->opt.max_text && strlen(s) > sc->f->r->opt.max_text) {
         problem(sc, n, "<%s> is longer than %zu bytes", ename(n),
                 sc->f->r->opt.max_text);
         return NULL;
@@ -353,9 +715,9 @@ static const char *text_of(study_ctx *sc, xmlNodePtr n, int nonempty)
 
 /* Element-only containers: report text between their children. 1 when c
  * is such text (reported), 0 otherwise. */
-static int stray_text(study_ctx *sc, xmlNodePtr parent, xmlNodePtr c)
+static int stray_text(study_ctx *sc, xnode *parent, xnode *c)
 {
-    if (c->type != XML_TEXT_NODE || xmlIsBlankNode(c))
+    if (c->elem || !c->nonblank)
         return 0;
     mp_errors_add(sc->f->err, sc->f->name, text_line(c), "unexpected text in <%s>",
                   ename(parent));
@@ -364,7 +726,7 @@ static int stray_text(study_ctx *sc, xmlNodePtr parent, xmlNodePtr c)
 }
 
 /* Report an element that may appear once but appears again. */
-static int once(study_ctx *sc, xmlNodePtr n, const void *seen)
+static int once(study_ctx *sc, xnode *n, const void *seen)
 {
     if (seen) {
         problem(sc, n, "<%s> appears more than once", ename(n));
@@ -375,9 +737,9 @@ static int once(study_ctx *sc, xmlNodePtr n, const void *seen)
 
 /* ---- effect elements ------------------------------------------------------ */
 
-static void reference_attr(study_ctx *sc, xmlNodePtr n, mp_effect_input *e)
+static void reference_attr(study_ctx *sc, xnode *n, mp_effect_input *e)
 {
-    const char *ref = attr(sc, n, "reference");
+    const char *ref = attr(sc, n, K_reference);
     e->reference_experimental = 0;
     if (!ref)
         return;
@@ -388,24 +750,24 @@ static void reference_attr(study_ctx *sc, xmlNodePtr n, mp_effect_input *e)
                 ename(n), ref);
 }
 
-static void read_hazard_ratio(study_ctx *sc, xmlNodePtr n, mp_effect_input *e)
+static void read_hazard_ratio(study_ctx *sc, xnode *n, mp_effect_input *e)
 {
-    static const char *const allowed[] = { "estimate", "lower", "upper",
-        "level", "p", "reference", NULL };
+    static const int allowed[] = { K_estimate, K_lower, K_upper,
+        K_level, K_p, K_reference, K_NONE };
     check_attributes(sc, n, allowed);
     reference_attr(sc, n, e);
-    number_attr(sc, n, "estimate", 1, &e->estimate);
-    int has_p = xmlHasProp(n, (const xmlChar *)"p") != NULL;
-    int has_ci = xmlHasProp(n, (const xmlChar *)"lower") ||
-                 xmlHasProp(n, (const xmlChar *)"upper");
+    number_attr(sc, n, K_estimate, 1, &e->estimate);
+    int has_p = has_attr(n, K_p);
+    int has_ci = has_attr(n, K_lower) ||
+                 has_attr(n, K_upper);
     if (has_p && has_ci) {
         problem(sc, n, "<hazard-ratio> takes either lower and upper or p, not both");
         return;
     }
     if (has_p) {
         e->kind = MP_INPUT_HR_P;
-        number_attr(sc, n, "p", 1, &e->p);
-        if (xmlHasProp(n, (const xmlChar *)"level"))
+        number_attr(sc, n, K_p, 1, &e->p);
+        if (has_attr(n, K_level))
             problem(sc, n, "<hazard-ratio> level goes with lower and upper, not with p");
         return;
     }
@@ -414,116 +776,116 @@ static void read_hazard_ratio(study_ctx *sc, xmlNodePtr n, mp_effect_input *e)
         return;
     }
     e->kind = MP_INPUT_HR_CI;
-    number_attr(sc, n, "lower", 1, &e->lower);
-    number_attr(sc, n, "upper", 1, &e->upper);
-    if (!number_attr(sc, n, "level", 0, &e->level))
+    number_attr(sc, n, K_lower, 1, &e->lower);
+    number_attr(sc, n, K_upper, 1, &e->upper);
+    if (!number_attr(sc, n, K_level, 0, &e->level))
         e->level = (mp_number){ 0.95, 0.0 };
 }
 
-static void read_log_hazard_ratio(study_ctx *sc, xmlNodePtr n,
+static void read_log_hazard_ratio(study_ctx *sc, xnode *n,
                                   mp_effect_input *e)
 {
-    static const char *const allowed[] = { "estimate", "se", "reference", NULL };
+    static const int allowed[] = { K_estimate, K_se, K_reference, K_NONE };
     check_attributes(sc, n, allowed);
     reference_attr(sc, n, e);
     e->kind = MP_INPUT_LOG_HR;
-    number_attr(sc, n, "estimate", 1, &e->estimate);
-    number_attr(sc, n, "se", 1, &e->se);
+    number_attr(sc, n, K_estimate, 1, &e->estimate);
+    number_attr(sc, n, K_se, 1, &e->se);
 }
 
-static void read_peto(study_ctx *sc, xmlNodePtr n, mp_effect_input *e)
+static void read_peto(study_ctx *sc, xnode *n, mp_effect_input *e)
 {
-    static const char *const allowed[] = { "o-minus-e", "variance",
-        "reference", NULL };
+    static const int allowed[] = { K_o_minus_e, K_variance,
+        K_reference, K_NONE };
     check_attributes(sc, n, allowed);
     reference_attr(sc, n, e);
     e->kind = MP_INPUT_PETO;
-    number_attr(sc, n, "o-minus-e", 1, &e->o_minus_e);
-    number_attr(sc, n, "variance", 1, &e->variance);
+    number_attr(sc, n, K_o_minus_e, 1, &e->o_minus_e);
+    number_attr(sc, n, K_variance, 1, &e->variance);
 }
 
-static void read_counts(study_ctx *sc, xmlNodePtr n, mp_effect_input *e)
+static void read_counts(study_ctx *sc, xnode *n, mp_effect_input *e)
 {
-    static const char *const allowed[] = { "events-experimental",
-        "total-experimental", "events-control", "total-control", NULL };
+    static const int allowed[] = { K_events_experimental,
+        K_total_experimental, K_events_control, K_total_control, K_NONE };
     check_attributes(sc, n, allowed);
     e->kind = MP_INPUT_COUNTS;
-    count_attr(sc, n, "events-experimental", 1, 0, &e->events_exp);
-    count_attr(sc, n, "total-experimental", 1, 0, &e->total_exp);
-    count_attr(sc, n, "events-control", 1, 0, &e->events_ctl);
-    count_attr(sc, n, "total-control", 1, 0, &e->total_ctl);
+    count_attr(sc, n, K_events_experimental, 1, 0, &e->events_exp);
+    count_attr(sc, n, K_total_experimental, 1, 0, &e->total_exp);
+    count_attr(sc, n, K_events_control, 1, 0, &e->events_ctl);
+    count_attr(sc, n, K_total_control, 1, 0, &e->total_ctl);
 }
 
 /* Dispatch an effect element; 0 when n is not one. */
-static int read_effect(study_ctx *sc, xmlNodePtr n, mp_effect_input *e)
+static int read_effect(study_ctx *sc, xnode *n, mp_effect_input *e)
 {
-    if (is(n, "hazard-ratio"))
+    if (is(n, K_hazard_ratio))
         read_hazard_ratio(sc, n, e);
-    else if (is(n, "log-hazard-ratio"))
+    else if (is(n, K_log_hazard_ratio))
         read_log_hazard_ratio(sc, n, e);
-    else if (is(n, "peto"))
+    else if (is(n, K_peto))
         read_peto(sc, n, e);
-    else if (is(n, "counts"))
+    else if (is(n, K_counts))
         read_counts(sc, n, e);
     else
         return 0;
-    e->line = line_of(n);
+    e->line = n->line;
     return 1;
 }
 
 /* ---- outcome -------------------------------------------------------------- */
 
-static void read_events(study_ctx *sc, xmlNodePtr n, mp_outcome *o)
+static void read_events(study_ctx *sc, xnode *n, mp_outcome *o)
 {
-    static const char *const allowed[] = { "experimental", "control", NULL };
+    static const int allowed[] = { K_experimental, K_control, K_NONE };
     check_attributes(sc, n, allowed);
-    count_attr(sc, n, "experimental", 0, 0, &o->events_exp);
-    count_attr(sc, n, "control", 0, 0, &o->events_ctl);
+    count_attr(sc, n, K_experimental, 0, 0, &o->events_exp);
+    count_attr(sc, n, K_control, 0, 0, &o->events_ctl);
 }
 
-static void read_followup(study_ctx *sc, xmlNodePtr n, mp_outcome *o)
+static void read_followup(study_ctx *sc, xnode *n, mp_outcome *o)
 {
-    static const char *const allowed[] = { "median", "unit", NULL };
+    static const int allowed[] = { K_median, K_unit, K_NONE };
     check_attributes(sc, n, allowed);
     mp_number m;
-    if (number_attr(sc, n, "median", 1, &m)) {
+    if (number_attr(sc, n, K_median, 1, &m)) {
         if (m.value <= 0)
             problem(sc, n, "<followup> median must be > 0, not %g", m.value);
         o->followup_median = m.value;
     }
-    const char *unit = attr(sc, n, "unit");
+    const char *unit = attr(sc, n, K_unit);
     if (unit && strcmp(unit, "months") != 0 && strcmp(unit, "years") != 0)
         problem(sc, n, "<followup> unit must be months or years, not \"%s\"", unit);
     else if (unit)
         o->followup_unit = unit;
 }
 
-static void read_outcome(study_ctx *sc, xmlNodePtr n, mp_outcome *o)
+static void read_outcome(study_ctx *sc, xnode *n, mp_outcome *o)
 {
-    static const char *const allowed[] = { "name", NULL };
+    static const int allowed[] = { K_name, K_NONE };
     check_attributes(sc, n, allowed);
-    memset(o, 0, sizeof *o);
-    o->line = line_of(n);
+    CLEAR(o);
+    o->line = n->line;
     o->events_exp = o->events_ctl = -1;
     o->followup_median = NAN;
     o->followup_unit = "months";
-    o->name = req_attr(sc, n, "name");
+    o->name = req_attr(sc, n, K_name);
     if (o->name && !*o->name)
         problem(sc, n, "<outcome> name is empty");
     int effects = 0, unknown = 0;
     const void *events = NULL, *followup = NULL;
-    for (xmlNodePtr c = n->children; c; c = c->next) {
-        if (stray_text(sc, n, c) || c->type != XML_ELEMENT_NODE)
+    for (xnode *c = n->children; c; c = c->next) {
+        if (stray_text(sc, n, c) || !c->elem)
             continue;
         if (read_effect(sc, c, &o->effect)) {
             if (++effects == 2)
                 problem(sc, c, "<outcome name=\"%s\"> has more than one effect element",
                         o->name ? o->name : "");
-        } else if (is(c, "events")) {
+        } else if (is(c, K_events)) {
             if (once(sc, c, events))
                 read_events(sc, c, o);
             events = c;
-        } else if (is(c, "followup")) {
+        } else if (is(c, K_followup)) {
             if (once(sc, c, followup))
                 read_followup(sc, c, o);
             followup = c;
@@ -540,31 +902,31 @@ static void read_outcome(study_ctx *sc, xmlNodePtr n, mp_outcome *o)
 
 /* ---- study children -------------------------------------------------------- */
 
-static void read_publication(study_ctx *sc, xmlNodePtr n, mp_publication *p)
+static void read_publication(study_ctx *sc, xnode *n, mp_publication *p)
 {
-    static const char *const allowed[] = { "year", "doi", "pmid", NULL };
+    static const int allowed[] = { K_year, K_doi, K_pmid, K_NONE };
     check_attributes(sc, n, allowed);
-    p->line = line_of(n);
+    p->line = n->line;
     p->year = 0;
-    year_attr(sc, n, "year", 1, &p->year);
-    p->doi = attr(sc, n, "doi");
+    year_attr(sc, n, K_year, 1, &p->year);
+    p->doi = attr(sc, n, K_doi);
     if (p->doi && !mp_text_is_doi(p->doi))
         problem(sc, n, "<publication> doi \"%s\" is not of the form 10.NNNN/...",
                 p->doi);
-    const char *pmid = attr(sc, n, "pmid");
+    const char *pmid = attr(sc, n, K_pmid);
     long dummy;
     if (pmid && (!mp_text_parse_count(pmid, &dummy) || dummy < 1))
         problem(sc, n, "<publication> pmid \"%s\" is not a PubMed identifier", pmid);
     p->citation = text_of(sc, n, 1);
 }
 
-static void read_arm(study_ctx *sc, xmlNodePtr n)
+static void read_arm(study_ctx *sc, xnode *n)
 {
-    static const char *const allowed[] = { "role", "n", NULL };
+    static const int allowed[] = { K_role, K_n, K_NONE };
     check_attributes(sc, n, allowed);
-    const char *role = req_attr(sc, n, "role");
+    const char *role = req_attr(sc, n, K_role);
     long count = -1;
-    count_attr(sc, n, "n", 0, 1, &count);
+    count_attr(sc, n, K_n, 0, 1, &count);
     const char *label = text_of(sc, n, 0);
     if (!role)
         return;
@@ -582,45 +944,45 @@ static void read_arm(study_ctx *sc, xmlNodePtr n)
     *(exp ? &sc->s.n_exp : &sc->s.n_ctl) = count;
 }
 
-static void read_arms(study_ctx *sc, xmlNodePtr n)
+static void read_arms(study_ctx *sc, xnode *n)
 {
-    check_attributes(sc, n, (const char *const[]){ NULL });
-    for (xmlNodePtr c = n->children; c; c = c->next) {
-        if (stray_text(sc, n, c) || c->type != XML_ELEMENT_NODE)
+    check_attributes(sc, n, (const int[]){ K_NONE });
+    for (xnode *c = n->children; c; c = c->next) {
+        if (stray_text(sc, n, c) || !c->elem)
             continue;
-        if (is(c, "arm"))
+        if (is(c, K_arm))
             read_arm(sc, c);
         else
             unknown_element(sc, c, n);
     }
 }
 
-static void read_covariate(study_ctx *sc, xmlNodePtr n, mp_covariate *cv)
+static void read_covariate(study_ctx *sc, xnode *n, mp_covariate *cv)
 {
-    static const char *const allowed[] = { "name", "value", NULL };
+    static const int allowed[] = { K_name, K_value, K_NONE };
     check_attributes(sc, n, allowed);
-    cv->line = line_of(n);
-    cv->name = req_attr(sc, n, "name");
-    cv->value = req_attr(sc, n, "value");
+    cv->line = n->line;
+    cv->name = req_attr(sc, n, K_name);
+    cv->value = req_attr(sc, n, K_value);
     if (cv->name && !*cv->name)
         problem(sc, n, "<covariate> name is empty");
     if (cv->value && !*cv->value)
         problem(sc, n, "<covariate> value is empty");
 }
 
-static void read_accrual(study_ctx *sc, xmlNodePtr n)
+static void read_accrual(study_ctx *sc, xnode *n)
 {
-    static const char *const allowed[] = { "from", "to", NULL };
+    static const int allowed[] = { K_from, K_to, K_NONE };
     check_attributes(sc, n, allowed);
-    year_attr(sc, n, "from", 0, &sc->s.accrual_from);
-    year_attr(sc, n, "to", 0, &sc->s.accrual_to);
+    year_attr(sc, n, K_from, 0, &sc->s.accrual_from);
+    year_attr(sc, n, K_to, 0, &sc->s.accrual_to);
     if (sc->s.accrual_from && sc->s.accrual_to &&
         sc->s.accrual_from > sc->s.accrual_to)
         problem(sc, n, "<accrual> from %d is after to %d", sc->s.accrual_from,
                 sc->s.accrual_to);
 }
 
-static void read_design(study_ctx *sc, xmlNodePtr n)
+static void read_design(study_ctx *sc, xnode *n)
 {
     const char *d = text_of(sc, n, 1);
     if (!d)
@@ -638,18 +1000,18 @@ static void read_design(study_ctx *sc, xmlNodePtr n)
          ? &(sc)->arr[(sc)->s.count++] : ((sc)->oom = 1, NULL))
 
 /* Text elements that appear once: where each one's value goes. */
-static const char **single_text(study_ctx *sc, xmlNodePtr c)
+static const char **single_text(study_ctx *sc, xnode *c)
 {
-    if (is(c, "title"))
+    if (is(c, K_title))
         return &sc->s.title;
-    if (is(c, "country"))
+    if (is(c, K_country))
         return &sc->s.country;
-    if (is(c, "notes"))
+    if (is(c, K_notes))
         return &sc->s.notes;
     return NULL;
 }
 
-static void read_child(study_ctx *sc, xmlNodePtr n, xmlNodePtr c,
+static void read_child(study_ctx *sc, xnode *n, xnode *c,
                        const void **seen_accrual, const void **seen_arms)
 {
     const char **slot = single_text(sc, c);
@@ -658,33 +1020,33 @@ static void read_child(study_ctx *sc, xmlNodePtr n, xmlNodePtr c,
             *slot = text_of(sc, c, 1);
         if (!*slot)
             *slot = "";
-    } else if (is(c, "design")) {
+    } else if (is(c, K_design)) {
         if (once(sc, c, sc->s.design))
             read_design(sc, c);
         if (!sc->s.design)
             sc->s.design = "";
-    } else if (is(c, "registration")) {
+    } else if (is(c, K_registration)) {
         const char *t = text_of(sc, c, 1);
         const char **r = PUSH(sc, regs, n_registrations, cap_regs);
         if (r)
             *r = t ? t : "";
-    } else if (is(c, "accrual")) {
+    } else if (is(c, K_accrual)) {
         if (once(sc, c, *seen_accrual))
             read_accrual(sc, c);
         *seen_accrual = c;
-    } else if (is(c, "publication")) {
+    } else if (is(c, K_publication)) {
         mp_publication *p = PUSH(sc, pubs, n_publications, cap_pubs);
         if (p)
             read_publication(sc, c, p);
-    } else if (is(c, "arms")) {
+    } else if (is(c, K_arms)) {
         if (once(sc, c, *seen_arms))
             read_arms(sc, c);
         *seen_arms = c;
-    } else if (is(c, "covariate")) {
+    } else if (is(c, K_covariate)) {
         mp_covariate *cv = PUSH(sc, covs, n_covariates, cap_covs);
         if (cv)
             read_covariate(sc, c, cv);
-    } else if (is(c, "outcome")) {
+    } else if (is(c, K_outcome)) {
         mp_outcome *o = PUSH(sc, outs, n_outcomes, cap_outs);
         if (o)
             read_outcome(sc, c, o);
@@ -694,15 +1056,17 @@ static void read_child(study_ctx *sc, xmlNodePtr n, xmlNodePtr c,
 }
 
 /* Checks that need the whole study. */
-static void check_study(study_ctx *sc, xmlNodePtr n)
+static void check_study(study_ctx *sc, xnode *n)
 {
     mp_study *s = &sc->s;
     const char *id = s->id ? s->id : "";
-    char who[96];
-    if (s->id)
-        snprintf(who, sizeof who, "study \"%.80s\"", s->id);
-    else
-        strcpy(who, "the study");
+    char who[96] = "";
+    if (!s->title || !s->design || s->n_publications == 0 || s->n_outcomes == 0) {
+        if (s->id)
+            snprintf(who, sizeof who, "study \"%.80s\"", s->id);
+        else
+            strcpy(who, "the study");
+    }
     if (!s->title)
         problem(sc, n, "%s has no <title>", who);
     if (!s->design)
@@ -727,42 +1091,42 @@ static void check_study(study_ctx *sc, xmlNodePtr n)
             }
 }
 
-static void check_format(study_ctx *sc, xmlNodePtr n, int required)
+static void check_format(study_ctx *sc, xnode *n, int required)
 {
-    const char *fmt = required ? req_attr(sc, n, "format") : attr(sc, n, "format");
+    const char *fmt = required ? req_attr(sc, n, K_format) : attr(sc, n, K_format);
     if (fmt && strcmp(fmt, "1") != 0)
         problem(sc, n, "unsupported format \"%s\" (this metapool reads format 1)", fmt);
 }
 
-static void study_ctx_free(study_ctx *sc)
-{
-    for (size_t i = 0; i < sc->n_owned; i++)
-        xmlFree(sc->owned[i]);
-    free(sc->owned);
-    free(sc->regs);
-    free(sc->pubs);
-    free(sc->covs);
-    free(sc->outs);
-}
-
 /* Check one <study> subtree and hand it to the callback when valid. */
-static mp_status read_study(file_ctx *f, xmlNodePtr n, int in_collection)
+static mp_status read_study(file_ctx *f, xnode *n, int in_collection)
 {
-    static const char *const allowed[] = { "id", "format", NULL };
+    static const int allowed[] = { K_id, K_format, K_NONE };
+    mp_reader *r = f->r;
     study_ctx sc;
-    memset(&sc, 0, sizeof sc);
+    CLEAR(&sc);
     sc.f = f;
+    sc.ar = &r->arena;
+    /* The arrays of the previous study, reused (their contents are not). */
+    sc.regs = r->regs;
+    sc.cap_regs = r->cap_regs;
+    sc.pubs = r->pubs;
+    sc.cap_pubs = r->cap_pubs;
+    sc.covs = r->covs;
+    sc.cap_covs = r->cap_covs;
+    sc.outs = r->outs;
+    sc.cap_outs = r->cap_outs;
     sc.s.file = f->name;
-    sc.s.line = line_of(n);
+    sc.s.line = n->line;
     sc.s.n_exp = sc.s.n_ctl = -1;
     check_attributes(&sc, n, allowed);
     check_format(&sc, n, !in_collection);
-    sc.s.id = req_attr(&sc, n, "id");
+    sc.s.id = req_attr(&sc, n, K_id);
     if (sc.s.id && !mp_text_is_id(sc.s.id))
         problem(&sc, n, "study id \"%s\" must match [a-z0-9][a-z0-9-]*", sc.s.id);
     const void *seen_accrual = NULL, *seen_arms = NULL;
-    for (xmlNodePtr c = n->children; c && !sc.oom; c = c->next) {
-        if (c->type == XML_ELEMENT_NODE)
+    for (xnode *c = n->children; c && !sc.oom; c = c->next) {
+        if (c->elem)
             read_child(&sc, n, c, &seen_accrual, &seen_arms);
         else
             stray_text(&sc, n, c);
@@ -780,116 +1144,957 @@ static mp_status read_study(file_ctx *f, xmlNodePtr n, int in_collection)
         if (st != MP_OK)
             f->cb_status = st;
     }
-    study_ctx_free(&sc);
+    r->regs = sc.regs;
+    r->cap_regs = sc.cap_regs;
+    r->pubs = sc.pubs;
+    r->cap_pubs = sc.cap_pubs;
+    r->covs = sc.covs;
+    r->cap_covs = sc.cap_covs;
+    r->outs = sc.outs;
+    r->cap_outs = sc.cap_outs;
     return st;
 }
 
-/* ---- the document walk ----------------------------------------------------- */
-
-static void on_xml_error(void *arg, xmlErrorPtr e)
-{
-    file_ctx *f = arg;
-    if (e->level == XML_ERR_WARNING)
-        return;
-    char msg[512];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "error");
-    mp_text_chomp(msg);
-    if (e->domain == XML_FROM_RELAXNGV || e->domain == XML_FROM_RELAXNGP) {
-        mp_errors_add(&f->schema_diags, f->name, e->line,
-                      "does not match the schema: %s", msg);
-    } else if (!f->parse_failed && !f->src->refused) {
-        /* Later parser errors are consequences of the first. */
-        f->parse_failed = 1;
-        mp_errors_add(f->err, f->name, e->line, "malformed XML: %s", msg);
-    }
-}
-
-static mp_status root_problem(file_ctx *f, xmlTextReaderPtr rd,
-                              const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static mp_status root_problem(file_ctx *f, xmlTextReaderPtr rd,
-                              const char *fmt, ...)
-{
-    xmlNodePtr n = xmlTextReaderCurrentNode(rd);
-    long line = !n                            ? xmlTextReaderGetParserLineNumber(rd)
-                : n->type == XML_ELEMENT_NODE ? line_of(n)
-                : n->type == XML_TEXT_NODE    ? text_line(n)
-                                              : xmlTextReaderGetParserLineNumber(rd);
-    va_list ap;
-    va_start(ap, fmt);
-    mp_errors_vadd(f->err, f->name, line, fmt, ap);
-    va_end(ap);
-    return MP_EINPUT;
-}
-
 /* Handle a <studies> root's attributes. */
-static mp_status read_collection_root(file_ctx *f, xmlTextReaderPtr rd)
+static mp_status read_collection_root(file_ctx *f, xnode *n)
 {
     study_ctx sc;
-    memset(&sc, 0, sizeof sc);
+    CLEAR(&sc);
     sc.f = f;
-    xmlNodePtr n = xmlTextReaderCurrentNode(rd);
-    check_attributes(&sc, n, (const char *const[]){ "format", NULL });
+    sc.ar = &f->r->arena;
+    check_attributes(&sc, n, (const int[]){ K_format, K_NONE });
     check_format(&sc, n, 1);
-    study_ctx_free(&sc);
     /* A collection in an unknown format is not read at all. */
     return sc.oom ? MP_ENOMEM : sc.bad ? MP_EINPUT : MP_OK;
 }
 
-/* Walk the document: the root, and <study> elements below a <studies> root. */
-static mp_status walk(file_ctx *f, xmlTextReaderPtr rd)
+/* ---- stopping -------------------------------------------------------------------- */
+
+/* Nothing more is read (or reported) from this file. */
+static void halt(file_ctx *f, mp_status st)
 {
-    int collection = 0;
-    int ret = xmlTextReaderRead(rd);
-    while (ret == 1) {
-        int type = xmlTextReaderNodeType(rd);
-        int depth = xmlTextReaderDepth(rd);
-        const char *name = (const char *)xmlTextReaderConstName(rd);
-        const char *ns = (const char *)xmlTextReaderConstNamespaceUri(rd);
-        if (type == XML_READER_TYPE_ELEMENT && depth <= collection && ns)
-            return root_problem(f, rd, "<%s> is in namespace %s; study "
-                                "descriptors use no namespace", name, ns);
-        if (type == XML_READER_TYPE_DOCUMENT_TYPE)      /* see source_read */
-            return root_problem(f, rd, "%s", doctype_message);
-        if (type == XML_READER_TYPE_ELEMENT && depth == 0) {
-            if (strcmp(name, "studies") == 0) {
-                collection = 1;
-                mp_status st = read_collection_root(f, rd);
-                if (st != MP_OK)
-                    return st;
-            } else if (strcmp(name, "study") != 0) {
-                return root_problem(f, rd, "root element is <%s>; expected "
-                                    "<study> or <studies>", name);
-            }
-        }
-        if (type == XML_READER_TYPE_ELEMENT && depth == collection) {
-            if (strcmp(name, "study") == 0) {
-                xmlNodePtr n = xmlTextReaderExpand(rd);
-                if (!n)
-                    break;
-                mp_status st = read_study(f, n, collection);
-                if (st == MP_ENOMEM || f->cb_status != MP_OK)
-                    return st;
-            } else {
-                root_problem(f, rd, "unknown element <%s> in <studies>", name);
-            }
-            ret = xmlTextReaderNext(rd);
-            continue;
-        }
-        if (type == XML_READER_TYPE_TEXT && depth == 1 && collection)
-            root_problem(f, rd, "%s", "unexpected text in <studies>");
-        ret = xmlTextReaderRead(rd);
-    }
-    if (ret < 0 && f->err->n == f->first_diag && !f->src->refused)
-        mp_errors_add(f->err, f->name, xmlTextReaderGetParserLineNumber(rd),
-                      "malformed XML");
-    if (ret < 0)
-        return MP_EINPUT;
-    return MP_OK;
+    if (f->stop)
+        return;
+    f->stop = 1;
+    f->st = st;
+    f->n_acts = 0;
+    if (f->px)
+        xmlStopParser(f->px);
 }
 
-/* ---- the bytes ------------------------------------------------------------------ */
+/* ---- when what is parsed takes effect ---------------------------------------------
+ *
+ * The xmlTextReader this reader replaces parsed ahead of the nodes it
+ * handed over, and on malformed input that shows: it read its input in
+ * blocks of 4096 bytes (after a first read of 4) and parsed it in pieces
+ * of 512 (the first ending at byte 516), each as a whole before it looked
+ * at the nodes built; when a piece had a fatal error, nothing of that
+ * piece or after it was looked at, and the error was all that was
+ * reported from there on.  A DOCTYPE or the size limit refused the whole
+ * block of 4096 where it was met.  This reader keeps those rules, so that
+ * what a malformed input gets is unchanged, while it gives the parser far
+ * larger chunks: each effect of the parse - a diagnostic, a study checked
+ * and handed to the callback - is recorded with the piece of 512 where
+ * the parser was when it arose, and done when the chunk has been parsed,
+ * in order, up to the piece of the first fatal error.  The first parser
+ * error is reported before the effects of its piece.
+ */
+
+enum {
+    READER_PROBE = 4,           /* the xmlTextReader's first read */
+    READER_PIECE = 512,         /* its pieces for the parser */
+    READER_READ = 4096          /* its reads */
+};
+
+/* The xmlTextReader's piece holding byte p. */
+static size_t reader_piece(size_t p)
+{
+    return p < READER_PROBE + READER_PIECE ? 0 : (p - READER_PROBE) / READER_PIECE;
+}
+
+/* The first byte of its read holding byte p. */
+static size_t reader_read_start(size_t p)
+{
+    if (p < READER_PROBE)
+        return 0;
+    return READER_PROBE + (p - READER_PROBE) / READER_READ * READER_READ;
+}
+
+/* The piece the parser is in: the one it is given, or else the one of its
+ * position (the last byte it consumed). */
+static size_t current_piece(const file_ctx *f)
+{
+    if (f->fixed)
+        return f->fixed_piece;
+    if (!f->px || !f->px->input)
+        return SIZE_MAX;
+    const xmlParserInput *in = f->px->input;
+    size_t pos = (size_t)in->consumed + (size_t)(in->cur - in->base);
+    return reader_piece(pos ? pos - 1 : 0);
+}
+
+enum {
+    ACT_ERROR,                  /* the first parser error */
+    ACT_DIAG,                   /* a diagnostic */
+    ACT_HALT,                   /* a diagnostic; nothing more is read */
+    ACT_COLLECTION,             /* check the attributes of <studies> */
+    ACT_STUDY                   /* check a <study>, call back */
+};
+
+typedef struct action {
+    int kind;
+    size_t piece;
+    long line;
+    const char *msg;            /* ACT_ERROR, ACT_DIAG, ACT_HALT: in the arena */
+    xnode *node;                /* ACT_COLLECTION, ACT_STUDY */
+} action;
+
+static action *add_action(file_ctx *f, int kind)
+{
+    if (!grow(&f->acts, &f->cap_acts, f->n_acts, sizeof *f->acts)) {
+        halt(f, MP_ENOMEM);
+        return NULL;
+    }
+    action *a = &f->acts[f->n_acts++];
+    a->kind = kind;
+    a->piece = current_piece(f);
+    a->line = 0;
+    a->msg = NULL;
+    a->node = NULL;
+    return a;
+}
+
+static const char *arena_strdup(arena *ar, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = arena_alloc(ar, n, 1);
+    return d ? memcpy(d, s, n) : NULL;
+}
+
+/* A parser error (libxml2's, or one of its tree builder that this reader
+ * repeats).  The first is reported; a fatal one ends reading at its
+ * piece. */
+static void parse_problem(file_ctx *f, long line, const char *msg, int fatal)
+{
+    size_t piece = current_piece(f);
+    if (fatal && !f->fatal) {
+        f->fatal = 1;
+        f->fatal_piece = piece;
+    }
+    if (f->parse_failed)
+        return;
+    f->parse_failed = 1;
+    const char *m = arena_strdup(&f->r->arena, msg);
+    action *a = m ? add_action(f, ACT_ERROR) : NULL;
+    if (!a) {
+        halt(f, MP_ENOMEM);
+        return;
+    }
+    a->line = line;
+    a->msg = m;
+    a->piece = piece;
+    /* before the effects of its piece (given one piece at a time: of the
+     * pieces parsed since the effects were last done) */
+    for (size_t i = f->n_acts - 1; i > 0 && (f->fixed || f->acts[i - 1].piece >= piece);
+         i--) {
+        action t = f->acts[i - 1];
+        f->acts[i - 1] = f->acts[i];
+        f->acts[i] = t;
+    }
+}
+
+/* A diagnostic about the document's root or a child of <studies>.  With
+ * halt_after, nothing after it is read (the rest of the chunk is parsed
+ * for errors only). */
+static void root_problem(file_ctx *f, int halt_after, long line,
+                         const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void root_problem(file_ctx *f, int halt_after, long line,
+                         const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *msg = n < 0 ? NULL : arena_alloc(&f->r->arena, (size_t)n + 1, 1);
+    action *a = msg ? add_action(f, halt_after ? ACT_HALT : ACT_DIAG) : NULL;
+    if (!a) {
+        halt(f, MP_ENOMEM);
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    a->line = line;
+    a->msg = msg;
+    if (halt_after)
+        f->quiet = 1;
+}
+
+/* Do what the input parsed so far does, then release the memory of all
+ * but the study still being built.  Given one piece at a time, as the
+ * xmlTextReader did, its effects wait for the end of a group of pieces:
+ * it parsed on until a piece had a start tag (group_end: or the input
+ * ended), and a fatal error anywhere in the group cancelled all of it.
+ * The check of a <study> root waited for the end of the input. */
+static void end_chunk(file_ctx *f, int group_end)
+{
+    if (!f->stop && !f->fatal && f->px && !f->px->wellFormed) {
+        /* not well-formed without a fatal error reported: end here */
+        f->fatal = 1;
+        f->fatal_piece = current_piece(f);
+    }
+    if (f->fixed && !group_end && !f->saw_start && !f->fatal && !f->stop)
+        return;
+    f->saw_start = 0;
+    size_t i = 0;
+    for (; i < f->n_acts && !f->stop; i++) {
+        const action *a = &f->acts[i];
+        if (f->fatal && a->kind != ACT_ERROR &&
+            (f->fixed || a->piece >= f->fatal_piece)) {
+            i = f->n_acts;
+            break;
+        }
+        if (a->piece == SIZE_MAX && !f->ended)
+            break;              /* held */
+        mp_status st;
+        switch (a->kind) {
+        case ACT_ERROR:
+            mp_errors_add(f->err, f->name, a->line, "malformed XML: %s", a->msg);
+            break;
+        case ACT_DIAG:
+        case ACT_HALT:
+            mp_errors_add(f->err, f->name, a->line, "%s", a->msg);
+            if (a->kind == ACT_HALT)
+                halt(f, MP_EINPUT);
+            break;
+        case ACT_COLLECTION:
+            st = read_collection_root(f, a->node);
+            if (st != MP_OK)
+                halt(f, st);
+            break;
+        case ACT_STUDY:
+            st = read_study(f, a->node, f->collection);
+            if (st == MP_ENOMEM || f->cb_status != MP_OK)
+                halt(f, st);
+            break;
+        }
+    }
+    if (f->fatal)
+        halt(f, MP_EINPUT);
+    if (f->stop || i >= f->n_acts) {
+        f->n_acts = 0;
+    } else {
+        /* held: their memory is kept */
+        memmove(f->acts, f->acts + i, (f->n_acts - i) * sizeof *f->acts);
+        f->n_acts -= i;
+        return;
+    }
+    if (f->study && !f->stop)
+        arena_release_before(&f->r->arena, f->study_mark);
+    else
+        arena_reset(&f->r->arena);
+}
+
+/* ---- the parser's events ------------------------------------------------------- */
+
+/* libxml2's limit on one text node (without XML_PARSE_HUGE), which its
+ * tree builder enforces; the same limit applies here. */
+#ifndef XML_MAX_TEXT_LENGTH
+#define XML_MAX_TEXT_LENGTH 10000000
+#endif
+
+/* The parser's line (xmlSAX2GetLineNumber), as libxml2's tree builder
+ * dates its nodes. */
+static long parser_line(const file_ctx *f)
+{
+    return f->px && f->px->input ? f->px->input->line : 1;
+}
+
+/* The line of the first non-blank character of a piece of text, -1 when it
+ * has none.  libxml2 hands CDATA to the SAX handler before counting its
+ * lines, other text after. */
+static long first_nonblank_line(const file_ctx *f, const char *ch, size_t len,
+                                int cdata)
+{
+    size_t i = 0;
+    while (i < len && is_blank((unsigned char)ch[i]))
+        i++;
+    if (i == len)
+        return -1;
+    long line = parser_line(f);
+    return cdata ? line + count_newlines(ch, i) : line - count_newlines(ch + i, len - i);
+}
+
+/* The end of a text run: report one directly in <studies> if not blank. */
+static void close_text(file_ctx *f)
+{
+    if (!f->run_open)
+        return;
+    if (f->rt_nonblank && !f->quiet)
+        root_problem(f, 0, f->rt_line, "%s", "unexpected text in <studies>");
+    f->run_open = 0;
+    f->run_len = 0;
+    f->rt_nonblank = 0;
+    f->text = NULL;
+}
+
+static void text_piece(file_ctx *f, const char *ch, size_t len, int cdata)
+{
+    if (f->stop || f->fatal)
+        return;
+    if (f->run_open && f->run_len + len > XML_MAX_TEXT_LENGTH) {
+        /* what libxml2's tree builder reported (xmlSAX2Text); it stopped
+         * the parser */
+        parse_problem(f, parser_line(f), "xmlSAX2Characters: huge text node", 1);
+        xmlStopParser(f->px);
+        return;
+    }
+    f->run_open = 1;
+    f->run_len += len;
+    if (f->quiet || f->skipping || f->depth == 0)
+        return;
+    if (!f->study) {
+        /* directly in <studies> */
+        if (!f->rt_nonblank) {
+            long line = first_nonblank_line(f, ch, len, cdata);
+            if (line >= 0) {
+                f->rt_nonblank = 1;
+                f->rt_line = line;
+            }
+        }
+        return;
+    }
+    arena *a = &f->r->arena;
+    xnode *t = f->text;
+    if (!t) {
+        t = arena_alloc(a, sizeof *t, sizeof(void *));
+        if (!t) {
+            halt(f, MP_ENOMEM);
+            return;
+        }
+        node_init(t, f->cur);
+        f->text = t;
+    }
+    if (t->len + len + 1 > t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : len + 1;
+        if (cap < t->len + len + 1)
+            cap = t->len + len + 1;
+        char *s = arena_alloc(a, cap, 1);
+        if (!s) {
+            halt(f, MP_ENOMEM);
+            return;
+        }
+        if (t->len)
+            memcpy(s, t->text, t->len);
+        t->text = s;
+        t->cap = cap;
+    }
+    size_t at = t->len;
+    unsigned char *w = (unsigned char *)t->text + at;
+    int spaced = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)ch[i];
+        w[i] = c;
+        spaced |= is_blank(c);
+    }
+    w[len] = '\0';
+    t->len += len;
+    if (spaced)
+        t->spaced = 1;
+    if (!t->nonblank) {
+        size_t i = 0;
+        if (spaced)
+            while (i < len && is_blank(w[i]))
+                i++;
+        if (i < len) {
+            t->nonblank = 1;
+            t->cdata = (unsigned char)cdata;
+            t->line = parser_line(f);
+            t->piece = at;
+            t->nonblank_at = at + i;
+            t->piece_end = at + len;
+        }
+    }
+}
+
+static void on_characters(void *ud, const xmlChar *ch, int len)
+{
+    text_piece(ud, (const char *)ch, (size_t)len, 0);
+}
+
+static void on_cdata(void *ud, const xmlChar *ch, int len)
+{
+    text_piece(ud, (const char *)ch, (size_t)len, 1);
+}
+
+/* Comments and processing instructions are ignored, but they end a text
+ * run as they separate two text nodes in libxml2's tree. */
+static void on_comment(void *ud, const xmlChar *value)
+{
+    (void)value;
+    file_ctx *f = ud;
+    if (!f->stop && !f->fatal)
+        close_text(f);
+}
+
+static void on_pi(void *ud, const xmlChar *target, const xmlChar *data)
+{
+    (void)target;
+    (void)data;
+    file_ctx *f = ud;
+    if (!f->stop && !f->fatal)
+        close_text(f);
+}
+
+/* Normally unreachable: the byte scan refuses "<!DOCTYPE" first.  In an
+ * encoding it cannot see (UTF-16, say) the parser meets the declaration;
+ * it is refused before its internal subset is read. */
+static void on_internal_subset(void *ud, const xmlChar *name,
+                               const xmlChar *external_id,
+                               const xmlChar *system_id)
+{
+    (void)name;
+    (void)external_id;
+    (void)system_id;
+    file_ctx *f = ud;
+    if (f->stop || f->quiet || f->fatal)
+        return;
+    root_problem(f, 1, parser_line(f), "%s", doctype_message);
+}
+
+static void on_entity_decl(void *ud, const xmlChar *name, int type,
+                           const xmlChar *public_id, const xmlChar *system_id,
+                           xmlChar *content)
+{
+    (void)name;
+    (void)type;
+    (void)public_id;
+    (void)system_id;
+    (void)content;
+    on_internal_subset(ud, NULL, NULL, NULL);
+}
+
+/* A copy of an attribute value in the arena; *spaced tells whether it
+ * holds whitespace.  Without entity substitution libxml2 passes an '&' of
+ * the value as "&#38;" (its tree builder turns it back into '&'); every
+ * '&' in the value is such a reference. */
+static char *copy_value(arena *a, const xmlChar *value, const xmlChar *end,
+                        unsigned char *spaced)
+{
+    size_t len = (size_t)(end - value);
+    char *v = arena_alloc(a, len + 1, 1);
+    if (!v)
+        return NULL;
+    char *w = v;
+    int sp = 0;
+    for (const xmlChar *s = value; s < end;) {
+        xmlChar c = *s;
+        sp |= c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        if (c == '&' && end - s >= 5 && memcmp(s, "&#38;", 5) == 0) {
+            *w++ = '&';
+            s += 5;
+        } else {
+            *w++ = (char)c;
+            s++;
+        }
+    }
+    *w = '\0';
+    *spaced = (unsigned char)sp;
+    return v;
+}
+
+/* "prefix:local" from the parser's dictionary, as libxml2's tree builder
+ * names an element or attribute whose prefix is bound to no namespace. */
+static const char *qname(file_ctx *f, const xmlChar *prefix,
+                         const xmlChar *local)
+{
+    if (!prefix)
+        return (const char *)local;
+    return (const char *)xmlDictQLookup(f->px->dict, prefix, local);
+}
+
+static xnode *new_element(file_ctx *f, xnode *parent, const xmlChar *local,
+                          const xmlChar *prefix, const xmlChar *uri,
+                          int n_attrs, const xmlChar **attrs, long line)
+{
+    arena *a = &f->r->arena;
+    size_t na = n_attrs > 0 ? (size_t)n_attrs : 0;
+    xnode *n = arena_alloc(a, sizeof *n + na * sizeof(xattr), sizeof(void *));
+    if (!n)
+        return NULL;
+    node_init(n, parent);
+    n->elem = 1;
+    n->ns = uri != NULL;
+    n->prefix = uri ? (const char *)prefix : NULL;
+    n->name = uri ? (const char *)local : qname(f, prefix, local);
+    if (!n->name)
+        return NULL;
+    n->key = key_of(&f->keys, n->name);
+    n->line = line;
+    n->attrs = (xattr *)(n + 1);
+    n->n_attrs = na;
+    for (size_t i = 0; i < na; i++) {
+        const xmlChar **at = attrs + 5 * i;
+        xattr *x = &n->attrs[i];
+        x->ns = at[2] != NULL;
+        x->name = at[2] ? (const char *)at[0] : qname(f, at[1], at[0]);
+        if (!x->name)
+            return NULL;
+        x->key = key_of(&f->keys, x->name);
+        x->value = copy_value(a, at[3], at[4], &x->spaced);
+        if (!x->value)
+            return NULL;
+    }
+    return n;
+}
+
+/* libxml2's tree builder checks xml:id attributes: an NCName, unique in
+ * the document; either problem is an error that is not fatal. */
+static void xml_id(file_ctx *f, const xmlChar *value, const xmlChar *end,
+                   long line)
+{
+    xmlChar *v = xmlStrndup(value, (int)(end - value));
+    if (!v) {
+        halt(f, MP_ENOMEM);
+        return;
+    }
+    char msg[512];
+    if (xmlValidateNCName(v, 1) != 0) {
+        snprintf(msg, sizeof msg, "xml:id : attribute value %s is not an NCName",
+                 (const char *)v);
+        parse_problem(f, line, msg, 0);
+    }
+    if (*v) {
+        if (!f->ids)
+            f->ids = xmlHashCreate(16);
+        if (!f->ids) {
+            xmlFree(v);
+            halt(f, MP_ENOMEM);
+            return;
+        }
+        if (xmlHashAddEntry(f->ids, v, f) != 0) {
+            snprintf(msg, sizeof msg, "ID %s already defined", (const char *)v);
+            parse_problem(f, line, msg, 0);
+        }
+    }
+    xmlFree(v);
+}
+
+static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix,
+                     const xmlChar *uri, int n_ns, const xmlChar **ns,
+                     int n_attrs, int n_defaulted, const xmlChar **attrs)
+{
+    (void)n_ns;
+    (void)ns;
+    (void)n_defaulted;
+    file_ctx *f = ud;
+    f->saw_start = 1;
+    if (f->stop || f->fatal)
+        return;
+    long line = parser_line(f);
+    for (int i = 0; i < n_attrs; i++)
+        if (attrs[5 * i + 1] && attrs[5 * i][0] == 'i' &&
+            strcmp((const char *)attrs[5 * i], "id") == 0 &&
+            strcmp((const char *)attrs[5 * i + 1], "xml") == 0)
+            xml_id(f, attrs[5 * i + 3], attrs[5 * i + 4], line);
+    close_text(f);
+    int depth = f->depth++;
+    if (f->skipping || f->quiet)
+        return;
+    if (f->study) {
+        xnode *n = new_element(f, f->cur, local, prefix, uri, n_attrs, attrs,
+                               line);
+        if (!n) {
+            halt(f, MP_ENOMEM);
+            return;
+        }
+        f->cur = n;
+        return;
+    }
+    /* The root, or a child of <studies>: named as the reader named them. */
+    const char *name = qname(f, prefix, local);
+    if (!name) {
+        halt(f, MP_ENOMEM);
+        return;
+    }
+    if (depth <= f->collection && uri) {
+        root_problem(f, 1, line, "<%s> is in namespace %s; study descriptors "
+                     "use no namespace", name, (const char *)uri);
+        return;
+    }
+    if (depth == 0 && strcmp(name, "studies") == 0) {
+        f->collection = 1;
+        xnode *n = new_element(f, NULL, local, prefix, uri, n_attrs, attrs,
+                               line);
+        action *a = n ? add_action(f, ACT_COLLECTION) : NULL;
+        if (!a) {
+            halt(f, MP_ENOMEM);
+            return;
+        }
+        a->node = n;
+        return;
+    }
+    if (depth == 0 && strcmp(name, "study") != 0) {
+        root_problem(f, 1, line, "root element is <%s>; expected <study> or "
+                     "<studies>", name);
+        return;
+    }
+    if (depth == f->collection && strcmp(name, "study") == 0) {
+        /* the study's memory starts in the block in use now, if any */
+        ablock *mark = f->r->arena.cur;
+        xnode *n = new_element(f, NULL, local, prefix, uri, n_attrs, attrs,
+                               line);
+        if (!n) {
+            halt(f, MP_ENOMEM);
+            return;
+        }
+        f->study = f->cur = n;
+        f->study_mark = mark ? mark : f->r->arena.head;
+        f->study_depth = depth;
+        return;
+    }
+    /* depth 1 in a collection: reported, its content ignored */
+    root_problem(f, 0, line, "unknown element <%s> in <studies>", name);
+    f->skipping = 1;
+    f->skip_at = depth;
+}
+
+static void on_end(void *ud, const xmlChar *local, const xmlChar *prefix,
+                   const xmlChar *uri)
+{
+    (void)local;
+    (void)prefix;
+    (void)uri;
+    file_ctx *f = ud;
+    if (f->stop || f->fatal)
+        return;
+    close_text(f);
+    int depth = --f->depth;
+    if (f->quiet)
+        return;
+    if (f->skipping) {
+        if (depth == f->skip_at)
+            f->skipping = 0;
+        return;
+    }
+    if (!f->study)
+        return;
+    if (depth > f->study_depth) {
+        f->cur = f->cur->parent;
+        return;
+    }
+    action *a = add_action(f, ACT_STUDY);
+    if (a) {
+        a->node = f->study;
+        if (!f->collection)
+            a->piece = SIZE_MAX;        /* checked when the input has ended */
+    }
+    f->study = f->cur = NULL;
+}
+
+/* Parser errors: the first is reported.  A fatal one (libxml2 then clears
+ * wellFormed and sends no more events) is the only effect of the piece it
+ * is in, and nothing after it is read; after an error that is not fatal (a
+ * namespace error: an undeclared prefix) reading goes on, as the
+ * xmlTextReader did. */
+static void on_parse_error(void *arg, xmlErrorPtr e)
+{
+    file_ctx *f = arg;
+    if (e->level == XML_ERR_WARNING || f->stop ||
+        e->domain == XML_FROM_RELAXNGV || e->domain == XML_FROM_RELAXNGP)
+        return;
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "error");
+    mp_text_chomp(msg);
+    parse_problem(f, e->line, msg, e->level == XML_ERR_FATAL);
+}
+
+static void sax_handler(xmlSAXHandler *h)
+{
+    memset(h, 0, sizeof *h);
+    h->initialized = XML_SAX2_MAGIC;
+    h->startElementNs = on_start;
+    h->endElementNs = on_end;
+    h->characters = on_characters;
+    h->ignorableWhitespace = on_characters;
+    h->cdataBlock = on_cdata;
+    h->comment = on_comment;
+    h->processingInstruction = on_pi;
+    h->internalSubset = on_internal_subset;
+    h->externalSubset = on_internal_subset;
+    h->entityDecl = on_entity_decl;
+    h->serror = on_parse_error;
+}
+
+/* ---- the first pass: our own checks --------------------------------------------- */
+
+/* libxml2 parser options: never the network, never a DTD, never entity
+ * substitution; line numbers beyond 65535 kept. */
+static const int sax_options = XML_PARSE_NONET | XML_PARSE_BIG_LINES;
+
+enum {
+    CHUNK = 1 << 16,            /* bytes parsed at a time: a piece */
+    HOLD = 8                    /* strlen("<!DOCTYPE") - 1 */
+};
+
+/* The first "<!DOCTYPE" in b[0..n), or NULL.  '!' is rare in study
+ * descriptors, so it is the byte to look for. */
+static const char *find_doctype(const char *b, size_t n)
+{
+    const char *end = b + n;
+    for (const char *p = b + 1; p < end; p++) {
+        p = memchr(p, '!', (size_t)(end - p));
+        if (!p)
+            break;
+        if (p[-1] == '<' && end - p >= 8 && memcmp(p + 1, "DOCTYPE", 7) == 0)
+            return p - 1;
+    }
+    return NULL;
+}
+
+/* Give n bytes to the parser, creating it with the first four (as
+ * xmlTextReader does, for the encoding to be detected from them). */
+static int feed(file_ctx *f, const char *b, size_t n, int terminate)
+{
+    if (!f->px) {
+        xmlSAXHandler h;
+        sax_handler(&h);
+        size_t first = n < 4 ? 0 : 4;
+        f->px = xmlCreatePushParserCtxt(&h, f, first ? b : NULL, (int)first,
+                                        f->name);
+        if (!f->px)
+            return 0;
+        xmlCtxtUseOptions(f->px, sax_options);
+        if (!key_table_init(&f->keys, f->px->dict))
+            return 0;
+        b += first;
+        n -= first;
+    }
+    if (n > 0 || terminate)
+        xmlParseChunk(f->px, b, (int)n, terminate);
+    return 1;
+}
+
+/* The input of the first pass: a file descriptor or memory.  keep, when
+ * not NULL, receives a copy of what is read from the descriptor. */
+typedef struct {
+    char *b;
+    size_t n, cap;
+    int failed;
+} byte_buf;
+
+static void keep_bytes(byte_buf *k, const char *b, size_t n)
+{
+    if (k->failed || n == 0)
+        return;
+    if (k->n + n > k->cap) {
+        size_t cap = k->cap ? k->cap : CHUNK;
+        while (cap < k->n + n)
+            cap *= 2;
+        char *q = realloc(k->b, cap);
+        if (!q) {
+            k->failed = 1;
+            return;
+        }
+        k->b = q;
+        k->cap = cap;
+    }
+    memcpy(k->b + k->n, b, n);
+    k->n += n;
+}
+
+static size_t piece_start(size_t k)
+{
+    return k == 0 ? 0 : READER_PROBE + k * READER_PIECE;
+}
+
+/* Parse bytes [from, to) of the input, data holding byte base at data[0],
+ * and do what they do.  In the first chunk, where a small input is whole,
+ * piece by piece as the xmlTextReader gave them to the parser.  0 when
+ * memory runs out. */
+static int parse_range(file_ctx *f, const char *data, size_t base, size_t from,
+                       size_t to, int terminate, int group_end)
+{
+    if (f->stop)
+        return 1;
+    if (from >= to && !terminate)
+        return f->px || feed(f, data, 0, 0);
+    if (from >= READER_PROBE + CHUNK) {
+        if (!feed(f, data + (from - base), to - from, terminate))
+            return 0;
+        f->ended |= terminate;
+        end_chunk(f, 1);
+        return 1;
+    }
+    f->fixed = 1;
+    size_t at = from;
+    do {
+        size_t k = reader_piece(at);
+        size_t end = piece_start(k + 1) < to ? piece_start(k + 1) : to;
+        f->fixed_piece = k;
+        if (!feed(f, data + (at - base), end - at, terminate && end == to)) {
+            f->fixed = 0;
+            return 0;
+        }
+        f->ended |= terminate && end == to;
+        end_chunk(f, end == to && (terminate || group_end));
+        at = end;
+    } while (at < to && !f->stop);
+    f->fixed = 0;
+    return 1;
+}
+
+/* Parse give bytes of the input from byte fed; eof: they are its end.
+ * The xmlTextReader parsed the last, partial piece of its input with the
+ * end of the input, unless that piece was all its last read gave; then it
+ * parsed it first, the end on its own. */
+static int parse_input(file_ctx *f, const char *data, size_t fed, size_t give,
+                       int eof)
+{
+    size_t len = fed + give;
+    if (!eof)
+        return parse_range(f, data, fed, fed, len, 0, 0);
+    size_t tail = len;
+    int alone = 1;
+    if (len > READER_PROBE && (len - READER_PROBE) % READER_PIECE != 0) {
+        tail = piece_start(reader_piece(len - 1));
+        alone = len - reader_read_start(len - 1) < READER_PIECE;
+    }
+    if (!parse_range(f, data, fed, fed, tail, 0, 0) ||
+        !parse_range(f, data, fed, tail, len, !alone, 1))
+        return 0;
+    if (alone && !f->stop) {
+        f->fixed = 1;
+        f->fixed_piece = SIZE_MAX;
+        xmlParseChunk(f->px, NULL, 0, 1);
+        f->ended = 1;
+        end_chunk(f, 1);
+        f->fixed = 0;
+    }
+    return 1;
+}
+
+/* Read the input in chunks, refuse it at a "<!DOCTYPE" or past
+ * max_bytes (from the start of the xmlTextReader's read where it met
+ * them: nothing of that read reaches the parser), and parse the rest.
+ * Chunks end on the xmlTextReader's read boundaries (4 + 4096 k), so that
+ * what is refused is the same; HOLD bytes beyond a chunk are read with it
+ * for a "<!DOCTYPE" across two chunks to be seen whole.  The chunks depend
+ * on the bytes alone, not on how read() returns them. */
+static mp_status first_pass(file_ctx *f, source *src, byte_buf *keep)
+{
+    char *buf = NULL;
+    if (src->fd >= 0) {
+        buf = malloc(READER_PROBE + CHUNK + HOLD);
+        if (!buf)
+            return MP_ENOMEM;
+    }
+    size_t have = 0;            /* descriptor: bytes in buf */
+    size_t fed = 0;             /* bytes given to the parser */
+    long lines = 0;             /* descriptor: line breaks in them */
+    long doctype_line = 0;      /* a "<!DOCTYPE" to refuse with the next read */
+    mp_status st = MP_OK;
+    for (;;) {
+        size_t want = fed ? CHUNK : READER_PROBE + CHUNK;
+        const char *data;
+        size_t avail;
+        int eof = 0, over = 0;
+        if (src->fd >= 0) {
+            while (have < want + HOLD) {
+                ssize_t got;
+                do
+                    got = read(src->fd, buf + have, want + HOLD - have);
+                while (got < 0 && errno == EINTR);
+                if (got < 0) {
+                    src->refused = 3;
+                    src->err_no = errno;
+                    goto done;
+                }
+                if (got == 0) {
+                    eof = 1;
+                    break;
+                }
+                src->total += (size_t)got;
+                if (keep)
+                    keep_bytes(keep, buf + have, (size_t)got);
+                have += (size_t)got;
+                if (src->total > src->max_bytes) {
+                    over = 1;
+                    break;
+                }
+            }
+            data = buf;
+            avail = have;
+        } else {
+            avail = src->mem_len - fed;
+            if (avail <= want + HOLD)
+                eof = 1;
+            else
+                avail = want + HOLD;
+            src->total = fed + avail;
+            over = src->total > src->max_bytes;
+            data = src->mem + fed;
+        }
+        size_t give = avail < want || eof ? avail : want;
+        int refuse = 0;
+        if (over) {
+            /* the read that went past the limit gives nothing */
+            size_t stop = reader_read_start(src->max_bytes) - fed;
+            if (stop <= give) {
+                give = stop;
+                refuse = 2;
+            }
+            eof = 0;
+        }
+        if (doctype_line) {
+            /* met at the end of the last chunk: refused from this read on,
+             * unless the limit refused it first */
+            if (!(refuse == 2 && give == 0)) {
+                give = 0;
+                refuse = 1;
+                src->refused_line = doctype_line;
+            }
+            eof = 0;
+        } else {
+            const char *d = find_doctype(data, avail);
+            if (d && (size_t)(d - data) < give) {
+                /* refused from the read where the match ends */
+                long line = 1 + count_newlines(data, (size_t)(d - data)) +
+                            (src->fd >= 0 ? lines : count_newlines(src->mem, fed));
+                size_t stop = reader_read_start(fed + (size_t)(d - data) + HOLD) - fed;
+                if (stop < give) {
+                    give = stop;
+                    refuse = 1;
+                    src->refused_line = line;
+                    eof = 0;
+                } else if (refuse != 2) {
+                    doctype_line = line;    /* the read of the next chunk */
+                }
+            }
+        }
+        if (!parse_input(f, data, fed, give, eof)) {
+            st = MP_ENOMEM;
+            break;
+        }
+        if (refuse && !f->stop)
+            src->refused = refuse;
+        if (eof || f->stop || refuse)
+            break;
+        if (src->fd >= 0) {
+            lines += count_newlines(data, give);
+            memmove(buf, buf + give, avail - give);
+            have = avail - give;
+        }
+        fed += give;
+    }
+done:
+    free(buf);
+    return st;
+}
+
+/* ---- the second pass: the schema ------------------------------------------------- */
 
 static const char doctype[] = "<!DOCTYPE";
 
@@ -957,40 +2162,109 @@ static void source_problem(const source *s, file_ctx *f)
         mp_errors_add(f->err, f->name, 0, "cannot read: %s", strerror(s->err_no));
 }
 
-/* libxml2 parser options: never the network, never a DTD, never entity
- * substitution; line numbers beyond 65535 kept. */
-static const int parse_options = XML_PARSE_NONET | XML_PARSE_BIG_LINES |
-                                 XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
+/* Only the schema's findings count in this pass; the document parsed
+ * cleanly in the first. */
+static void on_schema_error(void *arg, xmlErrorPtr e)
+{
+    file_ctx *f = arg;
+    if (e->level == XML_ERR_WARNING)
+        return;
+    if (e->domain == XML_FROM_RELAXNGV || e->domain == XML_FROM_RELAXNGP) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", e->message ? e->message : "error");
+        mp_text_chomp(msg);
+        mp_errors_add(&f->schema_diags, f->name, e->line,
+                      "does not match the schema: %s", msg);
+    }
+}
 
-static mp_status read_source(mp_reader *r, source *src, const char *name,
-                             mp_study_fn fn, void *ctx, mp_errors *err)
+/* xmlTextReader options of the schema pass (as the reader always had). */
+static const int reader_options = XML_PARSE_NONET | XML_PARSE_BIG_LINES |
+                                  XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
+
+/* Validate src against the schema, streaming; the findings go to
+ * f->schema_diags.  Returns xmlTextReaderIsValid's answer, or -2 when
+ * memory runs out. */
+static int schema_pass(file_ctx *f, source *src)
 {
     src->line = 1;
-    src->max_bytes = r->opt.max_bytes;
-    xmlTextReaderPtr rd = xmlReaderForIO(source_read, source_close, src, name,
-                                         NULL, parse_options);
+    xmlTextReaderPtr rd = xmlReaderForIO(source_read, source_close, src, f->name,
+                                         NULL, reader_options);
     if (!rd)
-        return MP_ENOMEM;
-    file_ctx f = { .r = r, .name = name, .err = err, .first_diag = err->n,
-                   .fn = fn, .ctx = ctx, .cb_status = MP_OK, .src = src };
-    mp_errors_init(&f.schema_diags);
-    xmlTextReaderSetStructuredErrorHandler(rd, on_xml_error, &f);
-    if (r->schema && xmlTextReaderRelaxNGSetSchema(rd, r->schema) != 0) {
+        return -2;
+    xmlTextReaderSetStructuredErrorHandler(rd, on_schema_error, f);
+    if (xmlTextReaderRelaxNGSetSchema(rd, f->r->schema) != 0) {
         xmlFreeTextReader(rd);
-        return MP_ENOMEM;
+        return -2;
     }
-    mp_status st = walk(&f, rd);
-    int valid = r->schema ? xmlTextReaderIsValid(rd) : 1;
+    while (xmlTextReaderRead(rd) == 1)
+        ;
+    int valid = xmlTextReaderIsValid(rd);
     xmlFreeTextReader(rd);
+    return valid;
+}
+
+/* ---- one input ----------------------------------------------------------------------- */
+
+/* Read one input.  rewind, when not NULL, prepares src for the schema pass
+ * (returns 0 when it cannot); keep holds the bytes of a descriptor that
+ * cannot be read again. */
+static mp_status read_source(mp_reader *r, source *src, const char *name,
+                             mp_study_fn fn, void *ctx, mp_errors *err,
+                             int (*rewind)(source *, void *), void *rewind_arg,
+                             byte_buf *keep)
+{
+    src->max_bytes = r->opt.max_bytes;
+    file_ctx f = { .r = r, .name = name, .err = err, .first_diag = err->n,
+                   .fn = fn, .ctx = ctx, .cb_status = MP_OK, .st = MP_OK };
+    mp_errors_init(&f.schema_diags);
+    arena_reset(&r->arena);
+    mp_status st = first_pass(&f, src, keep);
+    if (st == MP_OK && f.st == MP_ENOMEM)
+        st = MP_ENOMEM;
+    int malformed = f.px && (f.fatal || f.parse_failed || !f.px->wellFormed);
+    if (st == MP_OK && malformed && !src->refused && f.cb_status == MP_OK &&
+        err->n == f.first_diag)
+        /* not well-formed, yet nothing reported */
+        mp_errors_add(err, name, parser_line(&f), "malformed XML");
+    if (st == MP_OK && malformed)
+        st = MP_EINPUT;
+    if (st == MP_OK && f.st != MP_OK)
+        st = f.st;
+    if (f.px) {
+        xmlFreeParserCtxt(f.px);
+        f.px = NULL;
+    }
+    arena_trim(&r->arena);
+    free(f.acts);
+    if (f.ids)
+        xmlHashFree(f.ids, NULL);
     source_problem(src, &f);
-    if (st == MP_OK && err->n == f.first_diag) {
+    if (st == MP_OK && err->n == f.first_diag && r->schema) {
         /* The schema is a second line of defence: its findings are shown
          * when our own checks found nothing in this file. */
-        for (size_t i = 0; i < f.schema_diags.n; i++)
-            mp_errors_add(err, name, f.schema_diags.items[i].line, "%s",
-                          f.schema_diags.items[i].message);
-        if (valid == 0 && f.schema_diags.n == 0)
-            mp_errors_add(err, name, 0, "does not match the schema");
+        source again = { .fd = src->fd, .mem = src->mem, .mem_len = src->mem_len,
+                         .max_bytes = src->max_bytes };
+        int valid;
+        if (rewind && !rewind(&again, rewind_arg))
+            valid = -3;
+        else
+            valid = schema_pass(&f, &again);
+        if (valid == -2) {
+            st = MP_ENOMEM;
+        } else if (valid == -3) {
+            mp_errors_add(err, name, 0, "cannot read: %s", strerror(errno));
+            src->refused = 3;
+        } else {
+            source_problem(&again, &f);
+            if (again.refused)
+                src->refused = again.refused;
+            for (size_t i = 0; i < f.schema_diags.n; i++)
+                mp_errors_add(err, name, f.schema_diags.items[i].line, "%s",
+                              f.schema_diags.items[i].message);
+            if (valid == 0 && f.schema_diags.n == 0)
+                mp_errors_add(err, name, 0, "does not match the schema");
+        }
     }
     mp_errors_free(&f.schema_diags);
     if (st == MP_ENOMEM)
@@ -1004,6 +2278,27 @@ static mp_status read_source(mp_reader *r, source *src, const char *name,
     return err->n > f.first_diag ? MP_EINPUT : MP_OK;
 }
 
+typedef struct {
+    off_t start;                /* where the descriptor was when we began */
+    byte_buf *keep;             /* or the bytes read, when it cannot seek */
+} rewind_state;
+
+static int rewind_fd(source *s, void *arg)
+{
+    rewind_state *rs = arg;
+    if (rs->keep) {
+        if (rs->keep->failed) {
+            errno = ENOMEM;
+            return 0;
+        }
+        s->fd = -1;
+        s->mem = rs->keep->b ? rs->keep->b : "";
+        s->mem_len = rs->keep->n;
+        return 1;
+    }
+    return lseek(s->fd, rs->start, SEEK_SET) == rs->start;
+}
+
 mp_status mp_read_file(mp_reader *r, const char *path, mp_study_fn fn,
                        void *ctx, mp_errors *err)
 {
@@ -1013,13 +2308,26 @@ mp_status mp_read_file(mp_reader *r, const char *path, mp_study_fn fn,
         return MP_EIO;
     }
     struct stat sb;
-    if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    int have_stat = fstat(fd, &sb) == 0;
+    if (have_stat && S_ISDIR(sb.st_mode)) {
         mp_errors_add(err, path, 0, "is a directory");
         close(fd);
         return MP_EIO;
     }
+    /* For the schema pass: a regular file is read again from where we
+     * started; anything else (a pipe, a terminal) is kept in memory. */
+    byte_buf keep = { NULL, 0, 0, 0 };
+    rewind_state rs = { -1, NULL };
+    if (r->schema) {
+        if (have_stat && S_ISREG(sb.st_mode))
+            rs.start = lseek(fd, 0, SEEK_CUR);
+        if (rs.start < 0)
+            rs.keep = &keep;
+    }
     source src = { .fd = fd };
-    mp_status st = read_source(r, &src, path, fn, ctx, err);
+    mp_status st = read_source(r, &src, path, fn, ctx, err,
+                               r->schema ? rewind_fd : NULL, &rs, rs.keep);
+    free(keep.b);
     if (fd != STDIN_FILENO)
         close(fd);
     return st;
@@ -1030,5 +2338,5 @@ mp_status mp_read_memory(mp_reader *r, const char *buf, size_t len,
                          mp_errors *err)
 {
     source src = { .fd = -1, .mem = buf, .mem_len = len };
-    return read_source(r, &src, name, fn, ctx, err);
+    return read_source(r, &src, name, fn, ctx, err, NULL, NULL, NULL);
 }

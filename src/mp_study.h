@@ -1,13 +1,15 @@
 /* mp_study.h - study records and the XML reader that yields them.
  *
  * The reader knows XML and nothing about statistics.  It parses study
- * descriptors (format 1, see metapool-study(5)) with libxml2's streaming
- * reader, so memory grows with one study at a time, not with the document,
- * checks their structure and the lexical form of every number, and hands
- * each well-formed study to a callback.  Every problem becomes one
- * diagnostic "FILE:LINE: message" in an mp_errors list, the line being that
- * of the offending element; reading goes on after a bad study so that all
- * problems of a file are reported.
+ * descriptors (format 1, see metapool-study(5)) with libxml2's SAX2 push
+ * parser, building one study at a time, so memory grows with a study, not
+ * with the document; it checks their structure and the lexical form of
+ * every number, and hands each well-formed study to a callback.  Every
+ * problem becomes one diagnostic "FILE:LINE: message" in an mp_errors
+ * list, the line being that of the offending element (for stray text, of
+ * its first non-blank character); reading goes on after a bad study so
+ * that all problems of a file are reported.  Of malformed XML, the first
+ * parser error is reported; nothing after a fatal one is read.
  *
  * Safety: no network access, no DTD loading, no entity substitution; a
  * document with a DOCTYPE declaration is refused outright.
@@ -69,7 +71,11 @@ typedef struct mp_reader mp_reader;
 
 /* Limits a reader enforces; exceeding one is a diagnostic, not a crash. */
 typedef struct {
-    int schema;                 /* 1: also validate against the RELAX NG schema */
+    int schema;                 /* 1: also validate against the RELAX NG schema
+                                   (a second pass over an input in which our
+                                   own checks found nothing; an input that
+                                   cannot be read twice, such as standard
+                                   input, is kept in memory for it) */
     size_t max_text;            /* longest text or attribute value, bytes */
     size_t max_bytes;           /* largest input, bytes */
 } mp_read_options;

@@ -8,6 +8,10 @@
  *    k = 1000 and on data built to defeat the series (dominant study,
  *    outlier, few studies).
  * 3. A large-k sanity check, k = 2, failures.
+ * 4. The series path of the iterative estimators (REML, ML, EB, PM)
+ *    against plain refits to 1e-12, on random data with k = 2000, on data
+ *    built to defeat the series, and on data where some refits fail (the
+ *    same fits must fail, with the same diagnostics).
  */
 #include <check.h>
 #include <math.h>
@@ -240,7 +244,12 @@ static int compare_with_refits(const double *y, const double *v, size_t k,
     return bad;
 }
 
-typedef enum { DATA_PLAIN, DATA_DOMINANT, DATA_OUTLIER, DATA_HETEROG } data_kind;
+typedef enum {
+    DATA_PLAIN, DATA_DOMINANT, DATA_OUTLIER, DATA_HETEROG,
+    DATA_WIDE,      /* v log-uniform on [1e-6, 10] */
+    DATA_NULL,      /* no heterogeneity: tau2 at or near 0 */
+    DATA_SPLIT      /* half the y far out: PM's bracket depends on mad(y) */
+} data_kind;
 
 static void make_data(gsl_rng *rng, size_t k, data_kind kind, double *y,
                       double *v)
@@ -254,6 +263,19 @@ static void make_data(gsl_rng *rng, size_t k, data_kind kind, double *y,
         v[k / 2] = 1e-7;         /* one study carries most of the weight */
     if (kind == DATA_OUTLIER)
         y[k / 3] = 25.0;         /* one study carries most of Q */
+    for (size_t i = 0; kind == DATA_WIDE && i < k; i++) {
+        v[i] = pow(10.0, gsl_ran_flat(rng, -6.0, 1.0));
+        y[i] = 0.3 + gsl_ran_gaussian(rng, sqrt(v[i] + tau * tau));
+    }
+    for (size_t i = 0; kind == DATA_NULL && i < k; i++)
+        y[i] = 0.3 + gsl_ran_gaussian(rng, sqrt(v[i]));
+    /* k/2 studies near 0 and k/2 near +-20: without a central study the
+     * median |y - median| is ~20, without an outer one it is < 2, so PM's
+     * upper bracket max(100, 10 mad^2) holds tau2 (~200) for some fits
+     * and not for others, which fail. */
+    for (size_t i = 0; kind == DATA_SPLIT && i < k; i++)
+        y[i] = i % 2 ? gsl_ran_gaussian(rng, 0.3)
+                     : (i % 4 ? 20.0 : -20.0) + gsl_ran_gaussian(rng, 1.0);
 }
 
 static void loo_vs_refit(size_t k, data_kind kind, unsigned long seed)
@@ -418,6 +440,251 @@ START_TEST(test_failed_subfit)
 }
 END_TEST
 
+/* ---- 4. iterative estimators: series path against plain refits ------- */
+
+static const mp_method iterative[4] = { MP_METHOD_REML, MP_METHOD_ML,
+                                        MP_METHOD_EB, MP_METHOD_PM };
+
+/* Figures of iterative fits agree when same() holds, except that a p is
+ * compared on the log scale, where its rounding error is that of its
+ * statistic (a p of 1e-200 has relative error z^2 ~ 1000 times that of z),
+ * and tau as tau^2 (near tau^2 = 0, where the procedure places tau^2 only
+ * to its tolerance, sqrt amplifies any difference). */
+static int same_iter_figure(const figure *a, const figure *b)
+{
+    if (strcmp(b->key, "p") == 0 && a->x > 0 && b->x > 0)
+        return same(log(a->x), log(b->x), 0);
+    if (strcmp(b->key, "tau") == 0)
+        return same(a->x * a->x, b->x * b->x, b->scale * b->scale);
+    return same(a->x, b->x, b->scale);
+}
+
+/* Compare fast[i] (diagnostics in fast_err, in study order) with a refit
+ * without study i: the same status and diagnostic, and for fits that
+ * converged every figure to REFIT_TOL.  Where the procedure itself fixes
+ * tau2 only to its tolerance (a slow approach to tau2 = 0 that stops where
+ * a step is <= tol; or a dominant study of v ~ 1e-7, where REML's tr PP is
+ * the difference of terms 1e11 times larger, so rounding moves each
+ * step), the two tau2 may differ by up to o->tol, which moves the figures
+ * by more than REFIT_TOL when v is small; such a fit counts in *loose,
+ * and its figures are compared with the model finished exactly
+ * (mp_moments_at, mp_fit_finish) at its own tau2.
+ * Returns the mismatches and adds the failed fits to *nfailed. */
+static int compare_iter_with_refits(const double *y, const double *v,
+                                    size_t k, const mp_fit_options *o,
+                                    const mp_fit_result *fast,
+                                    const mp_errors *fast_err,
+                                    const char *what, size_t *nfailed,
+                                    size_t *loose)
+{
+    double *ys = malloc(k * sizeof *ys), *vs = malloc(k * sizeof *vs);
+    ck_assert(ys && vs);
+    int bad = 0;
+    size_t e = 0;
+    char msg[512];
+    for (size_t i = 0; i < k; i++) {
+        size_t n = 0;
+        for (size_t j = 0; j < k; j++) {
+            if (j != i) {
+                ys[n] = y[j];
+                vs[n++] = v[j];
+            }
+        }
+        mp_fit_result r;
+        mp_errors local = MP_ERRORS_INIT;
+        mp_fit(ys, vs, n, o, &r, &local);
+        if (fast[i].status != r.status || fast[i].k != n) {
+            if (bad++ < 20)
+                printf("MISMATCH %s %s without %zu: status %d, refit %d\n",
+                       what, mp_method_name(o->method), i + 1,
+                       (int)fast[i].status, (int)r.status);
+        } else if (r.status != MP_OK) {
+            ++*nfailed;
+            for (size_t j = 0; j < local.n; j++, e++) {
+                snprintf(msg, sizeof msg, "leave-one-out without study %zu: %s",
+                         i + 1, local.items[j].message);
+                if (e >= fast_err->n
+                    || strcmp(fast_err->items[e].message, msg) != 0) {
+                    if (bad++ < 20)
+                        printf("MISMATCH %s diagnostic: %s, refit %s\n", what,
+                               e < fast_err->n ? fast_err->items[e].message
+                                               : "(none)", msg);
+                }
+            }
+        } else {
+            figure a[NFIG], b[NFIG];
+            figures(&fast[i], a);
+            figures(&r, b);
+            int nb = 0;
+            for (int f = 0; f < NFIG; f++)
+                nb += !same_iter_figure(&a[f], &b[f]);
+            double t = fast[i].random.tau2;
+            if (nb && fabs(t - r.random.tau2) <= o->tol) {
+                mp_moments fe, re;
+                mp_moments_at(ys, vs, n, MP_SKIP_NONE, 0.0, &fe);
+                mp_moments_at(ys, vs, n, MP_SKIP_NONE, t, &re);
+                ck_assert_int_eq(mp_fit_finish(n, &fe, t, &re, o, &r, NULL),
+                                 MP_OK);
+                figures(&r, b);
+                ++*loose;
+            }
+            for (int f = 0; f < NFIG; f++) {
+                if (same_iter_figure(&a[f], &b[f]))
+                    continue;
+                if (bad++ < 20)
+                    printf("MISMATCH %s %s hksj=%d without %zu: %s/%s series "
+                           "%.17g refit %.17g (rel %.3g)\n", what,
+                           mp_method_name(o->method), o->hksj, i + 1,
+                           a[f].block, a[f].key, a[f].x, b[f].x,
+                           fabs(a[f].x - b[f].x) / fabs(b[f].x));
+            }
+        }
+        mp_errors_free(&local);
+    }
+    if (e != fast_err->n && bad++ < 20)
+        printf("MISMATCH %s: %zu diagnostics, refits %zu\n", what,
+               fast_err->n, e);
+    free(ys);
+    free(vs);
+    return bad;
+}
+
+static const char *kind_name(data_kind kind)
+{
+    static const char *names[] = { "plain", "dominant", "outlier",
+                                   "heterogeneous", "wide", "null", "split" };
+    return names[kind];
+}
+
+/* Leave-one-out of every iterative estimator on data of the kind against
+ * refits; maxiter 0 keeps the default.  PM's Brent iteration stops
+ * anywhere within o.tol of the root, where QE is rounding noise, so PM is
+ * run at tol 1e-15 to compare to 1e-12 (at the default 1e-12 the series
+ * and a refit agree to about that tolerance in tau2, as two refits of
+ * reordered studies do).  Returns the failed fits. */
+static size_t iter_vs_refit(size_t k, data_kind kind, unsigned long seed,
+                            int hksj, int maxiter, int strict)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, seed);
+    double *y = malloc(k * sizeof *y), *v = malloc(k * sizeof *v);
+    mp_fit_result *out = malloc(k * sizeof *out);
+    ck_assert(rng && y && v && out);
+    make_data(rng, k, kind, y, v);
+    int bad = 0;
+    size_t nfailed = 0, loose = 0;
+    for (int m = 0; m < 4; m++) {
+        mp_fit_options o;
+        mp_fit_options_default(&o);
+        o.method = iterative[m];
+        o.hksj = hksj;
+        if (maxiter)
+            o.maxiter = maxiter;
+        if (o.method == MP_METHOD_PM)
+            o.tol = 1e-15;
+        mp_errors err = MP_ERRORS_INIT;
+        ck_assert_int_eq(mp_leave_one_out(y, v, k, &o, out, &err), MP_OK);
+        o.tau2_ci = 0;
+        bad += compare_iter_with_refits(y, v, k, &o, out, &err,
+                                        kind_name(kind), &nfailed, &loose);
+        mp_errors_free(&err);
+    }
+    ck_assert_msg(bad == 0, "k = %zu %s data: %d figures of the series path "
+                  "differ from refits", k, kind_name(kind), bad);
+    if (loose)
+        printf("k = %zu %s data: %zu fits agree with refits to the "
+               "tolerance in tau2 only\n", k, kind_name(kind), loose);
+    ck_assert_msg(!strict || loose == 0, "k = %zu %s data: %zu fits agree "
+                  "with refits only to the tolerance", k, kind_name(kind),
+                  loose);
+    free(y);
+    free(v);
+    free(out);
+    gsl_rng_free(rng);
+    return nfailed;
+}
+
+START_TEST(test_iter_equals_refit_k2000)
+{
+    iter_vs_refit(2000, DATA_PLAIN, 1, 0, 0, 1);
+    iter_vs_refit(2000, DATA_HETEROG, 2, 1, 0, 1);
+}
+END_TEST
+
+START_TEST(test_iter_equals_refit_adversarial)
+{
+    /* k = 3..12 refit; from 64 on the series serve */
+    for (size_t k = 3; k <= 12; k++) {
+        for (int kind = 0; kind <= DATA_NULL; kind++)
+            iter_vs_refit(k, (data_kind)kind, 200 + k, (int)(k % 2), 0, 1);
+    }
+    for (size_t k = 62; k <= 70; k++) {
+        for (int kind = 0; kind <= DATA_NULL; kind++)
+            iter_vs_refit(k, (data_kind)kind, 300 + k, (int)(k % 2), 0, 0);
+    }
+    iter_vs_refit(500, DATA_DOMINANT, 7, 0, 0, 0);
+    iter_vs_refit(500, DATA_OUTLIER, 8, 1, 0, 1);
+    iter_vs_refit(500, DATA_WIDE, 9, 0, 0, 0);
+    iter_vs_refit(500, DATA_NULL, 10, 0, 0, 0);
+}
+END_TEST
+
+/* Some refits fail, others converge: PM's bracket (DATA_SPLIT), and an
+ * iteration limit at the median count of Fisher scoring. */
+START_TEST(test_iter_failures)
+{
+    size_t failed = iter_vs_refit(2000, DATA_SPLIT, 11, 0, 0, 1);
+    ck_assert_msg(failed >= 500 && failed <= 1500, "%zu PM fits of 2000 "
+                  "failed", failed);
+    size_t k = 1000;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 12);
+    double *y = malloc(k * sizeof *y), *v = malloc(k * sizeof *v);
+    mp_fit_result *out = malloc(k * sizeof *out);
+    ck_assert(rng && y && v && out);
+    make_data(rng, k, DATA_PLAIN, y, v);
+    for (int m = 0; m < 3; m++) {
+        mp_fit_options o;
+        mp_fit_options_default(&o);
+        o.method = iterative[m];
+        ck_assert_int_eq(mp_leave_one_out(y, v, k, &o, out, NULL), MP_OK);
+        int lo = 1 << 30, hi = 0;
+        for (size_t i = 0; i < k; i++) {
+            ck_assert_int_eq(out[i].status, MP_OK);
+            lo = out[i].random.iterations < lo ? out[i].random.iterations : lo;
+            hi = out[i].random.iterations > hi ? out[i].random.iterations : hi;
+        }
+        /* a limit between the fewest and the most iterations used */
+        o.maxiter = lo + (hi - lo) / 2;
+        if (o.maxiter == hi)
+            continue;
+        mp_errors err = MP_ERRORS_INIT;
+        size_t nfailed = 0, loose = 0;
+        ck_assert_int_eq(mp_leave_one_out(y, v, k, &o, out, &err), MP_OK);
+        o.tau2_ci = 0;
+        int bad = compare_iter_with_refits(y, v, k, &o, out, &err,
+                                           "maxiter", &nfailed, &loose);
+        ck_assert_msg(loose == 0, "maxiter: %zu loose fits", loose);
+        ck_assert_msg(bad == 0, "%s maxiter %d: %d mismatches",
+                      mp_method_name(o.method), o.maxiter, bad);
+        ck_assert_msg(nfailed > 0 && nfailed < k, "%s maxiter %d: %zu of %zu "
+                      "failed", mp_method_name(o.method), o.maxiter, nfailed, k);
+        mp_errors_free(&err);
+    }
+    free(y);
+    free(v);
+    free(out);
+    gsl_rng_free(rng);
+}
+END_TEST
+
+START_TEST(test_large_k_iterative)
+{
+    for (int m = 0; m < 4; m++)
+        time_loo(100000, iterative[m]);
+}
+END_TEST
+
 static Suite *analyses_suite(void)
 {
     Suite *s = suite_create("analyses");
@@ -436,6 +703,13 @@ static Suite *analyses_suite(void)
     tcase_add_test(fast, test_invalid);
     tcase_add_test(fast, test_failed_subfit);
     suite_add_tcase(s, fast);
+    TCase *iter = tcase_create("iterative");
+    tcase_set_timeout(iter, 300);
+    tcase_add_test(iter, test_iter_equals_refit_k2000);
+    tcase_add_test(iter, test_iter_equals_refit_adversarial);
+    tcase_add_test(iter, test_iter_failures);
+    tcase_add_test(iter, test_large_k_iterative);
+    suite_add_tcase(s, iter);
     return s;
 }
 

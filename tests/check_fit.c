@@ -524,6 +524,106 @@ START_TEST(test_chisq_quantile_large_df)
 }
 END_TEST
 
+/* ---- moment sources (mp_tau2_iterative) ------------------------------ */
+
+/* A source over plain arrays built from the public building blocks only:
+ * the iterative estimators must give mp_fit's tau2 and iteration count to
+ * the bit, and flag a convergence at the last allowed iteration. */
+typedef struct {
+    const double *y, *v;
+    size_t k;
+} src_arrays;
+
+static void src_at(const mp_msource *s, double t, int need, mp_moments *m)
+{
+    const src_arrays *a = s->ctx;
+    (void)need;
+    mp_moments_at(a->y, a->v, a->k, MP_SKIP_NONE, t, m);
+}
+
+static double src_log1p_sum(const mp_msource *s, double t)
+{
+    const src_arrays *a = s->ctx;
+    mp_nsum n = { 0, 0 };
+    for (size_t i = 0; i < a->k; i++)
+        mp_nsum_add(&n, log1p(t / a->v[i]));
+    return mp_nsum_value(&n);
+}
+
+static void src_unit(const mp_msource *s, mp_moments *u)
+{
+    const src_arrays *a = s->ctx;
+    mp_moments_unit(a->y, a->v, a->k, MP_SKIP_NONE, u);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median_sorted(const double *x, size_t n)
+{
+    return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2.0;
+}
+
+/* R's mad() */
+static double src_mad(const mp_msource *s)
+{
+    const src_arrays *a = s->ctx;
+    double x[64];
+    ck_assert(a->k <= 64);
+    memcpy(x, a->y, a->k * sizeof *x);
+    qsort(x, a->k, sizeof *x, cmp_double);
+    double med = median_sorted(x, a->k);
+    for (size_t i = 0; i < a->k; i++)
+        x[i] = fabs(a->y[i] - med);
+    qsort(x, a->k, sizeof *x, cmp_double);
+    return 1.4826 * median_sorted(x, a->k);
+}
+
+START_TEST(test_moment_source)
+{
+    double y[13], v[13];
+    bcg_data(y, v);
+    /* the BCG data scaled so that PM's tau2 exceeds 100 (mad bracket) */
+    double ys[13];
+    for (int i = 0; i < 13; i++)
+        ys[i] = 20.0 * y[i];
+    const mp_method ms[4] = { MP_METHOD_REML, MP_METHOD_ML, MP_METHOD_EB,
+                              MP_METHOD_PM };
+    for (int d = 0; d < 2; d++) {
+        src_arrays a = { d ? ys : y, v, 13 };
+        for (int i = 0; i < 4; i++) {
+            mp_fit_options o;
+            mp_fit_result r;
+            mp_fit_options_default(&o);
+            o.method = ms[i];
+            o.tau2_ci = 0;
+            ck_assert_int_eq(mp_fit(a.y, v, 13, &o, &r, NULL), MP_OK);
+            int doubtful = 0, iters;
+            double tau2;
+            mp_msource s = { 13, src_at, src_log1p_sum, src_unit, src_mad,
+                             &a, &doubtful };
+            ck_assert_int_eq(mp_tau2_iterative(&s, &o, &tau2, &iters, NULL),
+                             MP_OK);
+            ck_assert_msg(tau2 == r.random.tau2 && iters == r.random.iterations,
+                          "%s: tau2 %.17g (%d iterations), mp_fit %.17g (%d)",
+                          mp_method_name(ms[i]), tau2, iters, r.random.tau2,
+                          r.random.iterations);
+            ck_assert_int_eq(doubtful, 0);
+            /* converging at the last allowed iteration: flagged */
+            o.maxiter = r.random.iterations;
+            ck_assert_int_eq(mp_tau2_iterative(&s, &o, &tau2, &iters, NULL),
+                             MP_OK);
+            ck_assert(tau2 == r.random.tau2);
+            ck_assert_msg(doubtful == 1, "%s: convergence at maxiter not "
+                          "flagged", mp_method_name(ms[i]));
+        }
+    }
+}
+END_TEST
+
 static Suite *fit_suite(void)
 {
     Suite *s = suite_create("fit");
@@ -544,6 +644,7 @@ static Suite *fit_suite(void)
     tcase_add_test(hand, test_non_convergence);
     tcase_add_test(hand, test_method_names);
     tcase_add_test(hand, test_chisq_quantile_large_df);
+    tcase_add_test(hand, test_moment_source);
     suite_add_tcase(s, hand);
     return s;
 }

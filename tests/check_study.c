@@ -1244,6 +1244,216 @@ START_TEST(reader_reusable)
 }
 END_TEST
 
+/* ---- the SAX reader: what the xmlTextReader did, kept -------------------------- */
+
+START_TEST(text_split_by_comments_and_references)
+{
+    static const char doc[] =
+        DECL "<study id=\"s1\" format=\"1\">\n"
+        "  <title>A<!-- c -->B <?pi x?> C&#38;D</title>\n" DESIGN PUB
+        "  <covariate name=\"a &amp; b\" value=\"x&#38;#38;y\"/>\n"
+        OS_CI CLOSE;
+    collector c = { .n = 0 };
+    mp_errors err = MP_ERRORS_INIT;
+    ck_assert_int_eq(read_doc(1, doc, &c, &err), MP_OK);
+    ck_assert_msg(err.n == 0, "diagnostics:%s", mp_check_dump(&err));
+    ck_assert_int_eq(c.n, 1);
+    ck_assert_str_eq(c.s[0].title, "AB C&D");
+    ck_assert_str_eq(c.s[0].cov_name[0], "a & b");
+    ck_assert_str_eq(c.s[0].cov_value[0], "x&#38;y");
+    mp_errors_free(&err);
+}
+END_TEST
+
+/* Stray text is reported at the line of its first non-blank character,
+ * also when it spans lines or starts in a CDATA section. */
+START_TEST(stray_text_first_nonblank_line)
+{
+    expect_only(DECL OPEN("s1") TITLE DESIGN PUB
+                "  <outcome name=\"OS\">\n"                                /* 6 */
+                "    HR 0.8\n"                                             /* 7 */
+                "    (0.6 to 1.07)\n"                                      /* 8 */
+                "    <hazard-ratio estimate=\"0.8\" lower=\"0.6\" upper=\"1.07\"/>\n"
+                "  </outcome>\n" CLOSE,
+                7, "unexpected text in <outcome>");
+    expect_only(DECL OPEN("s1") TITLE DESIGN PUB
+                "  <![CDATA[\n"                                            /* 6 */
+                "  x ]]>\n"                                                /* 7 */
+                OS_CI CLOSE,
+                7, "unexpected text in <study>");
+}
+END_TEST
+
+/* An undeclared prefix is an error libxml2 does not treat as fatal: it is
+ * reported (the first parser error), and reading goes on. */
+START_TEST(namespace_error_not_fatal)
+{
+    collector c = { .n = 0 };
+    mp_errors err = MP_ERRORS_INIT;
+    mp_status st = read_doc(1, DECL OPEN("s1") TITLE DESIGN PUB
+                            "  <outcome x:name=\"OS\"><hazard-ratio estimate=\"0.8\" "
+                            "lower=\"0.6\" upper=\"1.07\"/></outcome>\n"     /* 6 */
+                            CLOSE, &c, &err);
+    ck_assert_int_eq(st, MP_EINPUT);
+    ck_assert_int_eq(c.n, 0);
+    ck_assert_msg(err.n == 3 && find_diag(&err, 6, "malformed XML: Namespace prefix x", 1) == 0,
+                  "diagnostics:%s", mp_check_dump(&err));
+    expect_diag(&err, 6, "unknown attribute x:name on <outcome>");
+    expect_diag(&err, 6, "<outcome> lacks the required attribute name");
+    mp_errors_free(&err);
+}
+END_TEST
+
+/* libxml2's tree builder checked xml:id values (an error, not fatal). */
+START_TEST(xml_id_checked)
+{
+    collector c = { .n = 0 };
+    mp_errors err = MP_ERRORS_INIT;
+    mp_status st = read_doc(0, DECL "<studies format=\"1\">\n"
+                            "<study id=\"a\" xml:id=\"1a\">\n" TITLE DESIGN PUB OS_CI CLOSE
+                            "</studies>\n", &c, &err);
+    ck_assert_int_eq(st, MP_EINPUT);
+    ck_assert_int_eq(c.n, 1);
+    ck_assert_msg(err.n == 1 && find_diag(&err, 3, "malformed XML: xml:id : attribute "
+                                          "value 1a is not an NCName", 0) == 0,
+                  "diagnostics:%s", mp_check_dump(&err));
+    mp_errors_free(&err);
+    c.n = 0;
+    st = read_doc(0, DECL "<studies format=\"1\">\n"
+                  "<study id=\"a\" xml:id=\"x\">\n" TITLE DESIGN PUB OS_CI CLOSE   /* 3-8 */
+                  "<study id=\"b\" xml:id=\"x\">\n" TITLE DESIGN PUB OS_CI CLOSE   /* 9 */
+                  "</studies>\n", &c, &err);
+    ck_assert_int_eq(st, MP_EINPUT);
+    ck_assert_int_eq(c.n, 2);
+    ck_assert_msg(err.n == 1 && find_diag(&err, 9, "malformed XML: ID x already defined", 0) == 0,
+                  "diagnostics:%s", mp_check_dump(&err));
+    mp_errors_free(&err);
+}
+END_TEST
+
+/* A small malformed document gets the parser's diagnostic alone, even when
+ * the error comes after a problem of ours (here the root). */
+START_TEST(malformed_small_document_error_only)
+{
+    expect_only_prefix(DECL "<trial>\n<?xml version=\"1.0\"?>\n</trial>\n", 3,
+                       "malformed XML: ");
+    /* an error found only at the end does not hide the root's problem */
+    expect_only(DECL "<trial>\n", 2,
+                "root element is <trial>; expected <study> or <studies>");
+}
+END_TEST
+
+/* A collection of ~120 KB: the parser gets it in chunks; every study
+ * reaches the callback, with its lines. */
+enum { BIG_N = 600 };
+static char *big_collection(const char *insert_at_study, const char *insert)
+{
+    size_t cap = 256 * (BIG_N + 4) + 1024;
+    char *doc = malloc(cap);
+    ck_assert_ptr_nonnull(doc);
+    size_t n = (size_t)snprintf(doc, cap, "%s<studies format=\"1\">\n", DECL);
+    for (int i = 0; i < BIG_N; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "s%d", i);
+        if (insert_at_study && strcmp(id, insert_at_study) == 0)
+            n += (size_t)snprintf(doc + n, cap - n, "%s", insert);
+        n += (size_t)snprintf(doc + n, cap - n,
+                              "<study id=\"%s\"><title>Study %d</title><design>rct</design>"
+                              "<publication year=\"2020\">Synthetic.</publication>"
+                              "<outcome name=\"OS\"><hazard-ratio estimate=\"0.8\" "
+                              "lower=\"0.6\" upper=\"1.07\"/></outcome></study>\n", id, i);
+    }
+    snprintf(doc + n, cap - n, "</studies>\n");
+    return doc;
+}
+
+/* Counts the studies; checks the line of each (line 3 + its number). */
+static mp_status count_study(const mp_study *s, void *ctx)
+{
+    long *count = ctx;
+    long i = strtol(s->id + 1, NULL, 10);
+    ck_assert_int_eq(s->line, 3 + i);
+    ck_assert_int_eq(s->outcomes[0].line, s->line);
+    ck_assert_str_eq(s->outcomes[0].name, "OS");
+    (*count)++;
+    return MP_OK;
+}
+
+static mp_status read_big(const char *doc, int schema, long *count, mp_errors *err)
+{
+    mp_reader *r = mp_check_reader(schema);
+    *count = 0;
+    mp_status st = mp_read_memory(r, doc, strlen(doc), NAME, count_study, count, err);
+    mp_reader_free(r);
+    return st;
+}
+
+START_TEST(collection_in_chunks)
+{
+    char *doc = big_collection(NULL, NULL);
+    ck_assert_uint_gt(strlen(doc), 100000);
+    long count;
+    mp_errors err = MP_ERRORS_INIT;
+    ck_assert_int_eq(read_big(doc, 1, &count, &err), MP_OK);
+    ck_assert_msg(err.n == 0, "diagnostics:%s", mp_check_dump(&err));
+    ck_assert_int_eq(count, BIG_N);
+    free(doc);
+}
+END_TEST
+
+/* A fatal error past the first chunk: the studies well before it are
+ * read, its diagnostic is the last, nothing after it is read. */
+START_TEST(collection_error_past_first_chunk)
+{
+    char *doc = big_collection("s500", "<1/>");        /* on line 503 */
+    long count;
+    mp_errors err = MP_ERRORS_INIT;
+    ck_assert_int_eq(read_big(doc, 0, &count, &err), MP_EINPUT);
+    ck_assert_msg(err.n == 1 && find_diag(&err, 503, "malformed XML: ", 1) == 0,
+                  "diagnostics:%s", mp_check_dump(&err));
+    ck_assert_msg(count >= 495 && count <= 500, "%ld studies read", count);
+    free(doc);
+    mp_errors_free(&err);
+}
+END_TEST
+
+/* A DOCTYPE hidden in a comment across the first chunk's end (byte
+ * 65540) is refused as any other, at its line. */
+START_TEST(doctype_across_chunks_refused)
+{
+    char *doc = big_collection(NULL, NULL);
+    size_t len = strlen(doc);
+    const size_t lt = 65540 - 5;            /* "<!DOC" before, "TYPE" after */
+    /* the comment goes at the start of the line holding byte lt */
+    size_t head = lt;
+    while (head > 0 && doc[head - 1] != '\n')
+        head--;
+    size_t pad = lt - head - 4;
+    char *d2 = malloc(len + pad + 64);
+    ck_assert_ptr_nonnull(d2);
+    memcpy(d2, doc, head);
+    memcpy(d2 + head, "<!--", 4);
+    memset(d2 + head + 4, 'x', pad);
+    strcpy(d2 + lt, "<!DOCTYPE x>-->");
+    strcat(d2, doc + head);
+    ck_assert(memcmp(d2 + lt, "<!DOCTYPE", 9) == 0);
+    long line = 1;
+    for (const char *q = d2; q < d2 + lt; q++)
+        line += *q == '\n';
+    long count;
+    mp_errors err = MP_ERRORS_INIT;
+    ck_assert_int_eq(read_big(d2, 0, &count, &err), MP_EINPUT);
+    ck_assert_msg(err.n == 1 && find_diag(&err, line, DOCTYPE_MSG, 1) == 0,
+                  "expected line %ld; diagnostics:%s", line, mp_check_dump(&err));
+    /* the read refused starts at byte 65540: the studies before the
+     * comment's line are read */
+    ck_assert_int_eq(count, line - 3);
+    free(doc);
+    free(d2);
+    mp_errors_free(&err);
+}
+END_TEST
+
 static Suite *study_suite(void)
 {
     Suite *s = suite_create("mp_study");
@@ -1301,6 +1511,17 @@ static Suite *study_suite(void)
     tcase_add_test(tc, schema_off_accepts);
     tcase_add_test(tc, schema_silent_when_own_checks_speak);
     tcase_add_test(tc, schema_off_same_own_checks);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("sax");
+    tcase_add_test(tc, text_split_by_comments_and_references);
+    tcase_add_test(tc, stray_text_first_nonblank_line);
+    tcase_add_test(tc, namespace_error_not_fatal);
+    tcase_add_test(tc, xml_id_checked);
+    tcase_add_test(tc, malformed_small_document_error_only);
+    tcase_add_test(tc, collection_in_chunks);
+    tcase_add_test(tc, collection_error_past_first_chunk);
+    tcase_add_test(tc, doctype_across_chunks_refused);
     suite_add_tcase(s, tc);
     return s;
 }
