@@ -733,6 +733,31 @@ double mp_chisq_quantile_upper(double p, double df)
  * bounds solve QE(tau2) = chi^2 quantiles at (1 - level)/2 within
  * [0, max(100, 10 tau2)]; a bound beyond the interval is set to its end.
  * I2 and H2 bounds from the bounds of tau2 with the same s2. */
+/* The root of QE(tau2) = target in [0, hi], where QE(0) > target >=
+ * QE(hi).  QE is decreasing in tau2 (Viechtbauer 2007), so the bracket is
+ * first narrowed around the estimate t0 by doubling steps; the root is the
+ * same, found in a handful of evaluations instead of some forty from
+ * [0, hi] (each is a pass over the k studies). */
+static mp_status qe_root_near(const qe_params *qp, double hi, double t0,
+                              const mp_fit_options *o, double *root, int *it)
+{
+    double a = 0.0, b = hi;
+    if (t0 > 0.0 && t0 < hi) {
+        if (qe_at(qp->s, t0) > qp->target) {
+            double step = t0;
+            a = t0;
+            while (a + step < hi && qe_at(qp->s, a + step) > qp->target) {
+                a += step;
+                step *= 2.0;
+            }
+            b = GSL_MIN(hi, a + step);
+        } else {
+            b = t0;
+        }
+    }
+    return qe_root(qp, a, b, o, root, it);
+}
+
 static mp_status tau2_qp_ci(const double *y, const double *v, size_t k,
                             const mp_fit_options *o, const mp_moments *fe,
                             mp_random_result *r, mp_errors *err)
@@ -754,7 +779,7 @@ static mp_status tau2_qp_ci(const double *y, const double *v, size_t k,
     else if (qmax > crit_l)
         ub = hi;
     else
-        st = qe_root(&qp, 0.0, hi, o, &ub, &it);
+        st = qe_root_near(&qp, hi, r->tau2, o, &ub, &it);
     qp.target = crit_u;
     if (st == MP_OK) {
         if (qmax > crit_u)
@@ -762,7 +787,7 @@ static mp_status tau2_qp_ci(const double *y, const double *v, size_t k,
         else if (qmin < crit_u)
             lb = 0.0;
         else
-            st = qe_root(&qp, 0.0, hi, o, &lb, &it);
+            st = qe_root_near(&qp, hi, r->tau2, o, &lb, &it);
     }
     if (st == MP_ENOMEM) {
         if (err)
