@@ -3,17 +3,20 @@
  * libxml2's SAX2 push parser parses the input from chunks this file reads
  * itself (scanned for "<!DOCTYPE" before the parser sees them).  Each
  * <study> element is built, from the parser's events, into a small tree of
- * our own nodes in an arena; once its end tag is parsed (and the chunk
- * holding it parsed without a fatal error, see "when what is parsed takes
- * effect") the tree is checked, turned into an mp_study and handed to the
- * caller, and its memory is reused.  No libxml2 document is ever built.
+ * our own nodes in an arena; when its end tag is parsed the tree is
+ * checked, turned into an mp_study and handed to the caller, and its
+ * memory is reused.  No libxml2 document is ever built.
  *
- * The reader used to be libxml2's xmlTextReader, expanding each <study>
- * into a DOM subtree; what it reported for any input, well-formed or not,
- * is what this one reports, with one deliberate difference: text where
- * only elements belong is reported at the line of its first non-blank
- * character (the xmlTextReader's text nodes gave, for text over several
- * lines, the line of the last).
+ * Everything takes effect as the parser produces it, in document order:
+ * a diagnostic is reported when the event that causes it is parsed, a
+ * study is checked and handed over at its end tag.  The first parser error
+ * is reported ("malformed XML: ..."), later ones are not; a fatal one ends
+ * the file there (so do a DOCTYPE, the size limit, and the diagnostics
+ * about the root that make the rest meaningless).  What was reported and
+ * handed over before stays.
+ *
+ * Text where only elements belong is reported at the line of its first
+ * non-blank character; elements at the line of their start tag.
  *
  * With the schema option, a file in which our own checks found nothing is
  * read a second time, by the xmlTextReader, which validates it against the
@@ -394,18 +397,9 @@ typedef struct {
     mp_status cb_status;        /* what the callback returned, if it stopped us */
     mp_status st;               /* MP_OK, or why reading stopped early */
     int stop;                   /* nothing more is read */
-    int quiet;                  /* the piece's further events are ignored */
     int parse_failed;           /* a parser error was reported */
-    int fatal;                  /* a fatal one occurred, */
-    size_t fatal_piece;         /* in this piece (see current_piece) */
-    int fixed;                  /* the parser is given one piece: */
-    size_t fixed_piece;         /* this one (SIZE_MAX: the end alone) */
-    int saw_start;              /* a start tag was parsed in this group */
-    int ended;                  /* the parser was told the input ended */
+    int fatal;                  /* a fatal one occurred */
     xmlHashTablePtr ids;        /* xml:id values seen */
-    /* what the piece being parsed does once it parsed without error */
-    struct action *acts;
-    size_t n_acts, cap_acts;
     xmlParserCtxtPtr px;
     key_table keys;             /* the names of the format in px's dictionary */
     /* the walk */
@@ -413,7 +407,6 @@ typedef struct {
     int collection;             /* 1: the root is <studies> */
     int skipping, skip_at;      /* inside an ignored element opened at skip_at */
     xnode *study;               /* the <study> being built, or NULL */
-    ablock *study_mark;         /* the arena block of its first node */
     int study_depth;
     xnode *cur;                 /* its element being built */
     xnode *text;                /* its text run being built, or NULL */
@@ -1177,135 +1170,28 @@ static void halt(file_ctx *f, mp_status st)
         return;
     f->stop = 1;
     f->st = st;
-    f->n_acts = 0;
     if (f->px)
         xmlStopParser(f->px);
 }
 
-/* ---- when what is parsed takes effect ---------------------------------------------
- *
- * The xmlTextReader this reader replaces parsed ahead of the nodes it
- * handed over, and on malformed input that shows: it read its input in
- * blocks of 4096 bytes (after a first read of 4) and parsed it in pieces
- * of 512 (the first ending at byte 516), each as a whole before it looked
- * at the nodes built; when a piece had a fatal error, nothing of that
- * piece or after it was looked at, and the error was all that was
- * reported from there on.  A DOCTYPE or the size limit refused the whole
- * block of 4096 where it was met.  This reader keeps those rules, so that
- * what a malformed input gets is unchanged, while it gives the parser far
- * larger chunks: each effect of the parse - a diagnostic, a study checked
- * and handed to the callback - is recorded with the piece of 512 where
- * the parser was when it arose, and done when the chunk has been parsed,
- * in order, up to the piece of the first fatal error.  The first parser
- * error is reported before the effects of its piece.
- */
-
-enum {
-    READER_PROBE = 4,           /* the xmlTextReader's first read */
-    READER_PIECE = 512,         /* its pieces for the parser */
-    READER_READ = 4096          /* its reads */
-};
-
-/* The xmlTextReader's piece holding byte p. */
-static size_t reader_piece(size_t p)
-{
-    return p < READER_PROBE + READER_PIECE ? 0 : (p - READER_PROBE) / READER_PIECE;
-}
-
-/* The first byte of its read holding byte p. */
-static size_t reader_read_start(size_t p)
-{
-    if (p < READER_PROBE)
-        return 0;
-    return READER_PROBE + (p - READER_PROBE) / READER_READ * READER_READ;
-}
-
-/* The piece the parser is in: the one it is given, or else the one of its
- * position (the last byte it consumed). */
-static size_t current_piece(const file_ctx *f)
-{
-    if (f->fixed)
-        return f->fixed_piece;
-    if (!f->px || !f->px->input)
-        return SIZE_MAX;
-    const xmlParserInput *in = f->px->input;
-    size_t pos = (size_t)in->consumed + (size_t)(in->cur - in->base);
-    return reader_piece(pos ? pos - 1 : 0);
-}
-
-enum {
-    ACT_ERROR,                  /* the first parser error */
-    ACT_DIAG,                   /* a diagnostic */
-    ACT_HALT,                   /* a diagnostic; nothing more is read */
-    ACT_COLLECTION,             /* check the attributes of <studies> */
-    ACT_STUDY                   /* check a <study>, call back */
-};
-
-typedef struct action {
-    int kind;
-    size_t piece;
-    long line;
-    const char *msg;            /* ACT_ERROR, ACT_DIAG, ACT_HALT: in the arena */
-    xnode *node;                /* ACT_COLLECTION, ACT_STUDY */
-} action;
-
-static action *add_action(file_ctx *f, int kind)
-{
-    if (!grow(&f->acts, &f->cap_acts, f->n_acts, sizeof *f->acts)) {
-        halt(f, MP_ENOMEM);
-        return NULL;
-    }
-    action *a = &f->acts[f->n_acts++];
-    a->kind = kind;
-    a->piece = current_piece(f);
-    a->line = 0;
-    a->msg = NULL;
-    a->node = NULL;
-    return a;
-}
-
-static const char *arena_strdup(arena *ar, const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = arena_alloc(ar, n, 1);
-    return d ? memcpy(d, s, n) : NULL;
-}
+/* ---- diagnostics of the parse ---------------------------------------------------- */
 
 /* A parser error (libxml2's, or one of its tree builder that this reader
- * repeats).  The first is reported; a fatal one ends reading at its
- * piece. */
+ * repeats).  The first is reported; a fatal one ends reading. */
 static void parse_problem(file_ctx *f, long line, const char *msg, int fatal)
 {
-    size_t piece = current_piece(f);
-    if (fatal && !f->fatal) {
+    if (!f->parse_failed) {
+        f->parse_failed = 1;
+        mp_errors_add(f->err, f->name, line, "malformed XML: %s", msg);
+    }
+    if (fatal) {
         f->fatal = 1;
-        f->fatal_piece = piece;
-    }
-    if (f->parse_failed)
-        return;
-    f->parse_failed = 1;
-    const char *m = arena_strdup(&f->r->arena, msg);
-    action *a = m ? add_action(f, ACT_ERROR) : NULL;
-    if (!a) {
-        halt(f, MP_ENOMEM);
-        return;
-    }
-    a->line = line;
-    a->msg = m;
-    a->piece = piece;
-    /* before the effects of its piece (given one piece at a time: of the
-     * pieces parsed since the effects were last done) */
-    for (size_t i = f->n_acts - 1; i > 0 && (f->fixed || f->acts[i - 1].piece >= piece);
-         i--) {
-        action t = f->acts[i - 1];
-        f->acts[i - 1] = f->acts[i];
-        f->acts[i] = t;
+        halt(f, MP_EINPUT);
     }
 }
 
 /* A diagnostic about the document's root or a child of <studies>.  With
- * halt_after, nothing after it is read (the rest of the chunk is parsed
- * for errors only). */
+ * halt_after, nothing after it is read. */
 static void root_problem(file_ctx *f, int halt_after, long line,
                          const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -1315,86 +1201,10 @@ static void root_problem(file_ctx *f, int halt_after, long line,
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    mp_errors_vadd(f->err, f->name, line, fmt, ap);
     va_end(ap);
-    char *msg = n < 0 ? NULL : arena_alloc(&f->r->arena, (size_t)n + 1, 1);
-    action *a = msg ? add_action(f, halt_after ? ACT_HALT : ACT_DIAG) : NULL;
-    if (!a) {
-        halt(f, MP_ENOMEM);
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(msg, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    a->line = line;
-    a->msg = msg;
     if (halt_after)
-        f->quiet = 1;
-}
-
-/* Do what the input parsed so far does, then release the memory of all
- * but the study still being built.  Given one piece at a time, as the
- * xmlTextReader did, its effects wait for the end of a group of pieces:
- * it parsed on until a piece had a start tag (group_end: or the input
- * ended), and a fatal error anywhere in the group cancelled all of it.
- * The check of a <study> root waited for the end of the input. */
-static void end_chunk(file_ctx *f, int group_end)
-{
-    if (!f->stop && !f->fatal && f->px && !f->px->wellFormed) {
-        /* not well-formed without a fatal error reported: end here */
-        f->fatal = 1;
-        f->fatal_piece = current_piece(f);
-    }
-    if (f->fixed && !group_end && !f->saw_start && !f->fatal && !f->stop)
-        return;
-    f->saw_start = 0;
-    size_t i = 0;
-    for (; i < f->n_acts && !f->stop; i++) {
-        const action *a = &f->acts[i];
-        if (f->fatal && a->kind != ACT_ERROR &&
-            (f->fixed || a->piece >= f->fatal_piece)) {
-            i = f->n_acts;
-            break;
-        }
-        if (a->piece == SIZE_MAX && !f->ended)
-            break;              /* held */
-        mp_status st;
-        switch (a->kind) {
-        case ACT_ERROR:
-            mp_errors_add(f->err, f->name, a->line, "malformed XML: %s", a->msg);
-            break;
-        case ACT_DIAG:
-        case ACT_HALT:
-            mp_errors_add(f->err, f->name, a->line, "%s", a->msg);
-            if (a->kind == ACT_HALT)
-                halt(f, MP_EINPUT);
-            break;
-        case ACT_COLLECTION:
-            st = read_collection_root(f, a->node);
-            if (st != MP_OK)
-                halt(f, st);
-            break;
-        case ACT_STUDY:
-            st = read_study(f, a->node, f->collection);
-            if (st == MP_ENOMEM || f->cb_status != MP_OK)
-                halt(f, st);
-            break;
-        }
-    }
-    if (f->fatal)
         halt(f, MP_EINPUT);
-    if (f->stop || i >= f->n_acts) {
-        f->n_acts = 0;
-    } else {
-        /* held: their memory is kept */
-        memmove(f->acts, f->acts + i, (f->n_acts - i) * sizeof *f->acts);
-        f->n_acts -= i;
-        return;
-    }
-    if (f->study && !f->stop)
-        arena_release_before(&f->r->arena, f->study_mark);
-    else
-        arena_reset(&f->r->arena);
 }
 
 /* ---- the parser's events ------------------------------------------------------- */
@@ -1432,7 +1242,7 @@ static void close_text(file_ctx *f)
 {
     if (!f->run_open)
         return;
-    if (f->rt_nonblank && !f->quiet)
+    if (f->rt_nonblank)
         root_problem(f, 0, f->rt_line, "%s", "unexpected text in <studies>");
     f->run_open = 0;
     f->run_len = 0;
@@ -1442,18 +1252,17 @@ static void close_text(file_ctx *f)
 
 static void text_piece(file_ctx *f, const char *ch, size_t len, int cdata)
 {
-    if (f->stop || f->fatal)
+    if (f->stop)
         return;
     if (f->run_open && f->run_len + len > XML_MAX_TEXT_LENGTH) {
         /* what libxml2's tree builder reported (xmlSAX2Text); it stopped
          * the parser */
         parse_problem(f, parser_line(f), "xmlSAX2Characters: huge text node", 1);
-        xmlStopParser(f->px);
         return;
     }
     f->run_open = 1;
     f->run_len += len;
-    if (f->quiet || f->skipping || f->depth == 0)
+    if (f->skipping || f->depth == 0)
         return;
     if (!f->study) {
         /* directly in <studies> */
@@ -1535,7 +1344,7 @@ static void on_comment(void *ud, const xmlChar *value)
 {
     (void)value;
     file_ctx *f = ud;
-    if (!f->stop && !f->fatal)
+    if (!f->stop)
         close_text(f);
 }
 
@@ -1544,7 +1353,7 @@ static void on_pi(void *ud, const xmlChar *target, const xmlChar *data)
     (void)target;
     (void)data;
     file_ctx *f = ud;
-    if (!f->stop && !f->fatal)
+    if (!f->stop)
         close_text(f);
 }
 
@@ -1559,7 +1368,7 @@ static void on_internal_subset(void *ud, const xmlChar *name,
     (void)external_id;
     (void)system_id;
     file_ctx *f = ud;
-    if (f->stop || f->quiet || f->fatal)
+    if (f->stop)
         return;
     root_problem(f, 1, parser_line(f), "%s", doctype_message);
 }
@@ -1690,8 +1499,7 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix,
     (void)ns;
     (void)n_defaulted;
     file_ctx *f = ud;
-    f->saw_start = 1;
-    if (f->stop || f->fatal)
+    if (f->stop)
         return;
     long line = parser_line(f);
     for (int i = 0; i < n_attrs; i++)
@@ -1701,7 +1509,7 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix,
             xml_id(f, attrs[5 * i + 3], attrs[5 * i + 4], line);
     close_text(f);
     int depth = f->depth++;
-    if (f->skipping || f->quiet)
+    if (f->skipping)
         return;
     if (f->study) {
         xnode *n = new_element(f, f->cur, local, prefix, uri, n_attrs, attrs,
@@ -1713,7 +1521,8 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix,
         f->cur = n;
         return;
     }
-    /* The root, or a child of <studies>: named as the reader named them. */
+    /* The root, or a child of <studies>: named "prefix:local" when its prefix
+     * is unbound (as libxml2 names it). */
     const char *name = qname(f, prefix, local);
     if (!name) {
         halt(f, MP_ENOMEM);
@@ -1728,12 +1537,10 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix,
         f->collection = 1;
         xnode *n = new_element(f, NULL, local, prefix, uri, n_attrs, attrs,
                                line);
-        action *a = n ? add_action(f, ACT_COLLECTION) : NULL;
-        if (!a) {
-            halt(f, MP_ENOMEM);
-            return;
-        }
-        a->node = n;
+        mp_status st = n ? read_collection_root(f, n) : MP_ENOMEM;
+        arena_reset(&f->r->arena);
+        if (st != MP_OK)
+            halt(f, st);
         return;
     }
     if (depth == 0 && strcmp(name, "study") != 0) {
@@ -1742,8 +1549,6 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix,
         return;
     }
     if (depth == f->collection && strcmp(name, "study") == 0) {
-        /* the study's memory starts in the block in use now, if any */
-        ablock *mark = f->r->arena.cur;
         xnode *n = new_element(f, NULL, local, prefix, uri, n_attrs, attrs,
                                line);
         if (!n) {
@@ -1751,7 +1556,6 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix,
             return;
         }
         f->study = f->cur = n;
-        f->study_mark = mark ? mark : f->r->arena.head;
         f->study_depth = depth;
         return;
     }
@@ -1768,12 +1572,10 @@ static void on_end(void *ud, const xmlChar *local, const xmlChar *prefix,
     (void)prefix;
     (void)uri;
     file_ctx *f = ud;
-    if (f->stop || f->fatal)
+    if (f->stop)
         return;
     close_text(f);
     int depth = --f->depth;
-    if (f->quiet)
-        return;
     if (f->skipping) {
         if (depth == f->skip_at)
             f->skipping = 0;
@@ -1785,20 +1587,18 @@ static void on_end(void *ud, const xmlChar *local, const xmlChar *prefix,
         f->cur = f->cur->parent;
         return;
     }
-    action *a = add_action(f, ACT_STUDY);
-    if (a) {
-        a->node = f->study;
-        if (!f->collection)
-            a->piece = SIZE_MAX;        /* checked when the input has ended */
-    }
+    /* the study is complete: check it, hand it over, reuse its memory */
+    xnode *study = f->study;
     f->study = f->cur = NULL;
+    mp_status st = read_study(f, study, f->collection);
+    arena_reset(&f->r->arena);
+    if (st == MP_ENOMEM || f->cb_status != MP_OK)
+        halt(f, st);
 }
 
-/* Parser errors: the first is reported.  A fatal one (libxml2 then clears
- * wellFormed and sends no more events) is the only effect of the piece it
- * is in, and nothing after it is read; after an error that is not fatal (a
- * namespace error: an undeclared prefix) reading goes on, as the
- * xmlTextReader did. */
+/* Parser errors: the first is reported.  A fatal one (or any that leaves
+ * the document not well-formed) ends reading; after an error that is not
+ * fatal (a namespace error: an undeclared prefix) reading goes on. */
 static void on_parse_error(void *arg, xmlErrorPtr e)
 {
     file_ctx *f = arg;
@@ -1808,7 +1608,8 @@ static void on_parse_error(void *arg, xmlErrorPtr e)
     char msg[512];
     snprintf(msg, sizeof msg, "%s", e->message ? e->message : "error");
     mp_text_chomp(msg);
-    parse_problem(f, e->line, msg, e->level == XML_ERR_FATAL);
+    parse_problem(f, e->line, msg,
+                  e->level == XML_ERR_FATAL || (f->px && !f->px->wellFormed));
 }
 
 static void sax_handler(xmlSAXHandler *h)
@@ -1835,7 +1636,7 @@ static void sax_handler(xmlSAXHandler *h)
 static const int sax_options = XML_PARSE_NONET | XML_PARSE_BIG_LINES;
 
 enum {
-    CHUNK = 1 << 16,            /* bytes parsed at a time: a piece */
+    CHUNK = 1 << 16,            /* bytes parsed at a time */
     HOLD = 8                    /* strlen("<!DOCTYPE") - 1 */
 };
 
@@ -1854,8 +1655,8 @@ static const char *find_doctype(const char *b, size_t n)
     return NULL;
 }
 
-/* Give n bytes to the parser, creating it with the first four (as
- * xmlTextReader does, for the encoding to be detected from them). */
+/* Give n bytes to the parser, creating it with the first four (for the
+ * encoding to be detected from them); terminate: they end the input. */
 static int feed(file_ctx *f, const char *b, size_t n, int terminate)
 {
     if (!f->px) {
@@ -1874,6 +1675,11 @@ static int feed(file_ctx *f, const char *b, size_t n, int terminate)
     }
     if (n > 0 || terminate)
         xmlParseChunk(f->px, b, (int)n, terminate);
+    if (!f->stop && !f->px->wellFormed) {
+        /* not well-formed without a fatal error reported: end here */
+        f->fatal = 1;
+        halt(f, MP_EINPUT);
+    }
     return 1;
 }
 
@@ -1905,107 +1711,31 @@ static void keep_bytes(byte_buf *k, const char *b, size_t n)
     k->n += n;
 }
 
-static size_t piece_start(size_t k)
-{
-    return k == 0 ? 0 : READER_PROBE + k * READER_PIECE;
-}
-
-/* Parse bytes [from, to) of the input, data holding byte base at data[0],
- * and do what they do.  In the first chunk, where a small input is whole,
- * piece by piece as the xmlTextReader gave them to the parser.  0 when
- * memory runs out. */
-static int parse_range(file_ctx *f, const char *data, size_t base, size_t from,
-                       size_t to, int terminate, int group_end)
-{
-    if (f->stop)
-        return 1;
-    if (from >= to && !terminate)
-        return f->px || feed(f, data, 0, 0);
-    if (from >= READER_PROBE + CHUNK) {
-        if (!feed(f, data + (from - base), to - from, terminate))
-            return 0;
-        f->ended |= terminate;
-        end_chunk(f, 1);
-        return 1;
-    }
-    f->fixed = 1;
-    size_t at = from;
-    do {
-        size_t k = reader_piece(at);
-        size_t end = piece_start(k + 1) < to ? piece_start(k + 1) : to;
-        f->fixed_piece = k;
-        if (!feed(f, data + (at - base), end - at, terminate && end == to)) {
-            f->fixed = 0;
-            return 0;
-        }
-        f->ended |= terminate && end == to;
-        end_chunk(f, end == to && (terminate || group_end));
-        at = end;
-    } while (at < to && !f->stop);
-    f->fixed = 0;
-    return 1;
-}
-
-/* Parse give bytes of the input from byte fed; eof: they are its end.
- * The xmlTextReader parsed the last, partial piece of its input with the
- * end of the input, unless that piece was all its last read gave; then it
- * parsed it first, the end on its own. */
-static int parse_input(file_ctx *f, const char *data, size_t fed, size_t give,
-                       int eof)
-{
-    size_t len = fed + give;
-    if (!eof)
-        return parse_range(f, data, fed, fed, len, 0, 0);
-    size_t tail = len;
-    int alone = 1;
-    if (len > READER_PROBE && (len - READER_PROBE) % READER_PIECE != 0) {
-        tail = piece_start(reader_piece(len - 1));
-        alone = len - reader_read_start(len - 1) < READER_PIECE;
-    }
-    if (!parse_range(f, data, fed, fed, tail, 0, 0) ||
-        !parse_range(f, data, fed, tail, len, !alone, 1))
-        return 0;
-    if (alone && !f->stop) {
-        f->fixed = 1;
-        f->fixed_piece = SIZE_MAX;
-        xmlParseChunk(f->px, NULL, 0, 1);
-        f->ended = 1;
-        end_chunk(f, 1);
-        f->fixed = 0;
-    }
-    return 1;
-}
-
-/* Read the input in chunks, refuse it at a "<!DOCTYPE" or past
- * max_bytes (from the start of the xmlTextReader's read where it met
- * them: nothing of that read reaches the parser), and parse the rest.
- * Chunks end on the xmlTextReader's read boundaries (4 + 4096 k), so that
- * what is refused is the same; HOLD bytes beyond a chunk are read with it
- * for a "<!DOCTYPE" across two chunks to be seen whole.  The chunks depend
- * on the bytes alone, not on how read() returns them. */
+/* Read the input in chunks of CHUNK bytes and parse them; refuse it at a
+ * "<!DOCTYPE" or past max_bytes, after parsing what comes before.  HOLD
+ * bytes beyond a chunk are read with it for a "<!DOCTYPE" across two
+ * chunks to be seen whole. */
 static mp_status first_pass(file_ctx *f, source *src, byte_buf *keep)
 {
     char *buf = NULL;
     if (src->fd >= 0) {
-        buf = malloc(READER_PROBE + CHUNK + HOLD);
+        buf = malloc(CHUNK + HOLD);
         if (!buf)
             return MP_ENOMEM;
     }
     size_t have = 0;            /* descriptor: bytes in buf */
     size_t fed = 0;             /* bytes given to the parser */
     long lines = 0;             /* descriptor: line breaks in them */
-    long doctype_line = 0;      /* a "<!DOCTYPE" to refuse with the next read */
     mp_status st = MP_OK;
     for (;;) {
-        size_t want = fed ? CHUNK : READER_PROBE + CHUNK;
         const char *data;
         size_t avail;
         int eof = 0, over = 0;
         if (src->fd >= 0) {
-            while (have < want + HOLD) {
+            while (have < CHUNK + HOLD) {
                 ssize_t got;
                 do
-                    got = read(src->fd, buf + have, want + HOLD - have);
+                    got = read(src->fd, buf + have, CHUNK + HOLD - have);
                 while (got < 0 && errno == EINTR);
                 if (got < 0) {
                     src->refused = 3;
@@ -2029,52 +1759,30 @@ static mp_status first_pass(file_ctx *f, source *src, byte_buf *keep)
             avail = have;
         } else {
             avail = src->mem_len - fed;
-            if (avail <= want + HOLD)
+            if (avail <= CHUNK + HOLD)
                 eof = 1;
             else
-                avail = want + HOLD;
+                avail = CHUNK + HOLD;
             src->total = fed + avail;
             over = src->total > src->max_bytes;
             data = src->mem + fed;
         }
-        size_t give = avail < want || eof ? avail : want;
+        size_t give = avail < CHUNK || eof ? avail : CHUNK;
         int refuse = 0;
-        if (over) {
-            /* the read that went past the limit gives nothing */
-            size_t stop = reader_read_start(src->max_bytes) - fed;
-            if (stop <= give) {
-                give = stop;
-                refuse = 2;
-            }
+        if (over && src->max_bytes - fed <= give) {
+            give = src->max_bytes - fed;
+            refuse = 2;
             eof = 0;
         }
-        if (doctype_line) {
-            /* met at the end of the last chunk: refused from this read on,
-             * unless the limit refused it first */
-            if (!(refuse == 2 && give == 0)) {
-                give = 0;
-                refuse = 1;
-                src->refused_line = doctype_line;
-            }
+        const char *d = find_doctype(data, avail);
+        if (d && (size_t)(d - data) < give) {
+            give = (size_t)(d - data);
+            refuse = 1;
+            src->refused_line = 1 + count_newlines(data, give) +
+                                (src->fd >= 0 ? lines : count_newlines(src->mem, fed));
             eof = 0;
-        } else {
-            const char *d = find_doctype(data, avail);
-            if (d && (size_t)(d - data) < give) {
-                /* refused from the read where the match ends */
-                long line = 1 + count_newlines(data, (size_t)(d - data)) +
-                            (src->fd >= 0 ? lines : count_newlines(src->mem, fed));
-                size_t stop = reader_read_start(fed + (size_t)(d - data) + HOLD) - fed;
-                if (stop < give) {
-                    give = stop;
-                    refuse = 1;
-                    src->refused_line = line;
-                    eof = 0;
-                } else if (refuse != 2) {
-                    doctype_line = line;    /* the read of the next chunk */
-                }
-            }
         }
-        if (!parse_input(f, data, fed, give, eof)) {
+        if (!feed(f, data, give, eof)) {
             st = MP_ENOMEM;
             break;
         }
@@ -2236,7 +1944,6 @@ static mp_status read_source(mp_reader *r, source *src, const char *name,
         f.px = NULL;
     }
     arena_trim(&r->arena);
-    free(f.acts);
     if (f.ids)
         xmlHashFree(f.ids, NULL);
     source_problem(src, &f);

@@ -8,8 +8,11 @@
  * problem becomes one diagnostic "FILE:LINE: message" in an mp_errors
  * list, the line being that of the offending element (for stray text, of
  * its first non-blank character); reading goes on after a bad study so
- * that all problems of a file are reported.  Of malformed XML, the first
- * parser error is reported; nothing after a fatal one is read.
+ * that all problems of a file are reported.  Everything takes effect as
+ * it is parsed, in document order: a diagnostic when its cause is met, a
+ * study (checked, then handed to the callback) at its end tag.  Of
+ * malformed XML, the first parser error is reported; nothing after a
+ * fatal one is read, and what came before it stands.
  *
  * Safety: no network access, no DTD loading, no entity substitution; a
  * document with a DOCTYPE declaration is refused outright.
