@@ -160,6 +160,9 @@ void mp_format_pad(char *dst, size_t cap, const char *s, size_t w)
         return;
     }
     append(dst, cap, s, strlen(s));
-    for (; n < w; n++)
-        append(dst, cap, " ", 1);
+    size_t used = strlen(dst), pad = n < w ? w - n : 0;
+    if (used + pad >= cap)
+        pad = used + 1 < cap ? cap - 1 - used : 0;
+    memset(dst + used, ' ', pad);
+    dst[used + pad] = '\0';
 }

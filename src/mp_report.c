@@ -27,13 +27,14 @@ void mp_report_weight_sums(const mp_report *r, mp_weight_sums *sums)
     sums->fixed = sum_weights(v, k, 0.0);
     sums->random = r->fit->has_random ? sum_weights(v, k, r->fit->random.tau2)
                                       : NAN;
+    sums->z = mp_report_z(r);
 }
 
 void mp_report_study(const mp_report *r, const mp_weight_sums *sums, size_t i,
                      mp_study_figures *f)
 {
     double v = mp_dataset_v(r->ds)[i];
-    double z = mp_report_z(r);
+    double z = sums->z;
     f->yi = mp_dataset_y(r->ds)[i];
     f->se = sqrt(v);
     f->lower = f->yi - z * f->se;

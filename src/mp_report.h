@@ -39,9 +39,11 @@ typedef struct {
     double w_fixed, w_random;   /* weights in percent (w_random NAN if k < 2) */
 } mp_study_figures;
 
-/* Sums of the fixed and random weights, computed once per report. */
+/* What every study row needs, computed once per report: the sums of the
+ * fixed and random weights, and the normal quantile of the level. */
 typedef struct {
     double fixed, random;
+    double z;
 } mp_weight_sums;
 
 void mp_report_weight_sums(const mp_report *r, mp_weight_sums *sums);
