@@ -659,37 +659,21 @@ static void loo_unit(const mp_msource *s, mp_moments *u)
     u->sv = sum_v_without_yv(c->y, c->v, c->k, c->sv, c->i);
 }
 
-/* Order keys of doubles (as mp_fit.c's order statistics): the keys order
- * -0 before +0, as there. */
-static uint64_t order_key(double x)
-{
-    uint64_t b;
-    memcpy(&b, &x, sizeof b);
-    return (b >> 63) ? ~b : b | ((uint64_t)1 << 63);
-}
-
-static double key_value(uint64_t key)
-{
-    uint64_t b = (key >> 63) ? key & ~((uint64_t)1 << 63) : ~key;
-    double x;
-    memcpy(&x, &b, sizeof x);
-    return x;
-}
 
 static int cmp_key(const void *a, const void *b)
 {
-    uint64_t x = order_key(*(const double *)a), y = order_key(*(const double *)b);
+    uint64_t x = mp_order_key(*(const double *)a), y = mp_order_key(*(const double *)b);
     return x < y ? -1 : x > y;
 }
 
 /* Index in c->ys of a value with the key of y (present). */
 static size_t sorted_position(const loo_iter *c, double y)
 {
-    uint64_t key = order_key(y);
+    uint64_t key = mp_order_key(y);
     size_t lo = 0, hi = c->k;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (order_key(c->ys[mid]) < key)
+        if (mp_order_key(c->ys[mid]) < key)
             lo = mid + 1;
         else
             hi = mid;
@@ -722,7 +706,7 @@ static size_t count_absdev_le(const loo_iter *c, size_t p, double med,
     hi = m0;
     while (lo < hi) {                 /* first left position within key */
         size_t mid = lo + (hi - lo) / 2;
-        if (order_key(fabs(c->ys[mid] - med)) <= key)
+        if (mp_order_key(fabs(c->ys[mid] - med)) <= key)
             hi = mid;
         else
             lo = mid + 1;
@@ -732,7 +716,7 @@ static size_t count_absdev_le(const loo_iter *c, size_t p, double med,
     hi = c->k;
     while (lo < hi) {                 /* first right position beyond key */
         size_t mid = lo + (hi - lo) / 2;
-        if (order_key(fabs(c->ys[mid] - med)) <= key)
+        if (mp_order_key(fabs(c->ys[mid] - med)) <= key)
             lo = mid + 1;
         else
             hi = mid;
@@ -754,7 +738,7 @@ static double absdev_without(const loo_iter *c, size_t p, double med,
         else
             lo = mid + 1;
     }
-    return key_value(lo);
+    return mp_order_key_value(lo);
 }
 
 /* R's mad() of the y of the studies other than c->i, as mp_fit.c's. */

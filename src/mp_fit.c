@@ -269,15 +269,15 @@ static double tau2_sj(const double *y, const double *v, size_t k)
 
 /* ---- order statistics (for mad(), PM's bracket) --------------------- */
 
-/* Map a double to an unsigned key with the same order. */
-static uint64_t order_key(double x)
+/* Map a double to an unsigned key with the same order (-0 before +0). */
+uint64_t mp_order_key(double x)
 {
     uint64_t b;
     memcpy(&b, &x, sizeof b);
     return (b >> 63) ? ~b : b | ((uint64_t)1 << 63);
 }
 
-static double key_value(uint64_t key)
+double mp_order_key_value(uint64_t key)
 {
     uint64_t b = (key >> 63) ? key & ~((uint64_t)1 << 63) : ~key;
     double x;
@@ -296,14 +296,14 @@ static double order_stat(const double *y, size_t k, double c, int absdev,
         size_t cnt = 0;
         for (size_t i = 0; i < k; i++) {
             double x = absdev ? fabs(y[i] - c) : y[i];
-            cnt += order_key(x) <= mid;
+            cnt += mp_order_key(x) <= mid;
         }
         if (cnt >= r + 1)
             hi = mid;
         else
             lo = mid + 1;
     }
-    return key_value(lo);
+    return mp_order_key_value(lo);
 }
 
 /* R's median(): the middle order statistic, or the mean of the two. */

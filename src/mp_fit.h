@@ -15,6 +15,7 @@
 #define MP_FIT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mp_error.h"
 
@@ -97,6 +98,11 @@ mp_status mp_fit(const double *y, const double *v, size_t k,
 double mp_chisq_quantile_upper(double p, double df);
 
 /* ---- Building blocks, shared with mp_analyses.c --------------------- */
+
+/* An unsigned key with the order of the doubles (-0 before +0), for the
+ * order statistics of mad() in PM's bracket, and its inverse. */
+uint64_t mp_order_key(double x);
+double mp_order_key_value(uint64_t key);
 
 /* Neumaier's compensated summation (Neumaier 1974): the sum of the added
  * terms with an error independent of their order up to rounding. */

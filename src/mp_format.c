@@ -84,6 +84,22 @@ void mp_format_p(char buf[MP_NUMBUF], double p)
      * already excludes */
 }
 
+void mp_format_percent(char buf[MP_NUMBUF], double x)
+{
+    buf[0] = '\0';
+    if (isfinite(x)) {
+        mp_format_fixed(buf, x, 1);
+        strcat(buf, "%");
+    }
+}
+
+void mp_format_p_text(char *buf, size_t n, double p)
+{
+    char b[MP_NUMBUF];
+    mp_format_p(b, p);
+    snprintf(buf, n, "p %s%s", b[0] == '<' ? "" : "= ", b);
+}
+
 int mp_format_json_string(FILE *out, const char *s)
 {
     if (putc('"', out) == EOF)

@@ -29,6 +29,13 @@ void mp_format_ratio(char buf[MP_NUMBUF], double x);
  * "0.0034"); "NA" when not finite. */
 void mp_format_p(char buf[MP_NUMBUF], double p);
 
+/* "22.1%" (one decimal), or "" when not finite. */
+void mp_format_percent(char buf[MP_NUMBUF], double x);
+
+/* "p = 0.26" or "p < 0.0001" (mp_format_p with its relation), into buf
+ * of n bytes. */
+void mp_format_p_text(char *buf, size_t n, double p);
+
 /* A JSON string literal with the escapes RFC 8259 requires. */
 int mp_format_json_string(FILE *out, const char *s);
 

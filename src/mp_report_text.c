@@ -52,22 +52,7 @@ static void interval(char *buf, size_t n, double lo, double hi)
     snprintf(buf, n, "%s to %s", a, b);
 }
 
-static void percent(char buf[MP_NUMBUF], double x)
-{
-    buf[0] = '\0';
-    if (isfinite(x)) {
-        mp_format_fixed(buf, x, 1);
-        strcat(buf, "%");
-    }
-}
 
-/* "p = 0.81" or "p < 0.0001". */
-static void p_text(char *buf, size_t n, double p)
-{
-    char b[MP_NUMBUF];
-    mp_format_p(b, p);
-    snprintf(buf, n, "p %s%s", b[0] == '<' ? "" : "= ", b);
-}
 
 static const char *measure_of(const mp_report *r)
 {
@@ -129,8 +114,8 @@ static void study_table(FILE *out, const mp_report *r)
             snprintf(pts, sizeof pts, "%ld/%ld", ne, nc);
         mp_format_ratio(est, exp(f.yi));
         interval(ci, sizeof ci, f.lower, f.upper);
-        percent(wf, f.w_fixed);
-        percent(wr, f.w_random);
+        mp_format_percent(wf, f.w_fixed);
+        mp_format_percent(wr, f.w_random);
         label(&l, mp_dataset_title(ds, i));
         add(&l, " %4d %9s %6s  %-18s  %13s %7s", mp_dataset_year(ds, i), pts,
             est, ci, wf, wr);
@@ -156,7 +141,7 @@ static void pooled(FILE *out, const mp_report *r)
 {
     const mp_fit_result *f = r->fit;
     char p[MP_NUMBUF + 8], test[2 * MP_NUMBUF + 32], name[64];
-    p_text(p, sizeof p, f->fixed.p);
+    mp_format_p_text(p, sizeof p, f->fixed.p);
     snprintf(test, sizeof test, "z = %.2f, %s", f->fixed.z, p);
     pooled_row(out, "Fixed effect (inverse variance)", f->fixed.log_estimate,
                f->fixed.lower, f->fixed.upper, test);
@@ -166,7 +151,7 @@ static void pooled(FILE *out, const mp_report *r)
         return;
     }
     const mp_random_result *re = &f->random;
-    p_text(p, sizeof p, re->p);
+    mp_format_p_text(p, sizeof p, re->p);
     if (re->t_test)
         snprintf(test, sizeof test, "t = %.2f on %g df, %s", re->statistic,
                  re->df, p);
@@ -202,7 +187,7 @@ static void heterogeneity(FILE *out, const mp_report *r)
     mp_format_fixed(i2, h->I2, 1);
     mp_format_fixed(t2, re->tau2, 4);
     mp_format_fixed(q, h->Q, 2);
-    p_text(p, sizeof p, h->p);
+    mp_format_p_text(p, sizeof p, h->p);
     line l = { "" };
     emit(out, &l);
     add(&l, "Heterogeneity: I^2 = %s%% (%s), tau^2 = %s", i2, i2_words(h->I2), t2);
@@ -287,7 +272,7 @@ static void fit_columns(line *l, const mp_fit_result *f)
              re ? f->random.upper : f->fixed.upper);
     mp_format_p(p, re ? f->random.p : f->fixed.p);
     if (re) {
-        percent(i2, f->het.I2);
+        mp_format_percent(i2, f->het.I2);
         mp_format_fixed(t2, f->random.tau2, 4);
     }
     add(l, " %6s  %-18s %8s %6s %7s%s", e, ci, p, i2, t2,
@@ -334,7 +319,7 @@ static void subgroups(FILE *out, const mp_report *r)
     if (isfinite(s->Q)) {
         char q[MP_NUMBUF], p[MP_NUMBUF + 8];
         mp_format_fixed(q, s->Q, 2);
-        p_text(p, sizeof p, s->p);
+        mp_format_p_text(p, sizeof p, s->p);
         add(&l, "Test for subgroup differences: Q = %s on %g df, %s", q, s->df, p);
     } else if (s->n_groups < 2) {
         add(&l, "Test for subgroup differences: needs at least two subgroups");

@@ -301,23 +301,7 @@ static void ratio_ci(char *buf, size_t n, double est, double lo, double hi)
     }
 }
 
-/* "22.1%", or "" when not finite. */
-static void percent(char buf[MP_NUMBUF], double x)
-{
-    buf[0] = '\0';
-    if (isfinite(x)) {
-        mp_format_fixed(buf, x, 1);
-        strcat(buf, "%");
-    }
-}
 
-/* "p = 0.26" or "p < 0.0001". */
-static void p_text(char *buf, size_t n, double p)
-{
-    char b[MP_NUMBUF];
-    mp_format_p(b, p);
-    snprintf(buf, n, "p %s%s", b[0] == '<' ? "" : "= ", b);
-}
 
 /* The confidence level in percent as the text report prints it: "95",
  * "90", "99.5". */
@@ -513,7 +497,7 @@ static void het_text(char *buf, size_t n, const mp_fit_result *f)
     mp_format_fixed(i2, f->het.I2, 1);
     mp_format_fixed(q, f->het.Q, 2);
     mp_format_fixed(df, f->het.df, 0);
-    p_text(p, sizeof p, f->het.p);
+    mp_format_p_text(p, sizeof p, f->het.p);
     snprintf(buf, n, "Heterogeneity: tau" SQ " = %s; I" SQ " = %s%%; Q = %s, "
              "df = %s (%s)", t2, i2, q, df, p);
 }
@@ -524,7 +508,7 @@ static void test_text(char *buf, size_t n, int t_test, double stat, double df,
 {
     char s[MP_NUMBUF], d[MP_NUMBUF], p[MP_NUMBUF + 8];
     mp_format_fixed(s, stat, 2);
-    p_text(p, sizeof p, pv);
+    mp_format_p_text(p, sizeof p, pv);
     if (t_test) {
         mp_format_fixed(d, df, 0);
         snprintf(buf, n, "t = %s, df = %s (%s)", s, d, p);
@@ -577,10 +561,10 @@ static mp_status study_row(plot *p, const forest_cols *fc,
     }
     ratio_ci(buf, sizeof buf, f.yi, f.lower, f.upper);
     set_cell(w, fc->ci, buf);
-    percent(a, f.w_fixed);
+    mp_format_percent(a, f.w_fixed);
     set_cell(w, fc->wf, a);
     if (p->r->fit->has_random) {
-        percent(a, f.w_random);
+        mp_format_percent(a, f.w_random);
         set_cell(w, fc->wr, a);
     }
     w->est = f.yi;
@@ -612,7 +596,7 @@ static mp_status pooled_rows(plot *p, const forest_cols *fc,
         w->hi = f->fixed.upper;
         ratio_ci(buf, sizeof buf, w->est, w->lo, w->hi);
         set_cell(w, fc->ci, buf);
-        percent(a, wf);
+        mp_format_percent(a, wf);
         set_cell(w, fc->wf, a);
     }
     if (!f->has_random)
@@ -626,7 +610,7 @@ static mp_status pooled_rows(plot *p, const forest_cols *fc,
     w->hi = f->random.upper;
     ratio_ci(buf, sizeof buf, w->est, w->lo, w->hi);
     set_cell(w, fc->ci, buf);
-    percent(a, wr);
+    mp_format_percent(a, wr);
     set_cell(w, fc->wr, a);
     if (isfinite(f->random.pi_lower) && isfinite(f->random.pi_upper)) {
         if (!(w = add_row(p, R_PI, "prediction", "Prediction interval")))
@@ -667,10 +651,10 @@ static mp_status subtotal_rows(plot *p, const forest_cols *fc,
     fit_figures(f, &w->est, &w->lo, &w->hi);
     ratio_ci(buf, sizeof buf, w->est, w->lo, w->hi);
     set_cell(w, fc->ci, buf);
-    percent(a, wf);
+    mp_format_percent(a, wf);
     set_cell(w, fc->wf, a);
     if (p->r->fit->has_random) {
-        percent(a, wr);
+        mp_format_percent(a, wr);
         set_cell(w, fc->wr, a);
     }
     if (f->has_random) {
@@ -754,7 +738,7 @@ static void forest_footer(plot *p)
             char q[MP_NUMBUF], df[MP_NUMBUF], pv[MP_NUMBUF + 8];
             mp_format_fixed(q, s->Q, 2);
             mp_format_fixed(df, s->df, 0);
-            p_text(pv, sizeof pv, s->p);
+            mp_format_p_text(pv, sizeof pv, s->p);
             snprintf(buf, sizeof buf, "Test for subgroup differences: Q = %s, "
                      "df = %s (%s)", q, df, pv);
         } else {
@@ -795,7 +779,7 @@ static void fit_cells(row *w, const fit_cols *fc, const mp_fit_result *f)
     mp_format_p(a, f->has_random ? f->random.p : f->fixed.p);
     set_cell(w, fc->p, a);
     if (f->has_random) {
-        percent(a, f->het.I2);
+        mp_format_percent(a, f->het.I2);
         set_cell(w, fc->i2, a);
         mp_format_fixed(a, f->random.tau2, 4);
         set_cell(w, fc->tau2, a);

@@ -37,48 +37,12 @@ extract='def blocks($part; $which): ["fixed", "random", "heterogeneity"][] as $b
          | @tsv'
 : >"$tmp/ours.tsv"
 for xml in "$tmp"/g*.xml; do
-    case_id=$(basename "$xml" .xml)
-    for method in DL REML PM SJ HE ML EB; do
-        for knha in 0 1; do
-            flag=
-            [ "$knha" = 1 ] && flag=--hksj
-            what="metapool -f json --no-loo --by g --cumulative -m $method $flag $case_id"
-            if "$METAPOOL" -f json --no-loo --by g --cumulative -m "$method" $flag "$xml" >"$tmp/out" 2>"$tmp/err"; then
-                jq -r "$extract" "$tmp/out" |
-                    awk -v c="$case_id" -v m="$method" -v k="$knha" \
-                        'BEGIN { OFS = "\t" } { print c, m, k, $0 }' >>"$tmp/ours.tsv"
-            else
-                fail "exit status $?: $(head -1 "$tmp/err")"
-            fi
-        done
-    done
+    run_estimators "$tmp/ours.tsv" "$extract" "$(basename "$xml" .xml)" "$xml" \
+        --no-loo --by g --cumulative
 done
 
 what="subgroups and cumulative against metafor 3.8"
-awk -F'\t' '
-function abs(x) { return x < 0 ? -x : x }
-FNR == NR { ours[$1 SUBSEP $2 SUBSEP $3 SUBSEP $4 SUBSEP $5 SUBSEP $6 SUBSEP $7] = $8; next }
-FNR == 1 { next }
-{
-    key = $1 SUBSEP $2 SUBSEP $3 SUBSEP $4 SUBSEP $5 SUBSEP $6 SUBSEP $7
-    closed = ($2 == "DL" || $2 == "HE" || $2 == "SJ")
-    rel = closed ? 1e-8 : 1e-6
-    floor = closed ? 1e-12 : 1e-9
-    n++
-    if (!(key in ours) || ours[key] == "null") {
-        if (missing++ < 10)
-            printf "  missing: %s %s knha=%s %s %s %s %s (metafor %s)\n", $1, $2, $3, $4, $5, $6, $7, $8
-        next
-    }
-    got = ours[key] + 0; want = $8 + 0
-    d = abs(got - want); m = abs(want) > abs(got) ? abs(want) : abs(got)
-    if (d > rel * m && d > floor && bad++ < 20)
-        printf "  differs: %s %s knha=%s %s %s %s %s: metapool %s, metafor %s\n", $1, $2, $3, $4, $5, $6, $7, ours[key], $8
-}
-END {
-    printf "%d figures compared; %d missing, %d outside tolerance\n", n, missing, bad
-    exit (missing + bad > 0)
-}' "$tmp/ours.tsv" "$ref/expected.tsv"
+compare_figures 7 "$tmp/ours.tsv" "$ref/expected.tsv"
 if [ $? -eq 0 ]; then passed=$((passed + 1)); else fail "figures differ from metafor"; fi
 
 # Studies without the covariate form their own group, named in the report.

@@ -73,6 +73,64 @@ contains() {
     fi
 }
 
+# run_estimators OURS EXTRACT CASE XML ARGS...: run metapool -f json ARGS
+# on XML for every estimator, with and without HKSJ, and append the jq
+# EXTRACT of each report to OURS as "CASE METHOD KNHA <extract columns>".
+run_estimators() {
+    ours=$1 extract=$2 case_id=$3 xml=$4
+    shift 4
+    for method in DL REML PM SJ HE ML EB; do
+        for knha in 0 1; do
+            flag=
+            [ "$knha" = 1 ] && flag=--hksj
+            what="metapool -f json $* -m $method $flag $case_id"
+            if "$METAPOOL" -f json "$@" -m "$method" $flag "$xml" >"$tmp/out" 2>"$tmp/err"; then
+                jq -r "$extract" "$tmp/out" |
+                    awk -v c="$case_id" -v m="$method" -v k="$knha" \
+                        'BEGIN { OFS = "\t" } { print c, m, k, $0 }' >>"$ours"
+            else
+                fail "exit status $?: $(head -1 "$tmp/err")"
+            fi
+        done
+    done
+}
+
+# compare_figures NKEYS OURS EXPECTED: every row of the metafor table
+# EXPECTED (a header line, NKEYS key columns whose second is the estimator,
+# then the value) must be in OURS (same key columns, then our value) within
+# 1e-8 relative for the closed-form estimators DL, HE, SJ and 1e-6 for the
+# iterative ones (absolute floors 1e-12 and 1e-9 for figures that are zero
+# in one program and a rounding residue in the other).
+compare_figures() {
+    awk -F'\t' -v nk="$1" '
+    function abs(x) { return x < 0 ? -x : x }
+    function key(   i, s) { s = $1; for (i = 2; i <= nk; i++) s = s SUBSEP $i; return s }
+    function row(   i, s) { s = $1; for (i = 2; i <= nk; i++) s = s " " $i; return s }
+    FNR == NR { ours[key()] = $(nk + 1); next }
+    FNR == 1 { next }
+    {
+        k = key(); want = $(nk + 1)
+        closed = ($2 == "DL" || $2 == "HE" || $2 == "SJ")
+        rel = closed ? 1e-8 : 1e-6
+        floor = closed ? 1e-12 : 1e-9
+        n++
+        if (!(k in ours) || ours[k] == "null") {
+            if (missing++ < 10) printf "  missing: %s (metafor %s)\n", row(), want
+            next
+        }
+        got = ours[k] + 0; want += 0
+        d = abs(got - want); m = abs(want) > abs(got) ? abs(want) : abs(got)
+        if (m > 0 && d / m > worst[closed]) worst[closed] = d / m
+        if (d > rel * m && d > floor && bad++ < 20)
+            printf "  differs: %s: metapool %s, metafor %s (rel %.3g)\n", row(), ours[k], $(nk + 1), d / m
+    }
+    END {
+        printf "%d figures compared; %d missing, %d outside tolerance\n", n, missing, bad
+        printf "largest relative difference: closed-form %.3g, iterative %.3g\n", worst[1], worst[0]
+        exit (missing + bad > 0)
+    }' "$2" "$3"
+}
+
 # finish: print the tally and exit non-zero on any failure.
 finish() {
     echo "$passed passed, $failed failed"
