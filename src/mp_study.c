@@ -154,11 +154,9 @@ static void arena_free(arena *a)
 
 /* ---- the reader ---------------------------------------------------------- */
 
-struct mp_reader {
-    mp_read_options opt;
-    xmlRelaxNGPtr schema;
-    arena arena;                /* the nodes of the study being read */
-    /* the growable arrays of a study, reused from one to the next */
+/* The growable arrays of a study, kept by the reader and reused from one
+ * study to the next (their contents are not). */
+typedef struct {
     const char **regs;
     size_t cap_regs;
     mp_publication *pubs;
@@ -167,6 +165,13 @@ struct mp_reader {
     size_t cap_covs;
     mp_outcome *outs;
     size_t cap_outs;
+} study_arrays;
+
+struct mp_reader {
+    mp_read_options opt;
+    xmlRelaxNGPtr schema;
+    arena arena;                /* the nodes of the study being read */
+    study_arrays arrays;
 };
 
 /* Where the schema pass's bytes come from.  Every byte passes through
@@ -423,14 +428,7 @@ typedef struct {
     arena *ar;
     int bad;
     mp_study s;
-    const char **regs;
-    size_t cap_regs;
-    mp_publication *pubs;
-    size_t cap_pubs;
-    mp_covariate *covs;
-    size_t cap_covs;
-    mp_outcome *outs;
-    size_t cap_outs;
+    study_arrays *a;            /* the reader's */
     int seen_arm_exp, seen_arm_ctl;
     int oom;
 } study_ctx;
@@ -495,10 +493,10 @@ void mp_reader_free(mp_reader *r)
     if (r->schema)
         xmlRelaxNGFree(r->schema);
     arena_free(&r->arena);
-    free(r->regs);
-    free(r->pubs);
-    free(r->covs);
-    free(r->outs);
+    free(r->arrays.regs);
+    free(r->arrays.pubs);
+    free(r->arrays.covs);
+    free(r->arrays.outs);
     free(r);
 }
 
@@ -989,8 +987,8 @@ static void read_design(study_ctx *sc, xnode *n)
 
 /* Append to one of the study's growable arrays; NULL when memory runs out. */
 #define PUSH(sc, arr, count, cap) \
-    (grow(&(sc)->arr, &(sc)->cap, (sc)->s.count, sizeof *(sc)->arr) \
-         ? &(sc)->arr[(sc)->s.count++] : ((sc)->oom = 1, NULL))
+    (grow(&(sc)->a->arr, &(sc)->a->cap, (sc)->s.count, sizeof *(sc)->a->arr) \
+         ? &(sc)->a->arr[(sc)->s.count++] : ((sc)->oom = 1, NULL))
 
 /* Text elements that appear once: where each one's value goes. */
 static const char **single_text(study_ctx *sc, xnode *c)
@@ -1069,16 +1067,16 @@ static void check_study(study_ctx *sc, xnode *n)
     if (s->n_outcomes == 0)
         problem(sc, n, "%s has no <outcome>", who);
     for (size_t i = 0; i < s->n_publications; i++)
-        if (sc->pubs[i].year > s->year)
-            s->year = sc->pubs[i].year;
+        if (sc->a->pubs[i].year > s->year)
+            s->year = sc->a->pubs[i].year;
     for (size_t i = 0; i < s->n_outcomes; i++)
         for (size_t j = 0; j < i; j++)
-            if (sc->outs[i].name && sc->outs[j].name &&
-                strcmp(sc->outs[i].name, sc->outs[j].name) == 0) {
-                mp_errors_add(sc->f->err, sc->f->name, sc->outs[i].line,
+            if (sc->a->outs[i].name && sc->a->outs[j].name &&
+                strcmp(sc->a->outs[i].name, sc->a->outs[j].name) == 0) {
+                mp_errors_add(sc->f->err, sc->f->name, sc->a->outs[i].line,
                               "outcome \"%s\" appears twice in study \"%s\" "
-                              "(first at line %ld)", sc->outs[i].name, id,
-                              sc->outs[j].line);
+                              "(first at line %ld)", sc->a->outs[i].name, id,
+                              sc->a->outs[j].line);
                 sc->bad = 1;
                 break;
             }
@@ -1100,15 +1098,7 @@ static mp_status read_study(file_ctx *f, xnode *n, int in_collection)
     CLEAR(&sc);
     sc.f = f;
     sc.ar = &r->arena;
-    /* The arrays of the previous study, reused (their contents are not). */
-    sc.regs = r->regs;
-    sc.cap_regs = r->cap_regs;
-    sc.pubs = r->pubs;
-    sc.cap_pubs = r->cap_pubs;
-    sc.covs = r->covs;
-    sc.cap_covs = r->cap_covs;
-    sc.outs = r->outs;
-    sc.cap_outs = r->cap_outs;
+    sc.a = &r->arrays;
     sc.s.file = f->name;
     sc.s.line = n->line;
     sc.s.n_exp = sc.s.n_ctl = -1;
@@ -1129,22 +1119,14 @@ static mp_status read_study(file_ctx *f, xnode *n, int in_collection)
     if (sc.oom) {
         st = MP_ENOMEM;
     } else if (!sc.bad) {
-        sc.s.registrations = sc.regs;
-        sc.s.publications = sc.pubs;
-        sc.s.covariates = sc.covs;
-        sc.s.outcomes = sc.outs;
+        sc.s.registrations = sc.a->regs;
+        sc.s.publications = sc.a->pubs;
+        sc.s.covariates = sc.a->covs;
+        sc.s.outcomes = sc.a->outs;
         st = f->fn(&sc.s, f->ctx);
         if (st != MP_OK)
             f->cb_status = st;
     }
-    r->regs = sc.regs;
-    r->cap_regs = sc.cap_regs;
-    r->pubs = sc.pubs;
-    r->cap_pubs = sc.cap_pubs;
-    r->covs = sc.covs;
-    r->cap_covs = sc.cap_covs;
-    r->outs = sc.outs;
-    r->cap_outs = sc.cap_outs;
     return st;
 }
 

@@ -579,39 +579,45 @@ static mp_status study_row(plot *p, const forest_cols *fc,
     return MP_OK;
 }
 
+/* A bold diamond row: the pooled estimate with its interval, and its
+ * weight (percent) in column wcol.  NULL when memory runs out. */
+static row *diamond_row(plot *p, const forest_cols *fc, const char *cls,
+                        const char *label, double est, double lo, double hi,
+                        size_t wcol, double weight)
+{
+    char buf[LINE], a[MP_NUMBUF];
+    row *w = add_row(p, R_DIAMOND, cls, label);
+    if (!w)
+        return NULL;
+    w->bold = 1;
+    w->est = est;
+    w->lo = lo;
+    w->hi = hi;
+    ratio_ci(buf, sizeof buf, est, lo, hi);
+    set_cell(w, fc->ci, buf);
+    mp_format_percent(a, weight);
+    set_cell(w, wcol, a);
+    return w;
+}
+
 /* The pooled rows of a fit: fixed and random diamonds (weights wf, wr in
  * percent, NAN for none) and the prediction interval. */
 static mp_status pooled_rows(plot *p, const forest_cols *fc,
                              const mp_fit_result *f, int fixed, double wf,
                              double wr, const char *cls)
 {
-    char buf[LINE], a[MP_NUMBUF];
+    char buf[LINE];
     row *w;
-    if (fixed) {
-        if (!(w = add_row(p, R_DIAMOND, cls, "Fixed effect (inverse variance)")))
-            return MP_ENOMEM;
-        w->bold = 1;
-        w->est = f->fixed.log_estimate;
-        w->lo = f->fixed.lower;
-        w->hi = f->fixed.upper;
-        ratio_ci(buf, sizeof buf, w->est, w->lo, w->hi);
-        set_cell(w, fc->ci, buf);
-        mp_format_percent(a, wf);
-        set_cell(w, fc->wf, a);
-    }
+    if (fixed && !diamond_row(p, fc, cls, "Fixed effect (inverse variance)",
+                              f->fixed.log_estimate, f->fixed.lower,
+                              f->fixed.upper, fc->wf, wf))
+        return MP_ENOMEM;
     if (!f->has_random)
         return MP_OK;
     random_name(buf, sizeof buf, f);
-    if (!(w = add_row(p, R_DIAMOND, cls, buf)))
+    if (!diamond_row(p, fc, cls, buf, f->random.log_estimate, f->random.lower,
+                     f->random.upper, fc->wr, wr))
         return MP_ENOMEM;
-    w->bold = 1;
-    w->est = f->random.log_estimate;
-    w->lo = f->random.lower;
-    w->hi = f->random.upper;
-    ratio_ci(buf, sizeof buf, w->est, w->lo, w->hi);
-    set_cell(w, fc->ci, buf);
-    mp_format_percent(a, wr);
-    set_cell(w, fc->wr, a);
     if (isfinite(f->random.pi_lower) && isfinite(f->random.pi_upper)) {
         if (!(w = add_row(p, R_PI, "prediction", "Prediction interval")))
             return MP_ENOMEM;
