@@ -46,9 +46,15 @@ typedef struct {
     int cumulative;
     const char *forest, *loo_forest;
     mp_svg_options svg;
+    size_t max_studies;         /* --max-studies */
     char **inputs;
     int n_inputs;
 } options;
+
+/* Resource limits (metapool(1), LIMITS): studies per run unless
+ * --max-studies says otherwise (about 200 MB of memory at the limit), and
+ * diagnostics shown, past which problems are only counted. */
+enum { DEFAULT_MAX_STUDIES = 1000000, MAX_DIAGNOSTICS = 1000 };
 
 static const char usage_text[] =
     "Usage: metapool [OPTION]... FILE|DIR...\n"
@@ -73,6 +79,7 @@ static const char usage_text[] =
     "                       labels under the plot's axis (default: from the arms)\n"
     "      --maxiter N      iteration limit of REML, ML, PM, EB; default 1000\n"
     "      --tol X          convergence tolerance of tau^2; default 1e-12\n"
+    "      --max-studies N  refuse a run of more than N studies; default 1000000\n"
     "      --validate       check the inputs, report every problem, pool nothing\n"
     "  -h, --help           show this help and exit\n"
     "  -V, --version        show the version and exit\n"
@@ -107,12 +114,12 @@ static double parse_level(const char *s)
     return x;
 }
 
-static int parse_positive_int(const char *s, const char *opt)
+static long parse_positive(const char *s, const char *opt, long max)
 {
     long n;
-    if (!mp_text_parse_count(s, &n) || n < 1 || n > INT_MAX)
+    if (!mp_text_parse_count(s, &n) || n < 1 || n > max)
         usage_error("%s must be a positive integer, not '%s'", opt, s);
-    return (int)n;
+    return n;
 }
 
 static double parse_tolerance(const char *s)
@@ -152,7 +159,7 @@ static const char *parse_outcome(const char *s)
 
 enum { OPT_HKSJ = 256, OPT_MEASURE, OPT_NO_LOO, OPT_VALIDATE, OPT_MAXITER,
        OPT_TOL, OPT_BY, OPT_CUMULATIVE, OPT_FOREST, OPT_LOO_FOREST,
-       OPT_FAV_LEFT, OPT_FAV_RIGHT };
+       OPT_FAV_LEFT, OPT_FAV_RIGHT, OPT_MAX_STUDIES };
 
 static const struct option long_options[] = {
     { "outcome", required_argument, NULL, 'o' },
@@ -170,6 +177,7 @@ static const struct option long_options[] = {
     { "favours-right", required_argument, NULL, OPT_FAV_RIGHT },
     { "maxiter", required_argument, NULL, OPT_MAXITER },
     { "tol", required_argument, NULL, OPT_TOL },
+    { "max-studies", required_argument, NULL, OPT_MAX_STUDIES },
     { "validate", no_argument, NULL, OPT_VALIDATE },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -211,7 +219,12 @@ static void apply_option(options *o, int c, const char *arg)
         break;
     case OPT_FAV_LEFT: o->svg.favours_left = arg; break;
     case OPT_FAV_RIGHT: o->svg.favours_right = arg; break;
-    case OPT_MAXITER: o->fit.maxiter = parse_positive_int(arg, "--maxiter"); break;
+    case OPT_MAXITER:
+        o->fit.maxiter = (int)parse_positive(arg, "--maxiter", INT_MAX);
+        break;
+    case OPT_MAX_STUDIES:
+        o->max_studies = (size_t)parse_positive(arg, "--max-studies", LONG_MAX);
+        break;
     case OPT_TOL: o->fit.tol = parse_tolerance(arg); break;
     case OPT_VALIDATE: o->validate = 1; break;
     case 'h':
@@ -235,6 +248,7 @@ static void parse_options(int argc, char **argv, options *o)
     o->counts_measure = MP_MEASURE_RR;
     o->format = FORMAT_TEXT;
     o->loo = 1;
+    o->max_studies = DEFAULT_MAX_STUDIES;
     int c;
     opterr = 0;     /* our own messages, in our own form */
     while ((c = getopt_long(argc, argv, ":o:m:l:f:hV", long_options, NULL)) != -1)
@@ -262,6 +276,9 @@ static void print_diagnostics(const mp_errors *e)
         else
             fprintf(stderr, "metapool: %s\n", d->message);
     }
+    if (e->suppressed)
+        fprintf(stderr, "metapool: %zu further problems not shown (the first %zu "
+                "are)\n", e->suppressed, e->n);
     if (e->dropped)
         fprintf(stderr, "metapool: %zu further problems not shown (out of memory)\n",
                 e->dropped);
@@ -353,10 +370,14 @@ static void read_inputs(const options *o, mp_dataset *ds, mp_errors *err)
                               &sink, err);
             if (st == MP_ENOMEM)
                 fatal_status(st);
+            if (mp_dataset_full(ds))
+                break;
         }
         for (size_t j = 0; files && j < n; j++)
             free(files[j]);
         free(files);
+        if (mp_dataset_full(ds))
+            break;
     }
     mp_reader_free(r);
 }
@@ -556,25 +577,27 @@ int main(int argc, char **argv)
     /* GSL's default handler aborts; every GSL status is checked instead. */
     gsl_set_error_handler_off();
 
-    mp_dataset_options dso = { o.outcome, o.counts_measure, o.by };
+    mp_dataset_options dso = { o.outcome, o.counts_measure, o.by, o.max_studies };
     mp_dataset *ds = mp_dataset_new(&dso);
     if (!ds)
         fatal_status(MP_ENOMEM);
     mp_errors err;
     mp_errors_init(&err);
+    err.limit = MAX_DIAGNOSTICS;
     read_inputs(&o, ds, &err);
 
     int rc;
     if (o.validate) {
-        if (o.outcome_given && err.n == 0)
-            mp_dataset_finish(ds, &err);
+        size_t problems = mp_errors_count(&err);
+        if (o.outcome_given && problems == 0)
+            problems += mp_dataset_finish(ds, &err) != MP_OK;
         print_diagnostics(&err);
-        if (err.n == 0 && !err.dropped)
+        if (problems == 0)
             printf("%zu stud%s checked: no problems found\n",
                    mp_dataset_studies_read(ds),
                    mp_dataset_studies_read(ds) == 1 ? "y" : "ies");
-        rc = err.n || err.dropped ? EXIT_INPUT : finish_output();
-    } else if (err.n || err.dropped || mp_dataset_finish(ds, &err) != MP_OK) {
+        rc = problems ? EXIT_INPUT : finish_output();
+    } else if (mp_errors_count(&err) || mp_dataset_finish(ds, &err) != MP_OK) {
         print_diagnostics(&err);
         rc = EXIT_INPUT;
     } else {

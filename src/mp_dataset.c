@@ -44,6 +44,7 @@ struct mp_dataset {
     seen_id *ids;
     size_t n_ids, cap_ids;
     size_t n_valid;             /* studies that passed every check */
+    size_t n_seen, max_studies; /* studies given to mp_dataset_add; limit */
     size_t last_file;           /* pool offset of the last file name */
     /* outcome names present in valid studies, NUL-separated in the pool */
     size_t *outcomes;
@@ -90,6 +91,7 @@ mp_dataset *mp_dataset_new(const mp_dataset_options *o)
     ds->outcome = strdup(o->outcome);
     ds->by = o->by ? strdup(o->by) : NULL;
     ds->counts_measure = o->counts_measure;
+    ds->max_studies = o->max_studies;
     ds->arm_label[0] = ds->arm_label[1] = NONE;
     ds->last_file = NONE;
     if (!ds->outcome || (o->by && !ds->by)) {
@@ -300,6 +302,15 @@ static mp_status add_row(mp_dataset *ds, const mp_study *s, const mp_outcome *o,
 
 mp_status mp_dataset_add(mp_dataset *ds, const mp_study *s, mp_errors *err)
 {
+    /* Every study costs memory (its id, its row): a run has a ceiling. */
+    if (ds->max_studies && ds->n_seen >= ds->max_studies) {
+        if (ds->n_seen++ == ds->max_studies)
+            mp_errors_add(err, s->file, s->line, "more than %zu studies in this "
+                          "run, the limit (--max-studies raises it)",
+                          ds->max_studies);
+        return MP_ELIMIT;
+    }
+    ds->n_seen++;
     mp_status st = MP_OK;
     const mp_outcome *chosen = NULL;
     for (size_t i = 0; i < s->n_outcomes; i++) {
@@ -331,8 +342,14 @@ mp_status mp_dataset_reader_fn(const mp_study *s, void *ctx)
 {
     mp_dataset_sink *sink = ctx;
     mp_status st = mp_dataset_add(sink->ds, s, sink->err);
-    /* Bad studies are reported and reading goes on; only memory stops it. */
-    return st == MP_ENOMEM ? st : MP_OK;
+    /* Bad studies are reported and reading goes on; memory and the study
+     * limit stop it. */
+    return st == MP_ENOMEM || st == MP_ELIMIT ? st : MP_OK;
+}
+
+int mp_dataset_full(const mp_dataset *ds)
+{
+    return ds->max_studies && ds->n_seen > ds->max_studies;
 }
 
 mp_status mp_dataset_finish(mp_dataset *ds, mp_errors *err)

@@ -22,6 +22,7 @@ typedef struct {
     const char *outcome;        /* outcome to pool, e.g. "OS" (copied) */
     mp_measure counts_measure;  /* RR or OR for count inputs */
     const char *by;             /* covariate whose value is kept, or NULL */
+    size_t max_studies;         /* most studies accepted; 0: no limit */
 } mp_dataset_options;
 
 typedef struct mp_dataset mp_dataset;
@@ -32,15 +33,23 @@ void mp_dataset_free(mp_dataset *ds);
 
 /* Add one study (an mp_study_fn for mp_read_file: pass the dataset as ctx
  * and use mp_dataset_reader_fn).  Problems become diagnostics in err; the
- * study is then not added.  Returns MP_OK, MP_EINPUT or MP_ENOMEM. */
+ * study is then not added.  Returns MP_OK, MP_EINPUT, MP_ENOMEM, or
+ * MP_ELIMIT (with a diagnostic at the study's line) for the first study
+ * past o->max_studies and every one after it; the dataset is then full
+ * (mp_dataset_full) and the reader should stop. */
 mp_status mp_dataset_add(mp_dataset *ds, const mp_study *s, mp_errors *err);
 
-/* Adapter for mp_read_file; ctx must be an mp_dataset_sink. */
+/* Adapter for mp_read_file; ctx must be an mp_dataset_sink.  Returns
+ * MP_OK after an invalid study (reading goes on), MP_ENOMEM or MP_ELIMIT
+ * (which stop the reader). */
 typedef struct {
     mp_dataset *ds;
     mp_errors *err;
 } mp_dataset_sink;
 mp_status mp_dataset_reader_fn(const mp_study *s, void *ctx);
+
+/* 1 once a study was refused for max_studies: read no further input. */
+int mp_dataset_full(const mp_dataset *ds);
 
 /* After the last input: MP_EINPUT with a diagnostic when no study has the
  * outcome (naming the outcomes that exist). */

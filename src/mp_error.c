@@ -9,7 +9,12 @@
 void mp_errors_init(mp_errors *e)
 {
     e->items = NULL;
-    e->n = e->cap = e->dropped = 0;
+    e->n = e->cap = e->dropped = e->limit = e->suppressed = 0;
+}
+
+size_t mp_errors_count(const mp_errors *e)
+{
+    return e->n + e->suppressed + e->dropped;
 }
 
 void mp_errors_free(mp_errors *e)
@@ -19,7 +24,9 @@ void mp_errors_free(mp_errors *e)
         free(e->items[i].message);
     }
     free(e->items);
+    size_t limit = e->limit;
     mp_errors_init(e);
+    e->limit = limit;
 }
 
 static char *vformat(const char *fmt, va_list ap)
@@ -49,6 +56,10 @@ mp_status mp_errors_add(mp_errors *e, const char *file, long line,
 mp_status mp_errors_vadd(mp_errors *e, const char *file, long line,
                          const char *fmt, va_list ap)
 {
+    if (e->limit && e->n >= e->limit) {
+        e->suppressed++;
+        return MP_OK;
+    }
     if (e->n == e->cap) {
         size_t cap = e->cap ? 2 * e->cap : 16;
         mp_diag *items = realloc(e->items, cap * sizeof *items);

@@ -5,6 +5,11 @@
  * one mp_diag per problem found (file, line, message), so that the caller
  * can report every problem of a run before it stops.
  *
+ * A list can be given a limit: past it, problems are counted but not
+ * recorded, so that an input with millions of faults cannot exhaust memory
+ * with their messages.  mp_errors_count() counts them all; test it, not n,
+ * to learn whether anything went wrong.
+ *
  * Ownership: an mp_errors list owns the strings of its items; free it with
  * mp_errors_free().  Strings passed to mp_errors_add() are copied.
  */
@@ -34,15 +39,22 @@ typedef struct {
     size_t n;         /* diagnostics recorded */
     size_t cap;
     size_t dropped;   /* diagnostics not recorded because memory ran out */
+    size_t limit;     /* most diagnostics recorded; 0: no limit */
+    size_t suppressed;/* diagnostics counted but not recorded (past limit) */
 } mp_errors;
 
-#define MP_ERRORS_INIT { NULL, 0, 0, 0 }
+#define MP_ERRORS_INIT { NULL, 0, 0, 0, 0, 0 }
 
+/* An empty list without a limit (mp_errors_free() keeps the limit). */
 void mp_errors_init(mp_errors *e);
+
+/* Every problem added: recorded, suppressed past the limit, or dropped. */
+size_t mp_errors_count(const mp_errors *e);
 void mp_errors_free(mp_errors *e);
 
 /* Append a diagnostic; file may be NULL, line 0 when unknown.  printf-style
- * message.  Returns MP_OK or MP_ENOMEM (then e->dropped is incremented). */
+ * message.  Returns MP_OK (also when the limit is reached: then only
+ * e->suppressed is incremented) or MP_ENOMEM (then e->dropped is). */
 mp_status mp_errors_add(mp_errors *e, const char *file, long line,
                         const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -311,6 +311,7 @@ typedef struct {
     int key;                    /* K_... of name, K_NONE when none */
     unsigned char ns;           /* in a namespace */
     unsigned char spaced;       /* value holds whitespace, not yet squeezed */
+    unsigned char too_long;     /* longer than max_text: reported, ignored */
 } xattr;
 
 /* An element or a text run (the characters between two other events of
@@ -395,7 +396,7 @@ typedef struct {
     mp_reader *r;
     const char *name;
     mp_errors *err;
-    size_t first_diag;          /* err->n when the file started */
+    size_t first_diag;          /* mp_errors_count(err) when the file started */
     mp_errors schema_diags;     /* RELAX NG findings, reported if ours are silent */
     mp_study_fn fn;
     void *ctx;
@@ -579,27 +580,40 @@ static int has_attr(const xnode *n, int key)
     return 0;
 }
 
+/* The attribute of that name without namespace, or NULL. */
+static xattr *find_attr(xnode *n, int key)
+{
+    for (size_t i = 0; i < n->n_attrs; i++)
+        if (n->attrs[i].key == key && !n->attrs[i].ns)
+            return &n->attrs[i];
+    return NULL;
+}
+
 /* Value of an attribute without namespace, whitespace-squeezed (in place,
- * which is idempotent), or NULL when absent. */
+ * which is idempotent), or NULL when absent or longer than max_text (that
+ * is reported, once). */
 static const char *attr(study_ctx *sc, xnode *n, int key)
 {
-    (void)sc;
-    for (size_t i = 0; i < n->n_attrs; i++) {
-        xattr *a = &n->attrs[i];
-        if (a->key == key && !a->ns) {
-            if (a->spaced)
-                mp_text_squeeze(a->value);
-            a->spaced = 0;
-            return a->value;
-        }
+    xattr *a = find_attr(n, key);
+    if (!a || a->too_long)
+        return NULL;
+    if (a->spaced)
+        mp_text_squeeze(a->value);
+    a->spaced = 0;
+    size_t max = sc->f->r->opt.max_text;
+    if (strlen(a->value) > max) {
+        a->too_long = 1;
+        problem(sc, n, "<%s> attribute %s is longer than %zu bytes", ename(n),
+                a->name, max);
+        return NULL;
     }
-    return NULL;
+    return a->value;
 }
 
 static const char *req_attr(study_ctx *sc, xnode *n, int key)
 {
     const char *v = attr(sc, n, key);
-    if (!v)
+    if (!v && !find_attr(n, key))
         problem(sc, n, "<%s> lacks the required attribute %s", ename(n),
                 kname[key]);
     return v;
@@ -1434,6 +1448,7 @@ static xnode *new_element(file_ctx *f, xnode *parent, const xmlChar *local,
         if (!x->name)
             return NULL;
         x->key = key_of(&f->keys, x->name);
+        x->too_long = 0;
         x->value = copy_value(a, at[3], at[4], &x->spaced);
         if (!x->value)
             return NULL;
@@ -1846,7 +1861,7 @@ static void source_problem(const source *s, file_ctx *f)
     if (s->refused == 1)
         mp_errors_add(f->err, f->name, s->refused_line, "%s", doctype_message);
     else if (s->refused == 2)
-        mp_errors_add(f->err, f->name, 0, "larger than the limit of %zu bytes",
+        mp_errors_add(f->err, f->name, 0, "larger than %zu bytes, the limit per input",
                       s->max_bytes);
     else if (s->refused == 3)
         mp_errors_add(f->err, f->name, 0, "cannot read: %s", strerror(s->err_no));
@@ -1905,7 +1920,7 @@ static mp_status read_source(mp_reader *r, source *src, const char *name,
                              byte_buf *keep)
 {
     src->max_bytes = r->opt.max_bytes;
-    file_ctx f = { .r = r, .name = name, .err = err, .first_diag = err->n,
+    file_ctx f = { .r = r, .name = name, .err = err, .first_diag = mp_errors_count(err),
                    .fn = fn, .ctx = ctx, .cb_status = MP_OK, .st = MP_OK };
     mp_errors_init(&f.schema_diags);
     arena_reset(&r->arena);
@@ -1914,7 +1929,7 @@ static mp_status read_source(mp_reader *r, source *src, const char *name,
         st = MP_ENOMEM;
     int malformed = f.px && (f.fatal || f.parse_failed || !f.px->wellFormed);
     if (st == MP_OK && malformed && !src->refused && f.cb_status == MP_OK &&
-        err->n == f.first_diag)
+        mp_errors_count(err) == f.first_diag)
         /* not well-formed, yet nothing reported */
         mp_errors_add(err, name, parser_line(&f), "malformed XML");
     if (st == MP_OK && malformed)
@@ -1929,7 +1944,7 @@ static mp_status read_source(mp_reader *r, source *src, const char *name,
     if (f.ids)
         xmlHashFree(f.ids, NULL);
     source_problem(src, &f);
-    if (st == MP_OK && err->n == f.first_diag && r->schema) {
+    if (st == MP_OK && mp_errors_count(err) == f.first_diag && r->schema) {
         /* The schema is a second line of defence: its findings are shown
          * when our own checks found nothing in this file. */
         source again = { .fd = src->fd, .mem = src->mem, .mem_len = src->mem_len,
@@ -1964,7 +1979,7 @@ static mp_status read_source(mp_reader *r, source *src, const char *name,
         return MP_ELIMIT;
     if (f.cb_status != MP_OK)
         return f.cb_status;
-    return err->n > f.first_diag ? MP_EINPUT : MP_OK;
+    return mp_errors_count(err) > f.first_diag ? MP_EINPUT : MP_OK;
 }
 
 typedef struct {

@@ -495,6 +495,31 @@ END_TEST
 
 /* ---- scale ------------------------------------------------------------------------ */
 
+START_TEST(max_studies_stops_the_run)
+{
+    /* Limit 2: the third study is refused with one diagnostic at its line,
+     * the dataset is full, and later studies are refused silently. */
+    mp_errors err = MP_ERRORS_INIT;
+    mp_dataset_options o = { "OS", MP_MEASURE_RR, NULL, 2 };
+    mp_dataset *ds = mp_dataset_new(&o);
+    ck_assert_ptr_nonnull(ds);
+    ck_assert_int_eq(feed(ds, "a.xml", study_doc("a", 2020, OS_CI), &err), MP_OK);
+    ck_assert(!mp_dataset_full(ds));
+    ck_assert_int_eq(feed(ds, "b.xml", study_doc("b", 2020, OS_CI), &err), MP_OK);
+    ck_assert(!mp_dataset_full(ds));
+    ck_assert_int_eq(feed(ds, "c.xml", study_doc("c", 2020, OS_CI), &err), MP_ELIMIT);
+    ck_assert(mp_dataset_full(ds));
+    expect_one(&err, "c.xml", 2,
+               "more than 2 studies in this run, the limit (--max-studies raises it)");
+    ck_assert_int_eq(feed(ds, "d.xml", study_doc("d", 2020, OS_CI), &err), MP_ELIMIT);
+    ck_assert_uint_eq(err.n, 1);
+    ck_assert_uint_eq(mp_dataset_k(ds), 2);
+    ck_assert_uint_eq(mp_dataset_studies_read(ds), 2);
+    mp_dataset_free(ds);
+    mp_errors_free(&err);
+}
+END_TEST
+
 START_TEST(hundred_thousand_studies)
 {
     /* Records built directly; study i has log HR i / N_SCALE and se 0.1 + i
@@ -603,6 +628,7 @@ static Suite *dataset_suite(void)
     tcase_add_test(tc, invalid_figure_drops_the_study);
     tcase_add_test(tc, studies_read_counts_valid_only);
     tcase_add_test(tc, non_finite_effect_reported);
+    tcase_add_test(tc, max_studies_stops_the_run);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("scale");

@@ -923,46 +923,64 @@ START_TEST(reject_namespace)
 }
 END_TEST
 
-START_TEST(reject_text_too_long)
+/* Read doc with a reader whose limits are max_text and max_bytes (0: the
+ * default), without the schema; no study may reach the callback.  Returns
+ * the status; the diagnostics are in *err. */
+static mp_status read_limited(const char *doc, size_t max_text, size_t max_bytes,
+                              mp_errors *err)
 {
     mp_read_options o;
     mp_read_options_default(&o);
     o.schema = 0;
-    o.max_text = 10;
+    if (max_text)
+        o.max_text = max_text;
+    if (max_bytes)
+        o.max_bytes = max_bytes;
     mp_status st;
     mp_reader *r = mp_reader_new(&o, &st);
     ck_assert_ptr_nonnull(r);
+    collector c = { .n = 0 };
+    st = mp_read_memory(r, doc, strlen(doc), NAME, collect, &c, err);
+    mp_reader_free(r);
+    ck_assert_int_eq(c.n, 0);
+    return st;
+}
+
+START_TEST(reject_text_too_long)
+{
     static const char doc[] = DECL OPEN("s1")
         "  <title>eleven char</title>\n" DESIGN PUB OS_CI CLOSE;
-    collector c = { .n = 0 };
     mp_errors err = MP_ERRORS_INIT;
-    st = mp_read_memory(r, doc, strlen(doc), NAME, collect, &c, &err);
-    mp_reader_free(r);
-    ck_assert_int_eq(st, MP_EINPUT);
-    ck_assert_int_eq(c.n, 0);
+    ck_assert_int_eq(read_limited(doc, 10, 0, &err), MP_EINPUT);
     expect_diag(&err, 3, "<title> is longer than 10 bytes");
+    mp_errors_free(&err);
+}
+END_TEST
+
+START_TEST(reject_attribute_too_long)
+{
+    /* Values longer than max_text are reported once each and ignored: the
+     * id is not "missing" as well, and a 10-byte value is accepted. */
+    static const char doc[] = DECL "<study id=\"abcdefghijk\" format=\"1\">\n"
+        "  <title>ten chars.</title>\n" DESIGN
+        "  <publication year=\"2020\" doi=\"10.1000/12345\">P.</publication>\n"
+        OS_CI CLOSE;
+    mp_errors err = MP_ERRORS_INIT;
+    ck_assert_int_eq(read_limited(doc, 10, 0, &err), MP_EINPUT);
+    ck_assert_msg(err.n == 2, "diagnostics:%s", mp_check_dump(&err));
+    expect_diag(&err, 2, "<study> attribute id is longer than 10 bytes");
+    expect_diag(&err, 5, "<publication> attribute doi is longer than 10 bytes");
     mp_errors_free(&err);
 }
 END_TEST
 
 START_TEST(reject_input_too_large)
 {
-    mp_read_options o;
-    mp_read_options_default(&o);
-    o.max_bytes = 100;
-    mp_status st;
-    mp_reader *r = mp_reader_new(&o, &st);
-    ck_assert_ptr_nonnull(r);
     static const char doc[] = MINIMAL;
     ck_assert_uint_gt(strlen(doc), 100);
-    collector c = { .n = 0 };
     mp_errors err = MP_ERRORS_INIT;
-    st = mp_read_memory(r, doc, strlen(doc), NAME, collect, &c, &err);
-    mp_reader_free(r);
-    ck_assert_int_eq(st, MP_ELIMIT);
-    ck_assert_int_eq(c.n, 0);
-    ck_assert_msg(find_diag(&err, 0, "larger than the limit of 100 bytes", 0) >= 0,
-                  "diagnostics:%s", mp_check_dump(&err));
+    ck_assert_int_eq(read_limited(doc, 0, 100, &err), MP_ELIMIT);
+    expect_diag(&err, 0, "larger than 100 bytes, the limit per input");
     mp_errors_free(&err);
 }
 END_TEST
@@ -1520,6 +1538,7 @@ static Suite *study_suite(void)
     tcase_add_test(tc, reject_stray_text);
     tcase_add_test(tc, reject_namespace);
     tcase_add_test(tc, reject_text_too_long);
+    tcase_add_test(tc, reject_attribute_too_long);
     tcase_add_test(tc, reject_input_too_large);
     tcase_add_test(tc, several_problems_all_reported);
     suite_add_tcase(s, tc);

@@ -32,6 +32,9 @@ bad_value "--measure must be RR or OR, not 'HR'" --measure HR
 for v in 0 -1 1e3 10x 99999999999; do
     bad_value "--maxiter must be a positive integer, not '$v'" --maxiter "$v"
 done
+for v in 0 -5 1.5 1e6 '' 99999999999999999999; do
+    bad_value "--max-studies must be a positive integer, not '$v'" --max-studies "$v"
+done
 bad_value "--tol must be a number strictly between 0 and 1, not '0'" --tol 0
 bad_value "--tol must be a number strictly between 0 and 1, not 'small'" --tol small
 bad_value "--outcome must not be empty" -o ''
@@ -46,6 +49,6 @@ $usage_hint
 MSG
 
 # valid values are accepted
-run 0 --level 0.9 --method REML --hksj --format json --no-loo --maxiter 50 --tol 1e-10 good/hr-ci.xml
+run 0 --level 0.9 --method REML --hksj --format json --no-loo --maxiter 50 --tol 1e-10 --max-studies 1 good/hr-ci.xml
 run 0 -l .99 -m PM -f csv good/
 finish

@@ -1,0 +1,109 @@
+/* check_error.c - unit tests of mp_error: the diagnostic list, its limit
+ * and the count every caller tests. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mp_error.h"
+#include "testutil.h"
+
+START_TEST(records_file_line_message)
+{
+    mp_errors e = MP_ERRORS_INIT;
+    ck_assert_int_eq(mp_errors_add(&e, "a.xml", 12, "bad %s %d", "value", 7), MP_OK);
+    ck_assert_int_eq(mp_errors_add(&e, NULL, 0, "no file"), MP_OK);
+    ck_assert_uint_eq(e.n, 2);
+    ck_assert_uint_eq(mp_errors_count(&e), 2);
+    ck_assert_str_eq(e.items[0].file, "a.xml");
+    ck_assert_int_eq(e.items[0].line, 12);
+    ck_assert_str_eq(e.items[0].message, "bad value 7");
+    ck_assert_ptr_null(e.items[1].file);
+    ck_assert_str_eq(e.items[1].message, "no file");
+    mp_errors_free(&e);
+    ck_assert_uint_eq(e.n, 0);
+    ck_assert_uint_eq(mp_errors_count(&e), 0);
+}
+END_TEST
+
+START_TEST(file_name_is_copied)
+{
+    mp_errors e = MP_ERRORS_INIT;
+    char name[] = "x.xml";
+    mp_errors_add(&e, name, 1, "m");
+    name[0] = 'y';
+    ck_assert_str_eq(e.items[0].file, "x.xml");
+    mp_errors_free(&e);
+}
+END_TEST
+
+START_TEST(growth_keeps_every_item)
+{
+    /* 1000 items: several reallocations; order and content intact. */
+    mp_errors e = MP_ERRORS_INIT;
+    for (int i = 0; i < 1000; i++)
+        ck_assert_int_eq(mp_errors_add(&e, "f", i + 1, "item %d", i), MP_OK);
+    ck_assert_uint_eq(e.n, 1000);
+    for (int i = 0; i < 1000; i += 111) {
+        char want[32];
+        snprintf(want, sizeof want, "item %d", i);
+        ck_assert_str_eq(e.items[i].message, want);
+        ck_assert_int_eq(e.items[i].line, i + 1);
+    }
+    mp_errors_free(&e);
+}
+END_TEST
+
+START_TEST(limit_counts_without_recording)
+{
+    mp_errors e = MP_ERRORS_INIT;
+    e.limit = 3;
+    for (int i = 0; i < 10; i++)
+        ck_assert_int_eq(mp_errors_add(&e, "f", i + 1, "item %d", i), MP_OK);
+    ck_assert_uint_eq(e.n, 3);
+    ck_assert_uint_eq(e.suppressed, 7);
+    ck_assert_uint_eq(e.dropped, 0);
+    ck_assert_uint_eq(mp_errors_count(&e), 10);
+    ck_assert_str_eq(e.items[2].message, "item 2");
+    /* freeing empties the list and keeps the limit */
+    mp_errors_free(&e);
+    ck_assert_uint_eq(mp_errors_count(&e), 0);
+    ck_assert_uint_eq(e.limit, 3);
+    mp_errors_add(&e, NULL, 0, "again");
+    ck_assert_uint_eq(e.n, 1);
+    mp_errors_free(&e);
+}
+END_TEST
+
+START_TEST(status_strings)
+{
+    const mp_status all[] = { MP_OK, MP_EINPUT, MP_ENOMEM, MP_ENUMERIC, MP_EIO,
+                              MP_ELIMIT };
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+        const char *s = mp_status_string(all[i]);
+        ck_assert_ptr_nonnull(s);
+        ck_assert_uint_gt(strlen(s), 0);
+        for (size_t j = 0; j < i; j++)
+            ck_assert_str_ne(s, mp_status_string(all[j]));
+    }
+    ck_assert_str_eq(mp_status_string(MP_ELIMIT), "resource limit exceeded");
+}
+END_TEST
+
+static Suite *error_suite(void)
+{
+    Suite *s = suite_create("mp_error");
+    TCase *tc = tcase_create("list");
+    tcase_add_test(tc, records_file_line_message);
+    tcase_add_test(tc, file_name_is_copied);
+    tcase_add_test(tc, growth_keeps_every_item);
+    tcase_add_test(tc, limit_counts_without_recording);
+    tcase_add_test(tc, status_strings);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return mp_check_run(error_suite());
+}

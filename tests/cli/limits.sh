@@ -1,0 +1,98 @@
+#!/bin/sh
+# Resource limits (metapool(1), LIMITS): studies per run (--max-studies),
+# diagnostics shown, text length, bytes per input.  Past a limit metapool
+# stops with a message naming the file and line, exit 1, no report.
+. "${top_srcdir:-.}/tests/cli/lib.sh"
+
+# collection N UPPER: N studies, each HR 0.80 (0.60 to UPPER); an UPPER
+# below 0.60 makes every study invalid, one problem each.
+collection() {
+    awk -v n="$1" -v up="$2" 'BEGIN {
+        print "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+        print "<studies format=\"1\">"
+        for (i = 1; i <= n; i++)
+            printf "<study id=\"s%d\"><title>S%d</title><design>rct</design>" \
+                "<publication year=\"2020\">Test.</publication><arms>" \
+                "<arm role=\"experimental\" n=\"100\">A</arm>" \
+                "<arm role=\"control\" n=\"100\">B</arm></arms><outcome name=\"OS\">" \
+                "<hazard-ratio estimate=\"0.80\" lower=\"0.60\" upper=\"%s\"/>" \
+                "</outcome></study>\n", i, i, up
+        print "</studies>"
+    }'
+}
+mkdir -p "$tmp/in"
+collection 12 1.07 >"$tmp/in/a.xml"
+collection 3 1.07 | sed 's/id="s/id="t/' >"$tmp/in/b.xml"
+printf '<study id="broken"' >"$tmp/in/c.xml"
+cd "$tmp/in" || exit 1
+
+# here STATUS ARG...: run metapool in $tmp/in (where the generated inputs
+# are), as run does in tests/data.
+here() {
+    expected=$1
+    shift
+    what="metapool $*"
+    "$METAPOOL" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    status=$?
+    [ "$status" -eq "$expected" ] && passed=$((passed + 1)) ||
+        fail "exit status $status, expected $expected"
+}
+
+# --max-studies: the first study past the limit is named; reading stops
+# there, so the later broken file is never reported.
+here 1 --max-studies 10 a.xml b.xml c.xml
+expect_no_out
+expect_err <<'MSG'
+metapool: a.xml:13: more than 10 studies in this run, the limit (--max-studies raises it)
+MSG
+here 1 --validate --max-studies 14 a.xml b.xml
+expect_no_out
+expect_err <<'MSG'
+metapool: b.xml:5: more than 14 studies in this run, the limit (--max-studies raises it)
+MSG
+# at the limit exactly, all is well
+here 0 --max-studies 15 --no-loo a.xml b.xml
+contains out "15 studies"
+expect_no_err
+
+# Diagnostics: the first 1000 are shown, the rest counted.
+collection 1234 0.5 >bad.xml
+for mode in --validate --no-loo; do
+    here 1 $mode bad.xml
+    expect_no_out
+    n=$(wc -l <"$tmp/err")
+    [ "$n" -eq 1001 ] && passed=$((passed + 1)) || fail "$n lines on stderr, expected 1001"
+    contains err "metapool: bad.xml:3: <hazard-ratio> lower (0.6) must be less than upper (0.5)"
+    contains err "metapool: bad.xml:1002: <hazard-ratio> lower (0.6) must be less than upper (0.5)"
+    [ "$(tail -n 1 "$tmp/err")" = "metapool: 234 further problems not shown (the first 1000 are)" ] &&
+        passed=$((passed + 1)) || fail "last line: $(tail -n 1 "$tmp/err")"
+done
+
+# Text longer than 64 KiB in any element or attribute: a document of
+# BEFORE, 65537 x's and AFTER is refused at LINE.
+too_long() {    # too_long FILE LINE MESSAGE BEFORE AFTER
+    { printf '<?xml version="1.0"?>\n%s' "$4"
+      head -c 65537 /dev/zero | tr '\0' x
+      printf '%s\n</study>\n' "$5"; } >"$1"
+    here 1 "$1"
+    expect_no_out
+    contains err "metapool: $1:$2: $3 is longer than 65536 bytes"
+}
+too_long long.xml 3 "<title>" '<study id="long" format="1">
+<title>' '</title>'
+too_long longattr.xml 2 "<study> attribute id" '<study id="' '" format="1">'
+
+# More than 2 GiB on one input: refused at the limit, without holding it.
+# (Four seconds of parsing; skipped under valgrind, where it takes minutes.)
+if [ -z "${MP_REAL:-}" ]; then
+    what="2 GiB + on standard input"
+    { printf '<?xml version="1.0"?>\n<studies format="1">\n'
+      yes '<!-- a comment that repeats until the input is too large ... -->'; } |
+        "$METAPOOL" - >"$tmp/out" 2>"$tmp/err"
+    [ $? -eq 1 ] && passed=$((passed + 1)) || fail "exit status, expected 1"
+    expect_no_out
+    expect_err <<'MSG'
+metapool: -: larger than 2147483648 bytes, the limit per input
+MSG
+fi
+finish
