@@ -422,7 +422,16 @@ static mp_fit_result *leave_one_out(const options *o, const mp_dataset *ds,
     return loo;
 }
 
-/* Subgroups by the --by covariate; exit 1 when no study has it. */
+/* 1 when some pooled study has the --by covariate. */
+static int has_groups(const mp_dataset *ds)
+{
+    for (size_t i = 0; i < mp_dataset_k(ds); i++)
+        if (mp_dataset_group(ds, i))
+            return 1;
+    return 0;
+}
+
+/* Subgroups by the --by covariate (which some study has). */
 static void subgroups(const options *o, const mp_dataset *ds, mp_subgroups *sub,
                       mp_errors *err)
 {
@@ -430,14 +439,8 @@ static void subgroups(const options *o, const mp_dataset *ds, mp_subgroups *sub,
     const char **group = malloc(k * sizeof *group);
     if (!group)
         fatal_status(MP_ENOMEM);
-    size_t known = 0;
     for (size_t i = 0; i < k; i++)
-        known += (group[i] = mp_dataset_group(ds, i)) != NULL;
-    if (known == 0) {
-        fprintf(stderr, "metapool: no study with outcome %s has a covariate "
-                "named \"%s\"\n", o->outcome, o->by);
-        exit(EXIT_INPUT);
-    }
+        group[i] = mp_dataset_group(ds, i);
     mp_status st = mp_subgroups_fit(mp_dataset_y(ds), mp_dataset_v(ds), group,
                                     k, &o->fit, sub, err);
     free(group);
@@ -525,6 +528,11 @@ static int analyse(const options *o, const mp_dataset *ds, mp_errors *err)
                       .version = PACKAGE_VERSION };
     if (o->loo_forest && k < 2) {
         fprintf(stderr, "metapool: --loo-forest needs at least two studies\n");
+        return EXIT_INPUT;
+    }
+    if (o->by && !has_groups(ds)) {
+        fprintf(stderr, "metapool: no study with outcome %s has a covariate "
+                "named \"%s\"\n", o->outcome, o->by);
         return EXIT_INPUT;
     }
     mp_fit_result *loo = (o->loo || o->loo_forest) && k >= 2

@@ -414,6 +414,7 @@ typedef struct {
     int skipping, skip_at;      /* inside an ignored element opened at skip_at */
     xnode *study;               /* the <study> being built, or NULL */
     int study_depth;
+    size_t study_start;         /* parse_pos() at its start tag */
     xnode *cur;                 /* its element being built */
     xnode *text;                /* its text run being built, or NULL */
     /* the text run in progress, wherever it is */
@@ -438,6 +439,7 @@ void mp_read_options_default(mp_read_options *o)
 {
     o->schema = 1;
     o->max_text = 65536;
+    o->max_study = 1048576;
     o->max_bytes = (size_t)1 << 31;
 }
 
@@ -1170,6 +1172,26 @@ static void halt(file_ctx *f, mp_status st)
         xmlStopParser(f->px);
 }
 
+/* Bytes of the document parsed so far (after decoding to UTF-8). */
+static size_t parse_pos(const file_ctx *f)
+{
+    const xmlParserInputPtr in = f->px ? f->px->input : NULL;
+    return in ? (size_t)in->consumed + (size_t)(in->cur - in->base) : 0;
+}
+
+/* A study's tree is held in memory until its end tag: one longer than
+ * max_study ends reading (1 when it did). */
+static int study_too_long(file_ctx *f)
+{
+    size_t max = f->r->opt.max_study;
+    if (!f->study || parse_pos(f) - f->study_start <= max)
+        return 0;
+    mp_errors_add(f->err, f->name, f->study->line, "<study> is longer than %zu "
+                  "bytes, the limit per study", max);
+    halt(f, MP_ELIMIT);
+    return 1;
+}
+
 /* ---- diagnostics of the parse ---------------------------------------------------- */
 
 /* A parser error (libxml2's, or one of its tree builder that this reader
@@ -1271,6 +1293,8 @@ static void text_piece(file_ctx *f, const char *ch, size_t len, int cdata)
         }
         return;
     }
+    if (study_too_long(f))
+        return;
     arena *a = &f->r->arena;
     xnode *t = f->text;
     if (!t) {
@@ -1508,6 +1532,8 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix,
     int depth = f->depth++;
     if (f->skipping)
         return;
+    if (study_too_long(f))
+        return;
     if (f->study) {
         xnode *n = new_element(f, f->cur, local, prefix, uri, n_attrs, attrs,
                                line);
@@ -1554,6 +1580,7 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix,
         }
         f->study = f->cur = n;
         f->study_depth = depth;
+        f->study_start = parse_pos(f);
         return;
     }
     /* depth 1 in a collection: reported, its content ignored */
@@ -1932,10 +1959,10 @@ static mp_status read_source(mp_reader *r, source *src, const char *name,
         mp_errors_count(err) == f.first_diag)
         /* not well-formed, yet nothing reported */
         mp_errors_add(err, name, parser_line(&f), "malformed XML");
-    if (st == MP_OK && malformed)
-        st = MP_EINPUT;
     if (st == MP_OK && f.st != MP_OK)
         st = f.st;
+    if (st == MP_OK && malformed)
+        st = MP_EINPUT;
     if (f.px) {
         xmlFreeParserCtxt(f.px);
         f.px = NULL;
@@ -1975,7 +2002,7 @@ static mp_status read_source(mp_reader *r, source *src, const char *name,
         return st;
     if (src->refused == 3)
         return MP_EIO;
-    if (src->refused == 2)
+    if (src->refused == 2 || st == MP_ELIMIT)
         return MP_ELIMIT;
     if (f.cb_status != MP_OK)
         return f.cb_status;

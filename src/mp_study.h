@@ -80,6 +80,8 @@ typedef struct {
                                    cannot be read twice, such as standard
                                    input, is kept in memory for it) */
     size_t max_text;            /* longest text or attribute value, bytes */
+    size_t max_study;           /* longest <study> element, bytes: bounds the
+                                   memory one study's tree may take */
     size_t max_bytes;           /* largest input, bytes */
 } mp_read_options;
 
@@ -94,8 +96,9 @@ void mp_reader_free(mp_reader *r);
 /* Read one input: a file path, or "-" for standard input.  Calls fn for
  * every valid study.  Returns MP_OK when the file had no problem,
  * MP_EINPUT when diagnostics were added, MP_EIO when the file cannot be
- * read, MP_ELIMIT when it exceeds o->max_bytes (a diagnostic is added in
- * both cases), MP_ENOMEM, or what fn returned. */
+ * read, MP_ELIMIT when it exceeds o->max_bytes or one of its studies
+ * o->max_study (a diagnostic is added in each case; reading stops there),
+ * MP_ENOMEM, or what fn returned. */
 mp_status mp_read_file(mp_reader *r, const char *path, mp_study_fn fn,
                        void *ctx, mp_errors *err);
 

@@ -218,8 +218,10 @@ static size_t wrap(const char *s, double w, double size, char (*out)[LINE],
             fit(out[n++], LINE, p, max);      /* the rest, cut if need be */
             break;
         }
-        /* take words while they fit */
-        const char *end = p, *q = p;
+        /* take words while they fit; remember the last word that ends a
+         * phrase (with ; , or :) so that "Q = 4.57, df = 1" breaks after
+         * the comma rather than inside "df = 1" */
+        const char *end = p, *q = p, *phrase = NULL;
         unsigned width = 0;
         while (*q) {
             const char *word = q;
@@ -236,9 +238,13 @@ static size_t wrap(const char *s, double w, double size, char (*out)[LINE],
             }
             width += add;
             end = q;
+            if (strchr(";,:", q[-1]))
+                phrase = q;
             while (is_blank(*q))
                 q++;
         }
+        if (*q && phrase && phrase != end)
+            end = phrase;
         if (end == p) {             /* one word longer than the line */
             const char *e = p;
             while (*e && !is_blank(*e))

@@ -923,17 +923,19 @@ START_TEST(reject_namespace)
 }
 END_TEST
 
-/* Read doc with a reader whose limits are max_text and max_bytes (0: the
- * default), without the schema; no study may reach the callback.  Returns
- * the status; the diagnostics are in *err. */
-static mp_status read_limited(const char *doc, size_t max_text, size_t max_bytes,
-                              mp_errors *err)
+/* Read doc with a reader whose limits are max_text, max_study and
+ * max_bytes (0: the default), without the schema; no study may reach the
+ * callback.  Returns the status; the diagnostics are in *err. */
+static mp_status read_limited(const char *doc, size_t max_text, size_t max_study,
+                              size_t max_bytes, mp_errors *err)
 {
     mp_read_options o;
     mp_read_options_default(&o);
     o.schema = 0;
     if (max_text)
         o.max_text = max_text;
+    if (max_study)
+        o.max_study = max_study;
     if (max_bytes)
         o.max_bytes = max_bytes;
     mp_status st;
@@ -951,7 +953,7 @@ START_TEST(reject_text_too_long)
     static const char doc[] = DECL OPEN("s1")
         "  <title>eleven char</title>\n" DESIGN PUB OS_CI CLOSE;
     mp_errors err = MP_ERRORS_INIT;
-    ck_assert_int_eq(read_limited(doc, 10, 0, &err), MP_EINPUT);
+    ck_assert_int_eq(read_limited(doc, 10, 0, 0, &err), MP_EINPUT);
     expect_diag(&err, 3, "<title> is longer than 10 bytes");
     mp_errors_free(&err);
 }
@@ -966,10 +968,28 @@ START_TEST(reject_attribute_too_long)
         "  <publication year=\"2020\" doi=\"10.1000/12345\">P.</publication>\n"
         OS_CI CLOSE;
     mp_errors err = MP_ERRORS_INIT;
-    ck_assert_int_eq(read_limited(doc, 10, 0, &err), MP_EINPUT);
+    ck_assert_int_eq(read_limited(doc, 10, 0, 0, &err), MP_EINPUT);
     ck_assert_msg(err.n == 2, "diagnostics:%s", mp_check_dump(&err));
     expect_diag(&err, 2, "<study> attribute id is longer than 10 bytes");
     expect_diag(&err, 5, "<publication> attribute doi is longer than 10 bytes");
+    mp_errors_free(&err);
+}
+END_TEST
+
+START_TEST(reject_study_too_long)
+{
+    /* A <study> of more than max_study bytes ends reading of its input at
+     * once, reported at its start tag; a later study is not read. */
+    static const char doc[] = DECL "<studies format=\"1\">\n"       /* 2 */
+        OPEN("s1") "  <title>Padded</title>\n"                       /* 3-4 */
+        "  <notes>" "0123456789012345678901234567890123456789"
+        "0123456789012345678901234567890123456789</notes>\n"
+        DESIGN PUB OS_CI CLOSE
+        OPEN("s2") "  <title>Never read</title>\n" CLOSE "</studies>\n";
+    mp_errors err = MP_ERRORS_INIT;
+    ck_assert_int_eq(read_limited(doc, 0, 100, 0, &err), MP_ELIMIT);
+    ck_assert_msg(err.n == 1, "diagnostics:%s", mp_check_dump(&err));
+    expect_diag(&err, 3, "<study> is longer than 100 bytes, the limit per study");
     mp_errors_free(&err);
 }
 END_TEST
@@ -979,7 +999,7 @@ START_TEST(reject_input_too_large)
     static const char doc[] = MINIMAL;
     ck_assert_uint_gt(strlen(doc), 100);
     mp_errors err = MP_ERRORS_INIT;
-    ck_assert_int_eq(read_limited(doc, 0, 100, &err), MP_ELIMIT);
+    ck_assert_int_eq(read_limited(doc, 0, 0, 100, &err), MP_ELIMIT);
     expect_diag(&err, 0, "larger than 100 bytes, the limit per input");
     mp_errors_free(&err);
 }
@@ -1539,6 +1559,7 @@ static Suite *study_suite(void)
     tcase_add_test(tc, reject_namespace);
     tcase_add_test(tc, reject_text_too_long);
     tcase_add_test(tc, reject_attribute_too_long);
+    tcase_add_test(tc, reject_study_too_long);
     tcase_add_test(tc, reject_input_too_large);
     tcase_add_test(tc, several_problems_all_reported);
     suite_add_tcase(s, tc);

@@ -151,6 +151,13 @@ run 0 --by sequence --forest "$out" good/ && svg_ok "$out" && {
     has "$out" 'Test for subgroup differences: Q = '
     png_ok "$out"
 }
+# a subgroup's heterogeneity note too long for the label column breaks
+# after a phrase, not inside "df = 1" (shipped trials, surgery-first pair)
+shipped=$(cd "${top_srcdir:-.}/studies" && pwd)
+run 0 --by sequence --forest "$out" "$shipped" && {
+    has "$out" '>Heterogeneity: tau² = 0.2408; I² = 78.1%; Q = 4.57,</text>'
+    has "$out" '>df = 1 (p = 0.032)</text>'
+}
 
 # cumulative: --forest draws the cumulative analysis
 out=$tmp/cum.svg

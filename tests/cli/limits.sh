@@ -82,6 +82,17 @@ too_long long.xml 3 "<title>" '<study id="long" format="1">
 <title>' '</title>'
 too_long longattr.xml 2 "<study> attribute id" '<study id="' '" format="1">'
 
+# A <study> longer than 1 MiB (its tree is held in memory until its end
+# tag): reading of that input stops, the next input is read.
+{ printf '<?xml version="1.0"?>\n<study id="big" format="1">\n'
+  awk 'BEGIN { for (i = 0; i < 30000; i++)
+      printf "<covariate name=\"c%d\" value=\"v\"/>\n", i }'
+  printf '</study>\n'; } >big.xml
+here 1 big.xml c.xml
+expect_no_out
+contains err "metapool: big.xml:2: <study> is longer than 1048576 bytes, the limit per study"
+contains err "metapool: c.xml:1: malformed XML: "
+
 # More than 2 GiB on one input: refused at the limit, without holding it.
 # (Four seconds of parsing; skipped under valgrind, where it takes minutes.)
 if [ -z "${MP_REAL:-}" ]; then

@@ -4,7 +4,8 @@
  * subgroups, cumulative, and every report and plot, written to memory.
  *
  * The first input byte chooses the options (estimator, HKSJ, measure for
- * counts), the rest is the document.  Build and run with `make fuzz`; a
+ * counts, a limit of 3 studies, a limit of 4 diagnostics), the rest is the
+ * document.  Build and run with `make fuzz`; a
  * crash found becomes a file in tests/fuzz/regressions/, which `make
  * check` replays through the program (tests/cli/fuzz_replay.sh).
  */
@@ -107,15 +108,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fo.hksj = (knobs >> 3) & 1;
     fo.maxiter = 200;
     mp_dataset_options dso = { "OS", (knobs >> 4) & 1 ? MP_MEASURE_OR : MP_MEASURE_RR,
-                               "sequence" };
+                               "sequence", (knobs >> 5) & 1 ? 3 : 0 };
     mp_dataset *ds = mp_dataset_new(&dso);
     if (!ds)
         return 0;
     mp_errors err = MP_ERRORS_INIT;
+    err.limit = (knobs >> 6) & 1 ? 4 : 0;
     mp_dataset_sink sink = { ds, &err };
     mp_status st = mp_read_memory(reader, (const char *)data + 1, size - 1,
                                   "fuzz", mp_dataset_reader_fn, &sink, &err);
-    if (st == MP_OK && err.n == 0 && mp_dataset_finish(ds, &err) == MP_OK)
+    if (st == MP_OK && mp_errors_count(&err) == 0 &&
+        mp_dataset_finish(ds, &err) == MP_OK)
         analyse(ds, &fo);
     mp_errors_free(&err);
     mp_dataset_free(ds);
