@@ -1480,6 +1480,8 @@ static xnode *new_element(file_ctx *f, xnode *parent, const xmlChar *local,
     return n;
 }
 
+enum { MAX_XML_IDS = 10000 };
+
 /* libxml2's tree builder checks xml:id attributes: an NCName, unique in
  * the document; either problem is an error that is not fatal. */
 static void xml_id(file_ctx *f, const xmlChar *value, const xmlChar *end,
@@ -1495,6 +1497,16 @@ static void xml_id(file_ctx *f, const xmlChar *value, const xmlChar *end,
         snprintf(msg, sizeof msg, "xml:id : attribute value %s is not an NCName",
                  (const char *)v);
         parse_problem(f, line, msg, 0);
+    }
+    /* libxml2's hash table stops growing at 16384 buckets: past a few
+     * thousand ids every insertion walks a long chain (2 million took a
+     * minute), so an input may hold only so many. */
+    if (*v && f->ids && (size_t)xmlHashSize(f->ids) >= MAX_XML_IDS) {
+        mp_errors_add(f->err, f->name, line, "more than %d xml:id attributes, "
+                      "the limit per input", MAX_XML_IDS);
+        xmlFree(v);
+        halt(f, MP_ELIMIT);
+        return;
     }
     if (*v) {
         if (!f->ids)

@@ -93,6 +93,18 @@ expect_no_out
 contains err "metapool: big.xml:2: <study> is longer than 1048576 bytes, the limit per study"
 contains err "metapool: c.xml:1: malformed XML: "
 
+# xml:id attributes (checked as libxml2 checks them, in a table that
+# slows down past a few thousand): at most 10000 per input.
+awk 'BEGIN { print "<?xml version=\"1.0\"?>"; print "<studies format=\"1\"><junk>"
+    for (i = 0; i <= 10000; i++) printf "<x xml:id=\"i%d\"/>\n", i
+    print "</junk></studies>" }' >ids.xml
+here 1 ids.xml
+expect_no_out
+expect_err <<'MSG'
+metapool: ids.xml:2: unknown element <junk> in <studies>
+metapool: ids.xml:10003: more than 10000 xml:id attributes, the limit per input
+MSG
+
 # More than 2 GiB on one input: refused at the limit, without holding it.
 # (Four seconds of parsing; skipped under valgrind, where it takes minutes.)
 if [ -z "${MP_REAL:-}" ]; then
