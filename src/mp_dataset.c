@@ -11,6 +11,7 @@
 #include <string.h>
 
 #define NONE SIZE_MAX   /* offset of an absent string */
+enum { MAX_OUTCOME_NAMES = 64 };    /* kept for the "outcomes present" list */
 
 typedef struct {
     char *buf;
@@ -190,6 +191,10 @@ static mp_status claim_id(mp_dataset *ds, const mp_study *s, mp_errors *err)
 
 static mp_status note_outcome_name(mp_dataset *ds, const char *name)
 {
+    /* the names serve only the message of mp_dataset_finish, which has
+     * room for a few dozen: more would only cost a scan per outcome */
+    if (ds->n_outcomes >= MAX_OUTCOME_NAMES)
+        return MP_OK;
     for (size_t i = 0; i < ds->n_outcomes; i++)
         if (strcmp(pool_str(&ds->strings, ds->outcomes[i]), name) == 0)
             return MP_OK;
@@ -358,12 +363,16 @@ mp_status mp_dataset_finish(mp_dataset *ds, mp_errors *err)
         return MP_OK;
     char list[1024] = "";
     size_t used = 0;
-    for (size_t i = 0; i < ds->n_outcomes && used < sizeof list - 64; i++) {
-        int n = snprintf(list + used, sizeof list - used, "%s%s",
-                         i ? ", " : "", pool_str(&ds->strings, ds->outcomes[i]));
+    size_t shown = 0;
+    for (; shown < ds->n_outcomes && used < sizeof list - 64; shown++) {
+        int n = snprintf(list + used, sizeof list - 64 - used, "%s%s", shown ? ", " : "",
+                         pool_str(&ds->strings, ds->outcomes[shown]));
         if (n > 0)
             used += (size_t)n;
     }
+    if (used >= sizeof list - 64 || shown < ds->n_outcomes ||
+        ds->n_outcomes == MAX_OUTCOME_NAMES)
+        snprintf(list + strlen(list), 8, ", ...");
     if (ds->n_ids == 0)
         mp_errors_add(err, NULL, 0, "no study to pool: the inputs hold no study");
     else if (ds->n_outcomes == 0)

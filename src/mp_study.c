@@ -1062,6 +1062,53 @@ static void read_child(study_ctx *sc, xnode *n, xnode *c,
     }
 }
 
+typedef struct {
+    const char *name;
+    size_t i;
+} named;
+
+static int by_name_then_index(const void *a, const void *b)
+{
+    const named *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Every outcome whose name an earlier one has, reported in document order
+ * with the line of the first; by sorting, so that a study of thousands of
+ * outcomes costs n log n comparisons, not n^2. */
+static void check_outcome_names(study_ctx *sc, const char *id)
+{
+    const mp_outcome *outs = sc->a->outs;
+    size_t n = sc->s.n_outcomes, m = 0;
+    if (n < 2)
+        return;
+    named *v = arena_alloc(sc->ar, n * sizeof *v, sizeof(void *));
+    size_t *first = arena_alloc(sc->ar, n * sizeof *first, sizeof(void *));
+    if (!v || !first) {
+        sc->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        first[i] = SIZE_MAX;
+        if (outs[i].name)
+            v[m++] = (named){ outs[i].name, i };
+    }
+    qsort(v, m, sizeof *v, by_name_then_index);
+    for (size_t r = 1; r < m; r++)
+        if (strcmp(v[r].name, v[r - 1].name) == 0)
+            first[v[r].i] = first[v[r - 1].i] == SIZE_MAX ? v[r - 1].i
+                                                          : first[v[r - 1].i];
+    for (size_t i = 0; i < n; i++)
+        if (first[i] != SIZE_MAX) {
+            mp_errors_add(sc->f->err, sc->f->name, outs[i].line,
+                          "outcome \"%s\" appears twice in study \"%s\" "
+                          "(first at line %ld)", outs[i].name, id,
+                          outs[first[i]].line);
+            sc->bad = 1;
+        }
+}
+
 /* Checks that need the whole study. */
 static void check_study(study_ctx *sc, xnode *n)
 {
@@ -1085,17 +1132,7 @@ static void check_study(study_ctx *sc, xnode *n)
     for (size_t i = 0; i < s->n_publications; i++)
         if (sc->a->pubs[i].year > s->year)
             s->year = sc->a->pubs[i].year;
-    for (size_t i = 0; i < s->n_outcomes; i++)
-        for (size_t j = 0; j < i; j++)
-            if (sc->a->outs[i].name && sc->a->outs[j].name &&
-                strcmp(sc->a->outs[i].name, sc->a->outs[j].name) == 0) {
-                mp_errors_add(sc->f->err, sc->f->name, sc->a->outs[i].line,
-                              "outcome \"%s\" appears twice in study \"%s\" "
-                              "(first at line %ld)", sc->a->outs[i].name, id,
-                              sc->a->outs[j].line);
-                sc->bad = 1;
-                break;
-            }
+    check_outcome_names(sc, id);
 }
 
 static void check_format(study_ctx *sc, xnode *n, int required)

@@ -391,6 +391,30 @@ START_TEST(finish_names_present_outcomes)
 }
 END_TEST
 
+START_TEST(finish_lists_many_outcomes_in_part)
+{
+    /* 70 outcome names, more than are kept: the message lists 64 and ends
+     * with "..." */
+    static char body[70 * 80];
+    size_t used = 0;
+    for (int i = 0; i < 70; i++)
+        used += (size_t)snprintf(body + used, sizeof body - used,
+                                 "<outcome name=\"O-%02d\"><log-hazard-ratio "
+                                 "estimate=\"-0.2\" se=\"0.1\"/></outcome>\n", i);
+    mp_errors err = MP_ERRORS_INIT;
+    mp_dataset *ds = dataset("OS", MP_MEASURE_RR, NULL);
+    ck_assert_int_eq(feed(ds, "a.xml", study_doc("a", 2020, body), &err), MP_OK);
+    ck_assert_int_eq(mp_dataset_finish(ds, &err), MP_EINPUT);
+    ck_assert_uint_eq(err.n, 1);
+    const char *m = err.items[0].message;
+    const char *want = "no input has outcome \"OS\" (outcomes present: O-00, O-01, ";
+    ck_assert_msg(strncmp(m, want, strlen(want)) == 0, "%s", m);
+    ck_assert_msg(strstr(m, ", O-63, ...)") != NULL && !strstr(m, "O-64"), "%s", m);
+    mp_dataset_free(ds);
+    mp_errors_free(&err);
+}
+END_TEST
+
 START_TEST(finish_without_studies)
 {
     mp_errors err = MP_ERRORS_INIT;
@@ -624,6 +648,7 @@ static Suite *dataset_suite(void)
     tcase_add_test(tc, duplicate_id_in_collection);
     tcase_add_test(tc, mixed_measures);
     tcase_add_test(tc, finish_names_present_outcomes);
+    tcase_add_test(tc, finish_lists_many_outcomes_in_part);
     tcase_add_test(tc, finish_without_studies);
     tcase_add_test(tc, invalid_figure_drops_the_study);
     tcase_add_test(tc, studies_read_counts_valid_only);

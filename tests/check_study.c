@@ -812,6 +812,31 @@ START_TEST(reject_duplicate_outcome)
 }
 END_TEST
 
+START_TEST(reject_repeated_outcomes_in_order)
+{
+    /* Each repeat names the first occurrence; reported in document order. */
+#define PFS_LHR "  <outcome name=\"PFS\"><log-hazard-ratio estimate=\"-0.2\" se=\"0.1\"/></outcome>\n"
+    static const char doc[] = DECL OPEN("s1") TITLE DESIGN PUB
+        OS_CI PFS_LHR OS_CI PFS_LHR OS_CI CLOSE;                    /* 6-10 */
+#undef PFS_LHR
+    static const long line[] = { 8, 9, 10 };
+    static const char *const msg[] = {
+        "outcome \"OS\" appears twice in study \"s1\" (first at line 6)",
+        "outcome \"PFS\" appears twice in study \"s1\" (first at line 7)",
+        "outcome \"OS\" appears twice in study \"s1\" (first at line 6)" };
+    collector c = { .n = 0 };
+    mp_errors err = MP_ERRORS_INIT;
+    ck_assert_int_eq(read_doc(1, doc, &c, &err), MP_EINPUT);
+    ck_assert_msg(err.n == 3, "diagnostics:%s", mp_check_dump(&err));
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_int_eq(err.items[i].line, line[i]);
+        ck_assert_str_eq(err.items[i].message, msg[i]);
+    }
+    ck_assert_int_eq(c.n, 0);
+    mp_errors_free(&err);
+}
+END_TEST
+
 START_TEST(reject_once_only_elements)
 {
     expect_only(DECL OPEN("s1") TITLE TITLE DESIGN PUB OS_CI CLOSE, 4,
@@ -1552,6 +1577,7 @@ static Suite *study_suite(void)
     tcase_add_test(tc, reject_hazard_ratio_forms);
     tcase_add_test(tc, reject_two_effects);
     tcase_add_test(tc, reject_duplicate_outcome);
+    tcase_add_test(tc, reject_repeated_outcomes_in_order);
     tcase_add_test(tc, reject_once_only_elements);
     tcase_add_test(tc, reject_publication_values);
     tcase_add_test(tc, reject_arm_values);
