@@ -1999,6 +1999,7 @@ static mp_status read_source(mp_reader *r, source *src, const char *name,
     file_ctx f = { .r = r, .name = name, .err = err, .first_diag = mp_errors_count(err),
                    .fn = fn, .ctx = ctx, .cb_status = MP_OK, .st = MP_OK };
     mp_errors_init(&f.schema_diags);
+    f.schema_diags.limit = err->limit;     /* they are copied into err */
     arena_reset(&r->arena);
     mp_status st = first_pass(&f, src, keep);
     if (st == MP_OK && f.st == MP_ENOMEM)
@@ -2042,6 +2043,7 @@ static mp_status read_source(mp_reader *r, source *src, const char *name,
             for (size_t i = 0; i < f.schema_diags.n; i++)
                 mp_errors_add(err, name, f.schema_diags.items[i].line, "%s",
                               f.schema_diags.items[i].message);
+            err->suppressed += f.schema_diags.suppressed;
             if (valid == 0 && f.schema_diags.n == 0)
                 mp_errors_add(err, name, 0, "does not match the schema");
         }
