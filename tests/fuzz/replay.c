@@ -1,13 +1,16 @@
-/* tests/fuzz/replay.c - runs files through the fuzz harness without
+/* tests/fuzz/replay.c - runs files through a fuzz harness without
  * libFuzzer, so that `make check` (and its sanitizer build in CI) replays
- * the fuzzer's corpus in-process: tests/fuzz/corpus/ (a minimized set of
- * inputs that reach every branch the fuzzer found) and
- * tests/fuzz/regressions/ (inputs that once crashed).
+ * the fuzzers' corpora in-process.  Linked with fuzz_metapool.c it is
+ * tests/fuzz/replay, over tests/fuzz/corpus/ (a minimized set of inputs
+ * that reach every branch the fuzzer found) and tests/fuzz/regressions/
+ * (inputs that once crashed); with fuzz_numbers.c, tests/fuzz/replay-numbers
+ * over tests/fuzz/numbers/ (REPLAY_DIRS, set at compile time).
  *
- * Usage: replay [FILE|DIR]...; with no operand, the two directories under
+ * Usage: replay [FILE|DIR]...; with no operand, the REPLAY_DIRS under
  * $top_srcdir (or "."). Exit 0 when every input ran, 1 when one cannot be
  * read, 77 (skipped) when there is nothing to replay.  A crash is a crash:
- * under ASan/UBSan any memory or undefined-behaviour error aborts.
+ * under ASan/UBSan any memory or undefined-behaviour error aborts, and a
+ * harness aborts when a property it checks fails.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -15,6 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#ifndef REPLAY_DIRS
+#define REPLAY_DIRS "tests/fuzz/corpus", "tests/fuzz/regressions"
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -89,20 +96,20 @@ static long replay(const char *path)
 
 int main(int argc, char **argv)
 {
+    static const char *const dirs[] = { REPLAY_DIRS };
     const char *top = getenv("top_srcdir");
-    char corpus[4096], regressions[4096];
-    snprintf(corpus, sizeof corpus, "%s/tests/fuzz/corpus", top && *top ? top : ".");
-    snprintf(regressions, sizeof regressions, "%s/tests/fuzz/regressions",
-             top && *top ? top : ".");
-    char *defaults[] = { corpus, regressions };
-    char **paths = argc > 1 ? argv + 1 : defaults;
-    int n_paths = argc > 1 ? argc - 1 : 2;
+    int n_paths = argc > 1 ? argc - 1 : (int)(sizeof dirs / sizeof *dirs);
     long total = 0;
     for (int i = 0; i < n_paths; i++) {
-        long n = replay(paths[i]);
+        char path[4096];
+        if (argc > 1)
+            snprintf(path, sizeof path, "%s", argv[i + 1]);
+        else
+            snprintf(path, sizeof path, "%s/%s", top && *top ? top : ".", dirs[i]);
+        long n = replay(path);
         if (n < 0)
             return 1;
-        printf("%s: %ld inputs replayed\n", paths[i], n);
+        printf("%s: %ld inputs replayed\n", path, n);
         total += n;
     }
     return total > 0 ? 0 : 77;
