@@ -361,23 +361,19 @@ static void read_inputs(const options *o, mp_dataset *ds, mp_errors *err)
     if (!r)
         fatal_status(st);
     mp_dataset_sink sink = { ds, err };
-    for (int i = 0; i < o->n_inputs; i++) {
+    for (int i = 0; i < o->n_inputs && !mp_dataset_full(ds); i++) {
         const char *in = o->inputs[i];
         size_t n = 1;
         char **files = is_directory(in) ? list_directory(in, &n, err) : NULL;
-        for (size_t j = 0; j < n; j++) {
+        for (size_t j = 0; j < n && !mp_dataset_full(ds); j++) {
             st = mp_read_file(r, files ? files[j] : in, mp_dataset_reader_fn,
                               &sink, err);
             if (st == MP_ENOMEM)
                 fatal_status(st);
-            if (mp_dataset_full(ds))
-                break;
         }
         for (size_t j = 0; files && j < n; j++)
             free(files[j]);
         free(files);
-        if (mp_dataset_full(ds))
-            break;
     }
     mp_reader_free(r);
 }

@@ -363,15 +363,15 @@ mp_status mp_dataset_finish(mp_dataset *ds, mp_errors *err)
         return MP_OK;
     char list[1024] = "";
     size_t used = 0;
-    size_t shown = 0;
-    for (; shown < ds->n_outcomes && used < sizeof list - 64; shown++) {
-        int n = snprintf(list + used, sizeof list - 64 - used, "%s%s", shown ? ", " : "",
-                         pool_str(&ds->strings, ds->outcomes[shown]));
+    for (size_t i = 0; i < ds->n_outcomes && used < sizeof list - 64; i++) {
+        int n = snprintf(list + used, sizeof list - 64 - used, "%s%s", i ? ", " : "",
+                         pool_str(&ds->strings, ds->outcomes[i]));
         if (n > 0)
             used += (size_t)n;
     }
-    if (used >= sizeof list - 64 || shown < ds->n_outcomes ||
-        ds->n_outcomes == MAX_OUTCOME_NAMES)
+    /* the loop stops early, or a name is cut, only when used reaches the
+     * end of the room */
+    if (used >= sizeof list - 64 || ds->n_outcomes == MAX_OUTCOME_NAMES)
         snprintf(list + strlen(list), 8, ", ...");
     if (ds->n_ids == 0)
         mp_errors_add(err, NULL, 0, "no study to pool: the inputs hold no study");

@@ -1095,10 +1095,13 @@ static void check_outcome_names(study_ctx *sc, const char *id)
             v[m++] = (named){ outs[i].name, i };
     }
     qsort(v, m, sizeof *v, by_name_then_index);
-    for (size_t r = 1; r < m; r++)
-        if (strcmp(v[r].name, v[r - 1].name) == 0)
-            first[v[r].i] = first[v[r - 1].i] == SIZE_MAX ? v[r - 1].i
-                                                          : first[v[r - 1].i];
+    /* in a run of equal names the first in the run came first */
+    for (size_t r = 1, run = 0; r < m; r++) {
+        if (strcmp(v[r].name, v[run].name) != 0)
+            run = r;
+        else
+            first[v[r].i] = v[run].i;
+    }
     for (size_t i = 0; i < n; i++)
         if (first[i] != SIZE_MAX) {
             mp_errors_add(sc->f->err, sc->f->name, outs[i].line,
