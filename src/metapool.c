@@ -278,7 +278,7 @@ static void print_diagnostics(const mp_errors *e)
     }
     if (e->suppressed)
         fprintf(stderr, "metapool: %zu further problems not shown (the first %zu "
-                "are)\n", e->suppressed, e->n);
+                "are)\n", e->suppressed, e->n - e->always);
     if (e->dropped)
         fprintf(stderr, "metapool: %zu further problems not shown (out of memory)\n",
                 e->dropped);
@@ -390,20 +390,13 @@ static int finish_output(void)
     return EXIT_OK;
 }
 
-/* Leave-one-out, with a warning naming each study whose refit failed. */
-static mp_fit_result *leave_one_out(const options *o, const mp_dataset *ds,
-                                    mp_errors *err)
+/* Print the warnings of an analysis (a failed leave-one-out refit,
+ * subgroup fit or cumulative step, which the report marks) and empty the
+ * list.  Past its limit they were counted; say how many. */
+static void flush_warnings(const mp_dataset *ds, mp_errors *err)
 {
     size_t k = mp_dataset_k(ds);
-    mp_fit_result *loo = malloc(k * sizeof *loo);
-    if (!loo)
-        fatal_status(MP_ENOMEM);
-    size_t before = err->n;
-    mp_status st = mp_leave_one_out(mp_dataset_y(ds), mp_dataset_v(ds), k,
-                                    &o->fit, loo, err);
-    if (st != MP_OK)
-        fatal_status(st);
-    for (size_t i = before; i < err->n; i++) {
+    for (size_t i = 0; i < err->n; i++) {
         /* "leave-one-out without study N: why" names the study by number */
         const char *msg = err->items[i].message;
         size_t n;
@@ -415,6 +408,25 @@ static mp_fit_result *leave_one_out(const options *o, const mp_dataset *ds,
         else
             fprintf(stderr, "metapool: warning: %s\n", msg);
     }
+    if (err->suppressed + err->dropped)
+        fprintf(stderr, "metapool: %zu further warnings not shown\n",
+                err->suppressed + err->dropped);
+    mp_errors_free(err);
+}
+
+/* Leave-one-out, with a warning naming each study whose refit failed. */
+static mp_fit_result *leave_one_out(const options *o, const mp_dataset *ds,
+                                    mp_errors *err)
+{
+    size_t k = mp_dataset_k(ds);
+    mp_fit_result *loo = malloc(k * sizeof *loo);
+    if (!loo)
+        fatal_status(MP_ENOMEM);
+    mp_status st = mp_leave_one_out(mp_dataset_y(ds), mp_dataset_v(ds), k,
+                                    &o->fit, loo, err);
+    if (st != MP_OK)
+        fatal_status(st);
+    flush_warnings(ds, err);
     return loo;
 }
 
@@ -427,7 +439,8 @@ static int has_groups(const mp_dataset *ds)
     return 0;
 }
 
-/* Subgroups by the --by covariate (which some study has). */
+/* Subgroups by the --by covariate (which some study has); a warning for
+ * each subgroup whose fit failed (the report marks it). */
 static void subgroups(const options *o, const mp_dataset *ds, mp_subgroups *sub,
                       mp_errors *err)
 {
@@ -442,8 +455,11 @@ static void subgroups(const options *o, const mp_dataset *ds, mp_subgroups *sub,
     free(group);
     if (st != MP_OK)
         fatal_status(st);
+    flush_warnings(ds, err);
 }
 
+/* Cumulative meta-analysis by year; a warning for each step whose fit
+ * failed (the report marks it). */
 static void cumulative(const options *o, const mp_dataset *ds,
                        mp_cumulative *cum, mp_errors *err)
 {
@@ -458,6 +474,7 @@ static void cumulative(const options *o, const mp_dataset *ds,
     free(year);
     if (st != MP_OK)
         fatal_status(st);
+    flush_warnings(ds, err);
 }
 
 typedef mp_status (*svg_fn)(FILE *, const mp_report *, const mp_svg_options *);
@@ -535,7 +552,6 @@ static int analyse(const options *o, const mp_dataset *ds, mp_errors *err)
                              ? leave_one_out(o, ds, err) : NULL;
     mp_subgroups sub;
     mp_cumulative cum;
-    size_t before = err->n;
     if (o->by) {
         subgroups(o, ds, &sub, err);
         rep.covariate = o->by;
@@ -545,10 +561,6 @@ static int analyse(const options *o, const mp_dataset *ds, mp_errors *err)
         cumulative(o, ds, &cum, err);
         rep.cum = &cum;
     }
-    /* A subgroup or cumulative step whose fit failed is marked in the
-     * report; say why here. */
-    for (size_t i = before; i < err->n; i++)
-        fprintf(stderr, "metapool: warning: %s\n", err->items[i].message);
     rep.loo = loo;
     int svg_rc = EXIT_OK;
     if (o->forest)

@@ -4,6 +4,7 @@
  * million studies cost a few dozen bytes each.
  */
 #include "mp_dataset.h"
+#include "mp_text.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -50,6 +51,7 @@ struct mp_dataset {
     /* outcome names present in valid studies, NUL-separated in the pool */
     size_t *outcomes;
     size_t n_outcomes, cap_outcomes;
+    int more_outcomes;          /* a name was not kept: there are more */
 };
 
 /* ---- string pool ------------------------------------------------------------ */
@@ -193,11 +195,13 @@ static mp_status note_outcome_name(mp_dataset *ds, const char *name)
 {
     /* the names serve only the message of mp_dataset_finish, which has
      * room for a few dozen: more would only cost a scan per outcome */
-    if (ds->n_outcomes >= MAX_OUTCOME_NAMES)
-        return MP_OK;
     for (size_t i = 0; i < ds->n_outcomes; i++)
         if (strcmp(pool_str(&ds->strings, ds->outcomes[i]), name) == 0)
             return MP_OK;
+    if (ds->n_outcomes >= MAX_OUTCOME_NAMES) {
+        ds->more_outcomes = 1;
+        return MP_OK;
+    }
     if (ds->n_outcomes == ds->cap_outcomes) {
         size_t cap = ds->cap_outcomes ? 2 * ds->cap_outcomes : 8;
         size_t *o = realloc(ds->outcomes, cap * sizeof *o);
@@ -310,9 +314,9 @@ mp_status mp_dataset_add(mp_dataset *ds, const mp_study *s, mp_errors *err)
     /* Every study costs memory (its id, its row): a run has a ceiling. */
     if (ds->max_studies && ds->n_seen >= ds->max_studies) {
         if (ds->n_seen++ == ds->max_studies)
-            mp_errors_add(err, s->file, s->line, "more than %zu studies in this "
-                          "run, the limit (--max-studies raises it)",
-                          ds->max_studies);
+            mp_errors_add_always(err, s->file, s->line, "more than %zu studies "
+                                 "in this run, the limit (--max-studies "
+                                 "raises it)", ds->max_studies);
         return MP_ELIMIT;
     }
     ds->n_seen++;
@@ -357,22 +361,38 @@ int mp_dataset_full(const mp_dataset *ds)
     return ds->max_studies && ds->n_seen > ds->max_studies;
 }
 
+/* The outcomes present, for the message of mp_dataset_finish, in out
+ * (size bytes, at least 16): whole names while they fit, then ", ..." if
+ * any is left out; a first name too long for out is cut at a character
+ * boundary and ends in "...". */
+static void outcome_list(const mp_dataset *ds, char *out, size_t size)
+{
+    size_t room = size - sizeof ", ...", used = 0, i;
+    for (i = 0; i < ds->n_outcomes; i++) {
+        const char *name = pool_str(&ds->strings, ds->outcomes[i]);
+        size_t sep = i ? 2 : 0, len = strlen(name);
+        if (used + sep + len > room) {
+            if (i == 0) {
+                used = mp_text_utf8_prefix(name, room);
+                memcpy(out, name, used);
+                strcpy(out + used, "...");
+                return;
+            }
+            break;
+        }
+        memcpy(out + used, ", ", sep);
+        memcpy(out + used + sep, name, len);
+        used += sep + len;
+    }
+    strcpy(out + used, i < ds->n_outcomes || ds->more_outcomes ? ", ..." : "");
+}
+
 mp_status mp_dataset_finish(mp_dataset *ds, mp_errors *err)
 {
     if (ds->k > 0)
         return MP_OK;
-    char list[1024] = "";
-    size_t used = 0;
-    for (size_t i = 0; i < ds->n_outcomes && used < sizeof list - 64; i++) {
-        int n = snprintf(list + used, sizeof list - 64 - used, "%s%s", i ? ", " : "",
-                         pool_str(&ds->strings, ds->outcomes[i]));
-        if (n > 0)
-            used += (size_t)n;
-    }
-    /* the loop stops early, or a name is cut, only when used reaches the
-     * end of the room */
-    if (used >= sizeof list - 64 || ds->n_outcomes == MAX_OUTCOME_NAMES)
-        snprintf(list + strlen(list), 8, ", ...");
+    char list[1024];
+    outcome_list(ds, list, sizeof list);
     if (ds->n_ids == 0)
         mp_errors_add(err, NULL, 0, "no study to pool: the inputs hold no study");
     else if (ds->n_outcomes == 0)

@@ -34,8 +34,10 @@ void mp_dataset_free(mp_dataset *ds);
 /* Add one study (an mp_study_fn for mp_read_file: pass the dataset as ctx
  * and use mp_dataset_reader_fn).  Problems become diagnostics in err; the
  * study is then not added.  Returns MP_OK, MP_EINPUT, MP_ENOMEM, or
- * MP_ELIMIT (with a diagnostic at the study's line) for the first study
- * past o->max_studies and every one after it; the dataset is then full
+ * MP_ELIMIT for the first study past o->max_studies and every one after
+ * it (the first gets a diagnostic at its line, added with
+ * mp_errors_add_always so that err's limit cannot hide it); the dataset is
+ * then full
  * (mp_dataset_full) and the reader should stop. */
 mp_status mp_dataset_add(mp_dataset *ds, const mp_study *s, mp_errors *err);
 

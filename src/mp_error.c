@@ -9,7 +9,7 @@
 void mp_errors_init(mp_errors *e)
 {
     e->items = NULL;
-    e->n = e->cap = e->dropped = e->limit = e->suppressed = 0;
+    e->n = e->cap = e->dropped = e->limit = e->suppressed = e->always = 0;
 }
 
 size_t mp_errors_count(const mp_errors *e)
@@ -43,20 +43,10 @@ static char *vformat(const char *fmt, va_list ap)
     return s;
 }
 
-mp_status mp_errors_add(mp_errors *e, const char *file, long line,
-                        const char *fmt, ...)
+static mp_status add(mp_errors *e, int always, const char *file, long line,
+                     const char *fmt, va_list ap)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    mp_status st = mp_errors_vadd(e, file, line, fmt, ap);
-    va_end(ap);
-    return st;
-}
-
-mp_status mp_errors_vadd(mp_errors *e, const char *file, long line,
-                         const char *fmt, va_list ap)
-{
-    if (e->limit && e->n >= e->limit) {
+    if (!always && e->limit && e->n - e->always >= e->limit) {
         e->suppressed++;
         return MP_OK;
     }
@@ -79,7 +69,34 @@ mp_status mp_errors_vadd(mp_errors *e, const char *file, long line,
         return MP_ENOMEM;
     }
     e->items[e->n++] = (mp_diag){ f, line, msg };
+    e->always += always != 0;
     return MP_OK;
+}
+
+mp_status mp_errors_vadd(mp_errors *e, const char *file, long line,
+                         const char *fmt, va_list ap)
+{
+    return add(e, 0, file, line, fmt, ap);
+}
+
+mp_status mp_errors_add(mp_errors *e, const char *file, long line,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mp_status st = add(e, 0, file, line, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+mp_status mp_errors_add_always(mp_errors *e, const char *file, long line,
+                               const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mp_status st = add(e, 1, file, line, fmt, ap);
+    va_end(ap);
+    return st;
 }
 
 const char *mp_status_string(mp_status s)

@@ -39,11 +39,12 @@ typedef struct {
     size_t n;         /* diagnostics recorded */
     size_t cap;
     size_t dropped;   /* diagnostics not recorded because memory ran out */
-    size_t limit;     /* most diagnostics recorded; 0: no limit */
+    size_t limit;     /* most diagnostics recorded by mp_errors_add; 0: none */
     size_t suppressed;/* diagnostics counted but not recorded (past limit) */
+    size_t always;    /* of the n, those of mp_errors_add_always */
 } mp_errors;
 
-#define MP_ERRORS_INIT { NULL, 0, 0, 0, 0, 0 }
+#define MP_ERRORS_INIT { NULL, 0, 0, 0, 0, 0, 0 }
 
 /* An empty list without a limit (mp_errors_free() keeps the limit). */
 void mp_errors_init(mp_errors *e);
@@ -59,7 +60,15 @@ mp_status mp_errors_add(mp_errors *e, const char *file, long line,
                         const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* The same with a va_list. */
+/* The same, recorded even past the limit and not counted against it: for
+ * the message that says why reading stopped (a resource limit), which the
+ * problems before it must not hide.  Callers add at most one such message
+ * per input. */
+mp_status mp_errors_add_always(mp_errors *e, const char *file, long line,
+                               const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* mp_errors_add with a va_list. */
 mp_status mp_errors_vadd(mp_errors *e, const char *file, long line,
                          const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));

@@ -441,6 +441,7 @@ void mp_read_options_default(mp_read_options *o)
     o->max_text = 65536;
     o->max_study = 1048576;
     o->max_bytes = (size_t)1 << 31;
+    o->max_ids = 10000;
 }
 
 /* ---- external resources are never loaded -------------------------------- */
@@ -472,6 +473,12 @@ mp_reader *mp_reader_new(const mp_read_options *o, mp_status *status)
         return NULL;
     }
     r->opt = *o;
+    /* 0: no limit of the reader's own (libxml2's still apply) */
+    size_t *max[] = { &r->opt.max_text, &r->opt.max_study, &r->opt.max_bytes,
+                      &r->opt.max_ids };
+    for (size_t i = 0; i < sizeof max / sizeof *max; i++)
+        if (*max[i] == 0)
+            *max[i] = SIZE_MAX;
     if (o->schema) {
         xmlRelaxNGParserCtxtPtr pc =
             xmlRelaxNGNewMemParserCtxt(mp_schema_rng, (int)strlen(mp_schema_rng));
@@ -1220,16 +1227,24 @@ static size_t parse_pos(const file_ctx *f)
 }
 
 /* A study's tree is held in memory until its end tag: one longer than
- * max_study ends reading (1 when it did). */
-static int study_too_long(file_ctx *f)
+ * max_study (len bytes so far, started at line) ends reading (1 when it
+ * did). */
+static int over_study_limit(file_ctx *f, size_t len, long line)
 {
     size_t max = f->r->opt.max_study;
-    if (!f->study || parse_pos(f) - f->study_start <= max)
+    if (len <= max)
         return 0;
-    mp_errors_add(f->err, f->name, f->study->line, "<study> is longer than %zu "
-                  "bytes, the limit per study", max);
+    mp_errors_add_always(f->err, f->name, line, "<study> is longer than %zu "
+                         "bytes, the limit per study", max);
     halt(f, MP_ELIMIT);
     return 1;
+}
+
+/* The same for the study being built. */
+static int study_too_long(file_ctx *f)
+{
+    return f->study &&
+           over_study_limit(f, parse_pos(f) - f->study_start, f->study->line);
 }
 
 /* ---- diagnostics of the parse ---------------------------------------------------- */
@@ -1520,7 +1535,16 @@ static xnode *new_element(file_ctx *f, xnode *parent, const xmlChar *local,
     return n;
 }
 
-enum { MAX_XML_IDS = 10000 };
+/* Bytes of the attributes of a start tag (names and values): at least
+ * what new_element copies of them. */
+static size_t attr_bytes(int n_attrs, const xmlChar **attrs)
+{
+    size_t n = 0;
+    for (int i = 0; i < n_attrs; i++)
+        n += strlen((const char *)attrs[5 * i]) +
+             (size_t)(attrs[5 * i + 4] - attrs[5 * i + 3]);
+    return n;
+}
 
 /* libxml2's tree builder checks xml:id attributes: an NCName, unique in
  * the document; either problem is an error that is not fatal. */
@@ -1541,9 +1565,10 @@ static void xml_id(file_ctx *f, const xmlChar *value, const xmlChar *end,
     /* libxml2's hash table stops growing at 16384 buckets: past a few
      * thousand ids every insertion walks a long chain (2 million took a
      * minute), so an input may hold only so many. */
-    if (*v && f->ids && (size_t)xmlHashSize(f->ids) >= MAX_XML_IDS) {
-        mp_errors_add(f->err, f->name, line, "more than %d xml:id attributes, "
-                      "the limit per input", MAX_XML_IDS);
+    size_t max = f->r->opt.max_ids;
+    if (*v && f->ids && (size_t)xmlHashSize(f->ids) >= max) {
+        mp_errors_add_always(f->err, f->name, line, "more than %zu xml:id "
+                             "attributes, the limit per input", max);
         xmlFree(v);
         halt(f, MP_ELIMIT);
         return;
@@ -1580,6 +1605,8 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix,
             strcmp((const char *)attrs[5 * i], "id") == 0 &&
             strcmp((const char *)attrs[5 * i + 1], "xml") == 0)
             xml_id(f, attrs[5 * i + 3], attrs[5 * i + 4], line);
+    if (f->stop)
+        return;
     close_text(f);
     int depth = f->depth++;
     if (f->skipping)
@@ -1624,6 +1651,11 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix,
         return;
     }
     if (depth == f->collection && strcmp(name, "study") == 0) {
+        /* Its start tag counts too: its attribute values are copied. */
+        size_t pos = parse_pos(f), tag = attr_bytes(n_attrs, attrs);
+        f->study_start = pos - (tag < pos ? tag : pos);
+        if (over_study_limit(f, pos - f->study_start, line))
+            return;
         xnode *n = new_element(f, NULL, local, prefix, uri, n_attrs, attrs,
                                line);
         if (!n) {
@@ -1632,7 +1664,6 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix,
         }
         f->study = f->cur = n;
         f->study_depth = depth;
-        f->study_start = parse_pos(f);
         return;
     }
     /* depth 1 in a collection: reported, its content ignored */
@@ -1940,8 +1971,8 @@ static void source_problem(const source *s, file_ctx *f)
     if (s->refused == 1)
         mp_errors_add(f->err, f->name, s->refused_line, "%s", doctype_message);
     else if (s->refused == 2)
-        mp_errors_add(f->err, f->name, 0, "larger than %zu bytes, the limit per input",
-                      s->max_bytes);
+        mp_errors_add_always(f->err, f->name, 0, "larger than %zu bytes, the "
+                             "limit per input", s->max_bytes);
     else if (s->refused == 3)
         mp_errors_add(f->err, f->name, 0, "cannot read: %s", strerror(s->err_no));
 }

@@ -72,7 +72,9 @@ typedef mp_status (*mp_study_fn)(const mp_study *s, void *ctx);
 
 typedef struct mp_reader mp_reader;
 
-/* Limits a reader enforces; exceeding one is a diagnostic, not a crash. */
+/* Limits a reader enforces; exceeding one is a diagnostic, not a crash.
+ * 0 in a size means no limit of the reader's own (libxml2's own limits,
+ * such as 10 MB per text node, still apply). */
 typedef struct {
     int schema;                 /* 1: also validate against the RELAX NG schema
                                    (a second pass over an input in which our
@@ -83,6 +85,8 @@ typedef struct {
     size_t max_study;           /* longest <study> element, bytes: bounds the
                                    memory one study's tree may take */
     size_t max_bytes;           /* largest input, bytes */
+    size_t max_ids;             /* most xml:id attributes per input (libxml2
+                                   slows down past some thousands) */
 } mp_read_options;
 
 void mp_read_options_default(mp_read_options *o);
@@ -96,9 +100,13 @@ void mp_reader_free(mp_reader *r);
 /* Read one input: a file path, or "-" for standard input.  Calls fn for
  * every valid study.  Returns MP_OK when the file had no problem,
  * MP_EINPUT when diagnostics were added, MP_EIO when the file cannot be
- * read, MP_ELIMIT when it exceeds o->max_bytes or one of its studies
- * o->max_study (a diagnostic is added in each case; reading stops there),
- * MP_ENOMEM, or what fn returned. */
+ * read, MP_ELIMIT when it exceeds o->max_bytes, one of its studies
+ * o->max_study, or it holds more than o->max_ids xml:id attributes (in each
+ * case reading stops there, and the diagnostic that says so is added with
+ * mp_errors_add_always, so that err's limit cannot hide it), MP_ENOMEM, or
+ * what fn returned (reading stops there too).  Text and attribute values
+ * longer than o->max_text are MP_EINPUT problems: reported, and reading
+ * goes on. */
 mp_status mp_read_file(mp_reader *r, const char *path, mp_study_fn fn,
                        void *ctx, mp_errors *err);
 

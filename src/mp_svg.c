@@ -220,7 +220,9 @@ static size_t wrap(const char *s, double w, double size, char (*out)[LINE],
         }
         /* take words while they fit; remember the last word that ends a
          * phrase (with ; , or :) so that "Q = 4.57, df = 1" breaks after
-         * the comma rather than inside "df = 1" */
+         * the comma rather than inside "df = 1", but only in the second
+         * half of the line: a line of one short word ("A:") wastes one of
+         * the few lines there are */
         const char *end = p, *q = p, *phrase = NULL;
         unsigned width = 0;
         while (*q) {
@@ -238,7 +240,7 @@ static size_t wrap(const char *s, double w, double size, char (*out)[LINE],
             }
             width += add;
             end = q;
-            if (strchr(";,:", q[-1]))
+            if (strchr(";,:", q[-1]) && 2 * width >= max)
                 phrase = q;
             while (is_blank(*q))
                 q++;

@@ -17,6 +17,17 @@ static int is_space(char c)
            c == '\v';
 }
 
+size_t mp_text_utf8_prefix(const char *s, size_t max)
+{
+    size_t n = 0;
+    while (n < max && s[n])
+        n++;
+    /* s[n] begins what is cut off: back up over a character it continues */
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
 char *mp_text_squeeze(char *s)
 {
     char *w = s;

@@ -8,12 +8,18 @@
 #ifndef MP_TEXT_H
 #define MP_TEXT_H
 
+#include <stddef.h>
+
 /* Collapse every run of whitespace in s to one space and trim both ends,
  * in place.  Returns s. */
 char *mp_text_squeeze(char *s);
 
 /* Remove trailing newlines and spaces, in place. */
 void mp_text_chomp(char *s);
+
+/* Length of the longest prefix of the UTF-8 string s that has at most max
+ * bytes and does not end inside a character: where to cut s to fit. */
+size_t mp_text_utf8_prefix(const char *s, size_t max);
 
 /* A decimal number: [+-]?(D+(.D*)?|.D+)([eE][+-]?D+)?  (no hex, no inf, no
  * nan).  Sets *value and *half_unit (half a unit of the last printed digit,

@@ -391,27 +391,84 @@ START_TEST(finish_names_present_outcomes)
 }
 END_TEST
 
-START_TEST(finish_lists_many_outcomes_in_part)
+/* The message of mp_dataset_finish (which must fail) after one study with
+ * the outcomes named in names[0..n-1] (none of them OS); a static buffer. */
+static const char *outcomes_message(const char *const *names, size_t n)
 {
-    /* 70 outcome names, more than are kept: the message lists 64 and ends
-     * with "..." */
-    static char body[70 * 80];
+    static char body[100 * 1024], msg[2048];
     size_t used = 0;
-    for (int i = 0; i < 70; i++)
+    for (size_t i = 0; i < n; i++)
         used += (size_t)snprintf(body + used, sizeof body - used,
-                                 "<outcome name=\"O-%02d\"><log-hazard-ratio "
-                                 "estimate=\"-0.2\" se=\"0.1\"/></outcome>\n", i);
+                                 "<outcome name=\"%s\"><log-hazard-ratio "
+                                 "estimate=\"-0.2\" se=\"0.1\"/></outcome>\n",
+                                 names[i]);
+    ck_assert_uint_lt(used, sizeof body - 1);
     mp_errors err = MP_ERRORS_INIT;
     mp_dataset *ds = dataset("OS", MP_MEASURE_RR, NULL);
     ck_assert_int_eq(feed(ds, "a.xml", study_doc("a", 2020, body), &err), MP_OK);
     ck_assert_int_eq(mp_dataset_finish(ds, &err), MP_EINPUT);
     ck_assert_uint_eq(err.n, 1);
-    const char *m = err.items[0].message;
-    const char *want = "no input has outcome \"OS\" (outcomes present: O-00, O-01, ";
-    ck_assert_msg(strncmp(m, want, strlen(want)) == 0, "%s", m);
-    ck_assert_msg(strstr(m, ", O-63, ...)") != NULL && !strstr(m, "O-64"), "%s", m);
+    snprintf(msg, sizeof msg, "%s", err.items[0].message);
     mp_dataset_free(ds);
     mp_errors_free(&err);
+    return msg;
+}
+
+/* The message after n outcomes named O-00, O-01, ... */
+static const char *numbered_outcomes_message(size_t n)
+{
+    static char names[100][8];
+    const char *p[100];
+    ck_assert_uint_le(n, 100);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(names[i], sizeof names[i], "O-%02zu", i);
+        p[i] = names[i];
+    }
+    return outcomes_message(p, n);
+}
+
+START_TEST(finish_lists_many_outcomes_in_part)
+{
+    /* 64 names are kept: exactly 64 are all listed, without "..."; with 65
+     * or 70 the message lists 64 and ends with "..." */
+    const char *want = "no input has outcome \"OS\" (outcomes present: O-00, O-01, ";
+    const char *m = numbered_outcomes_message(64);
+    ck_assert_msg(strncmp(m, want, strlen(want)) == 0, "%s", m);
+    ck_assert_msg(strstr(m, ", O-62, O-63)") != NULL && !strstr(m, "..."), "%s", m);
+    for (size_t n = 65; n <= 70; n += 5) {
+        m = numbered_outcomes_message(n);
+        ck_assert_msg(strncmp(m, want, strlen(want)) == 0, "%s", m);
+        ck_assert_msg(strstr(m, ", O-63, ...)") != NULL && !strstr(m, "O-64"),
+                      "%s", m);
+    }
+}
+END_TEST
+
+START_TEST(finish_cuts_long_outcome_names_whole)
+{
+    /* Names that do not fit the message's room (about 1000 bytes) are left
+     * out whole; a first name longer than the room is cut at a character
+     * boundary, never inside a UTF-8 sequence. */
+    static char long_a[601], accents[2 * 600 + 2];
+    memset(long_a, 'a', 600);
+    accents[0] = 'x';           /* odd start: the room cuts a character */
+    for (size_t i = 0; i < 600; i++)
+        memcpy(accents + 1 + 2 * i, "\xc3\xa9", 2);       /* e acute */
+    const char *two[] = { long_a, "PFS", long_a + 100 };
+    const char *m = outcomes_message(two, 3);
+    ck_assert_msg(strstr(m, "present: aaaa") && strstr(m, "a, PFS, ...)") &&
+                  strlen(m) < 1024, "%s", m);
+    const char *one[] = { accents };
+    m = outcomes_message(one, 1);
+    const char *name = strstr(m, "present: x");
+    ck_assert_ptr_nonnull(name);
+    name += strlen("present: x");
+    const char *end = strstr(name, "...)");
+    ck_assert_msg(end && end[4] == '\0', "%s", m);
+    ck_assert_msg((end - name) % 2 == 0 && end - name > 900, "%zu bytes of accents",
+                  (size_t)(end - name));
+    for (const char *c = name; c < end; c += 2)
+        ck_assert(memcmp(c, "\xc3\xa9", 2) == 0);
 }
 END_TEST
 
@@ -544,6 +601,30 @@ START_TEST(max_studies_stops_the_run)
 }
 END_TEST
 
+START_TEST(max_studies_message_passes_the_diagnostics_limit)
+{
+    /* The diagnostics list is full (limit 1) when the limit is reached: its
+     * message, which says why reading stopped, is kept all the same. */
+    mp_errors err = MP_ERRORS_INIT;
+    err.limit = 1;
+    mp_dataset_options o = { "OS", MP_MEASURE_RR, NULL, 1 };
+    mp_dataset *ds = mp_dataset_new(&o);
+    ck_assert_ptr_nonnull(ds);
+    ck_assert_int_eq(feed(ds, "a.xml", study_doc("a", 2020, OS_CI), &err), MP_OK);
+    /* two problems: an unknown element, no outcome */
+    feed(ds, "b.xml", study_doc("b", 2020, "<junk/>"), &err);
+    ck_assert_uint_eq(err.n, 1);
+    ck_assert_uint_gt(err.suppressed, 0);
+    ck_assert_int_eq(feed(ds, "c.xml", study_doc("c", 2020, OS_CI), &err), MP_ELIMIT);
+    ck_assert_msg(err.n == 2, "diagnostics:%s", mp_check_dump(&err));
+    ck_assert_str_eq(err.items[1].file, "c.xml");
+    ck_assert_str_eq(err.items[1].message, "more than 1 studies in this run, "
+                     "the limit (--max-studies raises it)");
+    mp_dataset_free(ds);
+    mp_errors_free(&err);
+}
+END_TEST
+
 START_TEST(hundred_thousand_studies)
 {
     /* Records built directly; study i has log HR i / N_SCALE and se 0.1 + i
@@ -649,11 +730,13 @@ static Suite *dataset_suite(void)
     tcase_add_test(tc, mixed_measures);
     tcase_add_test(tc, finish_names_present_outcomes);
     tcase_add_test(tc, finish_lists_many_outcomes_in_part);
+    tcase_add_test(tc, finish_cuts_long_outcome_names_whole);
     tcase_add_test(tc, finish_without_studies);
     tcase_add_test(tc, invalid_figure_drops_the_study);
     tcase_add_test(tc, studies_read_counts_valid_only);
     tcase_add_test(tc, non_finite_effect_reported);
     tcase_add_test(tc, max_studies_stops_the_run);
+    tcase_add_test(tc, max_studies_message_passes_the_diagnostics_limit);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("scale");

@@ -75,6 +75,32 @@ START_TEST(limit_counts_without_recording)
 }
 END_TEST
 
+START_TEST(always_passes_the_limit)
+{
+    /* A message added with mp_errors_add_always is recorded past the
+     * limit, and does not use up room of the others. */
+    mp_errors e = MP_ERRORS_INIT;
+    e.limit = 2;
+    mp_errors_add(&e, "f", 1, "one");
+    ck_assert_int_eq(mp_errors_add_always(&e, "f", 2, "stop %d", 2), MP_OK);
+    mp_errors_add(&e, "f", 3, "three");
+    mp_errors_add(&e, "f", 4, "four");
+    ck_assert_int_eq(mp_errors_add_always(&e, "g", 5, "stop %d", 5), MP_OK);
+    ck_assert_uint_eq(e.n, 4);
+    ck_assert_uint_eq(e.always, 2);
+    ck_assert_uint_eq(e.suppressed, 1);
+    ck_assert_uint_eq(mp_errors_count(&e), 5);
+    ck_assert_str_eq(e.items[1].message, "stop 2");
+    ck_assert_str_eq(e.items[2].message, "three");
+    ck_assert_str_eq(e.items[3].file, "g");
+    ck_assert_str_eq(e.items[3].message, "stop 5");
+    ck_assert_int_eq(e.items[3].line, 5);
+    mp_errors_free(&e);
+    ck_assert_uint_eq(e.always, 0);
+    ck_assert_uint_eq(e.limit, 2);
+}
+END_TEST
+
 START_TEST(status_strings)
 {
     const mp_status all[] = { MP_OK, MP_EINPUT, MP_ENOMEM, MP_ENUMERIC, MP_EIO,
@@ -98,6 +124,7 @@ static Suite *error_suite(void)
     tcase_add_test(tc, file_name_is_copied);
     tcase_add_test(tc, growth_keeps_every_item);
     tcase_add_test(tc, limit_counts_without_recording);
+    tcase_add_test(tc, always_passes_the_limit);
     tcase_add_test(tc, status_strings);
     suite_add_tcase(s, tc);
     return s;

@@ -948,6 +948,22 @@ START_TEST(reject_namespace)
 }
 END_TEST
 
+/* Read doc with a reader of options o; *studies is the number of studies
+ * that reached the callback.  Returns the status; the diagnostics are in
+ * *err. */
+static mp_status read_with(const mp_read_options *o, const char *doc,
+                           mp_errors *err, size_t *studies)
+{
+    mp_status st;
+    mp_reader *r = mp_reader_new(o, &st);
+    ck_assert_ptr_nonnull(r);
+    collector c = { .n = 0 };
+    st = mp_read_memory(r, doc, strlen(doc), NAME, collect, &c, err);
+    mp_reader_free(r);
+    *studies = c.n;
+    return st;
+}
+
 /* Read doc with a reader whose limits are max_text, max_study and
  * max_bytes (0: the default), without the schema; no study may reach the
  * callback.  Returns the status; the diagnostics are in *err. */
@@ -963,13 +979,9 @@ static mp_status read_limited(const char *doc, size_t max_text, size_t max_study
         o.max_study = max_study;
     if (max_bytes)
         o.max_bytes = max_bytes;
-    mp_status st;
-    mp_reader *r = mp_reader_new(&o, &st);
-    ck_assert_ptr_nonnull(r);
-    collector c = { .n = 0 };
-    st = mp_read_memory(r, doc, strlen(doc), NAME, collect, &c, err);
-    mp_reader_free(r);
-    ck_assert_int_eq(c.n, 0);
+    size_t studies;
+    mp_status st = read_with(&o, doc, err, &studies);
+    ck_assert_uint_eq(studies, 0);
     return st;
 }
 
@@ -1016,6 +1028,87 @@ START_TEST(reject_study_too_long)
     ck_assert_msg(err.n == 1, "diagnostics:%s", mp_check_dump(&err));
     expect_diag(&err, 3, "<study> is longer than 100 bytes, the limit per study");
     mp_errors_free(&err);
+}
+END_TEST
+
+START_TEST(study_limit_counts_the_start_tag)
+{
+    /* The attributes of <study> itself are copied into its tree: a start
+     * tag longer than max_study is refused there, before its content. */
+    static const char doc[] = DECL "<study id=\"s1\" format=\"1\" x=\""
+        "0123456789012345678901234567890123456789"
+        "0123456789012345678901234567890123456789"
+        "0123456789012345678901234567890123456789\">\n"
+        "</study>\n";
+    mp_errors err = MP_ERRORS_INIT;
+    ck_assert_int_eq(read_limited(doc, 0, 100, 0, &err), MP_ELIMIT);
+    ck_assert_msg(err.n == 1, "diagnostics:%s", mp_check_dump(&err));
+    expect_diag(&err, 2, "<study> is longer than 100 bytes, the limit per study");
+    mp_errors_free(&err);
+}
+END_TEST
+
+START_TEST(limit_message_passes_the_diagnostics_limit)
+{
+    /* The list of diagnostics is full (limit 1) before the study that is
+     * too long: the message that says why reading stopped is kept. */
+    static const char doc[] = DECL "<studies format=\"1\">\n"       /* 2 */
+        "<study id=\"Bad\" format=\"1\"/>\n"                         /* 3 */
+        OPEN("s1") "  <title>Padded</title>\n"                       /* 4-5 */
+        "  <notes>" "0123456789012345678901234567890123456789"
+        "0123456789012345678901234567890123456789</notes>\n"
+        DESIGN PUB OS_CI CLOSE "</studies>\n";
+    mp_errors err = MP_ERRORS_INIT;
+    err.limit = 1;
+    ck_assert_int_eq(read_limited(doc, 0, 100, 0, &err), MP_ELIMIT);
+    ck_assert_msg(err.n == 2 && err.suppressed > 0, "diagnostics:%s",
+                  mp_check_dump(&err));
+    ck_assert_int_eq(err.items[1].line, 4);
+    ck_assert_str_eq(err.items[1].message,
+                     "<study> is longer than 100 bytes, the limit per study");
+    mp_errors_free(&err);
+}
+END_TEST
+
+START_TEST(reject_too_many_xml_ids)
+{
+    /* Past max_ids xml:id attributes reading stops at the one too many,
+     * with that message last: the element that carries it is not looked
+     * at (no "unknown element" for line 5). */
+    static const char doc[] = DECL "<studies format=\"1\">\n"       /* 2 */
+        "<junk xml:id=\"a1\"/>\n"                                    /* 3 */
+        "<junk xml:id=\"a2\"/>\n"                                    /* 4 */
+        "<junk xml:id=\"a3\"/>\n"                                    /* 5 */
+        "<junk xml:id=\"a4\"/>\n"
+        "</studies>\n";
+    mp_read_options o;
+    mp_read_options_default(&o);
+    o.schema = 0;
+    o.max_ids = 2;
+    mp_errors err = MP_ERRORS_INIT;
+    size_t studies;
+    ck_assert_int_eq(read_with(&o, doc, &err, &studies), MP_ELIMIT);
+    ck_assert_msg(err.n == 3, "diagnostics:%s", mp_check_dump(&err));
+    expect_diag(&err, 3, "unknown element <junk> in <studies>");
+    expect_diag(&err, 4, "unknown element <junk> in <studies>");
+    ck_assert_int_eq(err.items[2].line, 5);
+    ck_assert_str_eq(err.items[2].message,
+                     "more than 2 xml:id attributes, the limit per input");
+    mp_errors_free(&err);
+}
+END_TEST
+
+START_TEST(zero_limits_mean_none)
+{
+    /* 0 in a size of mp_read_options: no limit of the reader's own. */
+    mp_read_options o;
+    mp_read_options_default(&o);
+    o.max_text = o.max_study = o.max_bytes = o.max_ids = 0;
+    mp_errors err = MP_ERRORS_INIT;
+    size_t studies;
+    ck_assert_int_eq(read_with(&o, MINIMAL, &err, &studies), MP_OK);
+    ck_assert_msg(err.n == 0, "diagnostics:%s", mp_check_dump(&err));
+    ck_assert_uint_eq(studies, 1);
 }
 END_TEST
 
@@ -1587,6 +1680,10 @@ static Suite *study_suite(void)
     tcase_add_test(tc, reject_attribute_too_long);
     tcase_add_test(tc, reject_study_too_long);
     tcase_add_test(tc, reject_input_too_large);
+    tcase_add_test(tc, study_limit_counts_the_start_tag);
+    tcase_add_test(tc, limit_message_passes_the_diagnostics_limit);
+    tcase_add_test(tc, reject_too_many_xml_ids);
+    tcase_add_test(tc, zero_limits_mean_none);
     tcase_add_test(tc, several_problems_all_reported);
     suite_add_tcase(s, tc);
 

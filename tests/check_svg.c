@@ -674,6 +674,26 @@ START_TEST(test_favours_options)
 }
 END_TEST
 
+/* A long favours label wraps on up to three lines, breaking after a
+ * phrase (":") only in the second half of a line: a first line of just
+ * "A:" would waste a line, and the label would be cut. */
+START_TEST(test_favours_wrap)
+{
+    analysis a;
+    analyse(&a, shipped, N_SHIPPED, NULL);
+    mp_svg_options o = { "A: patients randomised to locoregional surgery of "
+                         "the primary tumour followed by radiotherapy", NULL };
+    svg_plot *s = render(mp_svg_forest, &a, &o);
+    has_text(s, "A: patients randomised to locoregional\n");
+    has_text(s, "surgery of the primary tumour followed\n");
+    has_text(s, "by radiotherapy\n");
+    ck_assert_ptr_null(strstr(s->text, "A:\n"));
+    ck_assert_ptr_null(strstr(s->text, "..."));
+    plot_free(s);
+    analysis_free(&a);
+}
+END_TEST
+
 /* A write error is MP_EIO; a plot without its analysis is MP_EINPUT. */
 START_TEST(test_errors)
 {
@@ -716,6 +736,7 @@ static Suite *svg_suite(void)
     tcase_add_test(t, test_failed_fits);
     tcase_add_test(t, test_escaping_utf8);
     tcase_add_test(t, test_favours_options);
+    tcase_add_test(t, test_favours_wrap);
     tcase_add_test(t, test_errors);
     suite_add_tcase(s, t);
     return s;

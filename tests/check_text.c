@@ -231,12 +231,29 @@ START_TEST(doi_pattern)
 }
 END_TEST
 
+START_TEST(utf8_prefix_ends_at_a_character)
+{
+    /* "a" "\xc3\xa9" (2 bytes) "\xe2\x82\xac" (3 bytes) "b" */
+    static const char s[] = "a\xc3\xa9\xe2\x82\xac" "b";
+    static const size_t want[] = { 0, 1, 1, 3, 3, 3, 6, 7, 7, 7 };
+    for (size_t max = 0; max < sizeof want / sizeof *want; max++)
+        ck_assert_msg(mp_text_utf8_prefix(s, max) == want[max],
+                      "max %zu: %zu, expected %zu", max,
+                      mp_text_utf8_prefix(s, max), want[max]);
+    ck_assert_uint_eq(mp_text_utf8_prefix("", 5), 0);
+    /* the bytes of a stray run of continuation bytes are kept together */
+    ck_assert_uint_eq(mp_text_utf8_prefix("\x80\x80x", 1), 0);
+    ck_assert_uint_eq(mp_text_utf8_prefix("\x80\x80x", 2), 2);
+}
+END_TEST
+
 static Suite *text_suite(void)
 {
     Suite *s = suite_create("mp_text");
     TCase *tc = tcase_create("whitespace");
     tcase_add_test(tc, squeeze_collapses_and_trims);
     tcase_add_test(tc, chomp_removes_trailing_space);
+    tcase_add_test(tc, utf8_prefix_ends_at_a_character);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("numbers");

@@ -68,6 +68,35 @@ for mode in --validate --no-loo; do
         passed=$((passed + 1)) || fail "last line: $(tail -n 1 "$tmp/err")"
 done
 
+# A limit that stops reading is named even when the diagnostics before
+# it fill the 1000 shown: 1100 problems, then the 1101st study.
+here 1 --max-studies 1100 bad.xml
+expect_no_out
+n=$(wc -l <"$tmp/err")
+[ "$n" -eq 1002 ] && passed=$((passed + 1)) || fail "$n lines on stderr, expected 1002"
+[ "$(tail -n 2 "$tmp/err")" = "metapool: bad.xml:1103: more than 1100 studies in this run, the limit (--max-studies raises it)
+metapool: 100 further problems not shown (the first 1000 are)" ] &&
+    passed=$((passed + 1)) || fail "last lines: $(tail -n 2 "$tmp/err")"
+
+# Warnings of the analyses are held to 1000 as well: 2200 subgroups of
+# three studies whose PM fit gets 15 iterations, of which some 1200 fail
+# (the pooled fit converges; the report marks each failed subgroup).
+awk 'BEGIN { print "<?xml version=\"1.0\"?>"; print "<studies format=\"1\">"
+    for (i = 1; i <= 6600; i++)
+        printf "<study id=\"s%d\"><title>S</title><design>rct</design>" \
+            "<publication year=\"2000\">T.</publication><outcome name=\"OS\">" \
+            "<log-hazard-ratio estimate=\"%.3f\" se=\"%.3f\"/></outcome>" \
+            "<covariate name=\"g\" value=\"g%d\"/></study>\n", i,
+            (i * 7919) % 1009 / 336 - 1.5, 0.05 + (i * 104729) % 997 / 2500,
+            int((i - 1) / 3)
+    print "</studies>" }' >groups.xml
+here 0 --method PM --maxiter 15 --no-loo --by g groups.xml
+contains out "numerical failure"
+n=$(grep -c '^metapool: warning: subgroup g[0-9]*: PM estimator did not converge after 15 iterations$' "$tmp/err")
+[ "$n" -eq 1000 ] && passed=$((passed + 1)) || fail "$n warnings, expected 1000"
+tail -n 1 "$tmp/err" | grep -Eq '^metapool: [1-9][0-9]* further warnings not shown$' &&
+    passed=$((passed + 1)) || fail "last line: $(tail -n 1 "$tmp/err")"
+
 # Text longer than 64 KiB in any element or attribute: a document of
 # BEFORE, 65537 x's and AFTER is refused at LINE.
 too_long() {    # too_long FILE LINE MESSAGE BEFORE AFTER
@@ -92,6 +121,21 @@ here 1 big.xml c.xml
 expect_no_out
 contains err "metapool: big.xml:2: <study> is longer than 1048576 bytes, the limit per study"
 contains err "metapool: c.xml:1: malformed XML: "
+
+# The attributes of the <study> start tag count: 20 of 60000 bytes each
+# are refused at that tag.
+awk 'BEGIN { printf "<?xml version=\"1.0\"?>\n<study id=\"wide\" format=\"1\""
+    for (i = 0; i < 20; i++) {
+        printf " a%d=\"", i
+        for (j = 0; j < 6000; j++) printf "0123456789"
+        printf "\""
+    }
+    print ">"; print "</study>" }' >wide.xml
+here 1 wide.xml
+expect_no_out
+expect_err <<'MSG'
+metapool: wide.xml:2: <study> is longer than 1048576 bytes, the limit per study
+MSG
 
 # xml:id attributes (checked as libxml2 checks them, in a table that
 # slows down past a few thousand): at most 10000 per input.

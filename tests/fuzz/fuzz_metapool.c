@@ -4,8 +4,10 @@
  * subgroups, cumulative, and every report and plot, written to memory.
  *
  * The first input byte chooses the options (estimator, HKSJ, measure for
- * counts, a limit of 3 studies, a limit of 4 diagnostics), the rest is the
- * document.  Build and run with `make fuzz`; a
+ * counts, a limit of 3 studies, a limit of 4 diagnostics, and a reader
+ * whose limits are small enough for a fuzzed input to reach: 40 bytes of
+ * text, 600 bytes per study, 3 xml:id attributes, 6000 bytes per input),
+ * the rest is the document.  Build and run with `make fuzz`; a
  * crash found becomes a file in tests/fuzz/regressions/, which `make
  * check` replays through the program (tests/cli/fuzz_replay.sh).
  */
@@ -89,14 +91,19 @@ static void analyse(const mp_dataset *ds, const mp_fit_options *fo)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static mp_reader *reader;
+    static mp_reader *reader, *small;
     if (!reader) {
         gsl_set_error_handler_off();
         mp_read_options ro;
         mp_read_options_default(&ro);
         mp_status st;
         reader = mp_reader_new(&ro, &st);
-        if (!reader)
+        ro.max_text = 40;
+        ro.max_study = 600;
+        ro.max_ids = 3;
+        ro.max_bytes = 6000;
+        small = mp_reader_new(&ro, &st);
+        if (!reader || !small)
             abort();
     }
     if (size < 1)
@@ -115,7 +122,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     mp_errors err = MP_ERRORS_INIT;
     err.limit = (knobs >> 6) & 1 ? 4 : 0;
     mp_dataset_sink sink = { ds, &err };
-    mp_status st = mp_read_memory(reader, (const char *)data + 1, size - 1,
+    mp_status st = mp_read_memory((knobs >> 7) & 1 ? small : reader,
+                                  (const char *)data + 1, size - 1,
                                   "fuzz", mp_dataset_reader_fn, &sink, &err);
     if (st == MP_OK && mp_errors_count(&err) == 0 &&
         mp_dataset_finish(ds, &err) == MP_OK)

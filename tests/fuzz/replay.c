@@ -7,8 +7,9 @@
  * over tests/fuzz/numbers/ (REPLAY_DIRS, set at compile time).
  *
  * Usage: replay [FILE|DIR]...; with no operand, the REPLAY_DIRS under
- * $top_srcdir (or "."). Exit 0 when every input ran, 1 when one cannot be
- * read, 77 (skipped) when there is nothing to replay.  A crash is a crash:
+ * $top_srcdir (or "."), of which a missing one counts as empty.  Exit 0
+ * when every input ran, 1 when one cannot be read (or an operand does not
+ * exist), 77 (skipped) when there is nothing to replay.  A crash is a crash:
  * under ASan/UBSan any memory or undefined-behaviour error aborts, and a
  * harness aborts when a property it checks fails.
  */
@@ -64,13 +65,17 @@ static int replay_file(const char *path)
 }
 
 /* Replay path (a file, or every regular file directly in a directory);
- * returns the number of inputs run, -1 on a read error.  A directory that
- * does not exist counts as empty. */
-static long replay(const char *path)
+ * returns the number of inputs run, -1 on a read error.  A path that does
+ * not exist counts as empty when optional, else as an error. */
+static long replay(const char *path, int optional)
 {
     struct stat sb;
-    if (stat(path, &sb) != 0)
-        return 0;
+    if (stat(path, &sb) != 0) {
+        if (optional)
+            return 0;
+        perror(path);
+        return -1;
+    }
     if (!S_ISDIR(sb.st_mode))
         return replay_file(path);
     DIR *d = opendir(path);
@@ -106,7 +111,7 @@ int main(int argc, char **argv)
             snprintf(path, sizeof path, "%s", argv[i + 1]);
         else
             snprintf(path, sizeof path, "%s/%s", top && *top ? top : ".", dirs[i]);
-        long n = replay(path);
+        long n = replay(path, argc == 1);
         if (n < 0)
             return 1;
         printf("%s: %ld inputs replayed\n", path, n);
