@@ -364,18 +364,19 @@ int mp_dataset_full(const mp_dataset *ds)
 /* The outcomes present, for the message of mp_dataset_finish, in out
  * (size bytes, at least 16): whole names while they fit, then ", ..." if
  * any is left out; a first name too long for out is cut at a character
- * boundary and ends in "...". */
+ * boundary and ends in "..." (then ", ..." if there are more). */
 static void outcome_list(const mp_dataset *ds, char *out, size_t size)
 {
+    int more = ds->more_outcomes || ds->n_outcomes > 1;
     size_t room = size - sizeof ", ...", used = 0, i;
     for (i = 0; i < ds->n_outcomes; i++) {
         const char *name = pool_str(&ds->strings, ds->outcomes[i]);
         size_t sep = i ? 2 : 0, len = strlen(name);
         if (used + sep + len > room) {
             if (i == 0) {
-                used = mp_text_utf8_prefix(name, room);
+                used = mp_text_utf8_prefix(name, room - sizeof "..." + 1);
                 memcpy(out, name, used);
-                strcpy(out + used, "...");
+                strcpy(out + used, more ? "..., ..." : "...");
                 return;
             }
             break;
@@ -384,7 +385,8 @@ static void outcome_list(const mp_dataset *ds, char *out, size_t size)
         memcpy(out + used + sep, name, len);
         used += sep + len;
     }
-    strcpy(out + used, i < ds->n_outcomes || ds->more_outcomes ? ", ..." : "");
+    more = i < ds->n_outcomes || ds->more_outcomes;
+    strcpy(out + used, more ? ", ..." : "");
 }
 
 mp_status mp_dataset_finish(mp_dataset *ds, mp_errors *err)

@@ -61,9 +61,9 @@ mp_status mp_errors_add(mp_errors *e, const char *file, long line,
     __attribute__((format(printf, 4, 5)));
 
 /* The same, recorded even past the limit and not counted against it: for
- * the message that says why reading stopped (a resource limit), which the
- * problems before it must not hide.  Callers add at most one such message
- * per input. */
+ * the message that says why reading stopped (a resource limit, a fatal XML
+ * error), which the problems before it must not hide.  Callers add at most
+ * one such message per input. */
 mp_status mp_errors_add_always(mp_errors *e, const char *file, long line,
                                const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -1250,12 +1250,15 @@ static int study_too_long(file_ctx *f)
 /* ---- diagnostics of the parse ---------------------------------------------------- */
 
 /* A parser error (libxml2's, or one of its tree builder that this reader
- * repeats).  The first is reported; a fatal one ends reading. */
+ * repeats).  The first is reported; a fatal one ends reading, so its
+ * message (which may be one of libxml2's own limits, such as a text node
+ * of 10 MB) is added past the cap of err. */
 static void parse_problem(file_ctx *f, long line, const char *msg, int fatal)
 {
     if (!f->parse_failed) {
         f->parse_failed = 1;
-        mp_errors_add(f->err, f->name, line, "malformed XML: %s", msg);
+        (fatal ? mp_errors_add_always : mp_errors_add)(f->err, f->name, line,
+                                                       "malformed XML: %s", msg);
     }
     if (fatal) {
         f->fatal = 1;
@@ -1535,13 +1538,14 @@ static xnode *new_element(file_ctx *f, xnode *parent, const xmlChar *local,
     return n;
 }
 
-/* Bytes of the attributes of a start tag (names and values): at least
- * what new_element copies of them. */
+/* Bytes of the attributes of a start tag as written (' name="value"',
+ * with the value as decoded; a prefix is not counted), about what
+ * new_element copies of them. */
 static size_t attr_bytes(int n_attrs, const xmlChar **attrs)
 {
     size_t n = 0;
     for (int i = 0; i < n_attrs; i++)
-        n += strlen((const char *)attrs[5 * i]) +
+        n += strlen((const char *)attrs[5 * i]) + sizeof " =\"\"" - 1 +
              (size_t)(attrs[5 * i + 4] - attrs[5 * i + 3]);
     return n;
 }
@@ -1651,7 +1655,7 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix,
         return;
     }
     if (depth == f->collection && strcmp(name, "study") == 0) {
-        /* Its start tag counts too: its attribute values are copied. */
+        /* Its start tag counts too: its attributes are copied. */
         size_t pos = parse_pos(f), tag = attr_bytes(n_attrs, attrs);
         f->study_start = pos - (tag < pos ? tag : pos);
         if (over_study_limit(f, pos - f->study_start, line))

@@ -103,8 +103,9 @@ void mp_reader_free(mp_reader *r);
  * read, MP_ELIMIT when it exceeds o->max_bytes, one of its studies
  * o->max_study, or it holds more than o->max_ids xml:id attributes (in each
  * case reading stops there, and the diagnostic that says so is added with
- * mp_errors_add_always, so that err's limit cannot hide it), MP_ENOMEM, or
- * what fn returned (reading stops there too).  Text and attribute values
+ * mp_errors_add_always, so that err's limit cannot hide it; so is that of
+ * malformed XML that ends reading, under MP_EINPUT), MP_ENOMEM, or what fn
+ * returned (reading stops there too).  Text and attribute values
  * longer than o->max_text are MP_EINPUT problems: reported, and reading
  * goes on. */
 mp_status mp_read_file(mp_reader *r, const char *path, mp_study_fn fn,

@@ -449,15 +449,23 @@ START_TEST(finish_cuts_long_outcome_names_whole)
     /* Names that do not fit the message's room (about 1000 bytes) are left
      * out whole; a first name longer than the room is cut at a character
      * boundary, never inside a UTF-8 sequence. */
-    static char long_a[601], accents[2 * 600 + 2];
-    memset(long_a, 'a', 600);
+    static char long_a[1101], accents[2 * 600 + 2];
+    memset(long_a, 'a', 1100);
     accents[0] = 'x';           /* odd start: the room cuts a character */
     for (size_t i = 0; i < 600; i++)
         memcpy(accents + 1 + 2 * i, "\xc3\xa9", 2);       /* e acute */
-    const char *two[] = { long_a, "PFS", long_a + 100 };
+    const char *two[] = { long_a + 500, "PFS", long_a + 400 };
+    /* the list (between "present: " and ")") has at most 1023 bytes */
+    const size_t most = strlen("no input has outcome \"OS\" (outcomes present: )")
+                        + 1023;
     const char *m = outcomes_message(two, 3);
     ck_assert_msg(strstr(m, "present: aaaa") && strstr(m, "a, PFS, ...)") &&
-                  strlen(m) < 1024, "%s", m);
+                  strlen(m) <= most, "%s", m);
+    /* a long first name, cut, then the others are hinted at */
+    const char *first[] = { long_a, long_a + 100, "PFS" };
+    m = outcomes_message(first, 3);
+    ck_assert_msg(strstr(m, "present: aaaa") && strstr(m, "aaa..., ...)") &&
+                  strlen(m) <= most, "%s", m);
     const char *one[] = { accents };
     m = outcomes_message(one, 1);
     const char *name = strstr(m, "present: x");

@@ -1101,14 +1101,41 @@ END_TEST
 START_TEST(zero_limits_mean_none)
 {
     /* 0 in a size of mp_read_options: no limit of the reader's own. */
+    static const char doc[] = DECL "<study id=\"s1\" format=\"1\">\n"
+        "  <title xml:id=\"t\">Two xml:ids</title>\n"
+        "  <design xml:id=\"d\">rct</design>\n" PUB OS_CI CLOSE;
     mp_read_options o;
     mp_read_options_default(&o);
+    o.schema = 0;
     o.max_text = o.max_study = o.max_bytes = o.max_ids = 0;
     mp_errors err = MP_ERRORS_INIT;
     size_t studies;
-    ck_assert_int_eq(read_with(&o, MINIMAL, &err, &studies), MP_OK);
+    ck_assert_int_eq(read_with(&o, doc, &err, &studies), MP_OK);
     ck_assert_msg(err.n == 0, "diagnostics:%s", mp_check_dump(&err));
     ck_assert_uint_eq(studies, 1);
+}
+END_TEST
+
+START_TEST(fatal_parse_error_passes_the_diagnostics_limit)
+{
+    /* Malformed XML ends reading: its message is kept past the cap. */
+    static const char doc[] = DECL "<studies format=\"1\">\n"       /* 2 */
+        "<study id=\"Bad\" format=\"1\"/>\n"                         /* 3 */
+        "<study id=\"s2\" format=\"1\"></studyy>\n"                  /* 4 */
+        "</studies>\n";
+    mp_errors err = MP_ERRORS_INIT;
+    err.limit = 1;
+    size_t studies;
+    mp_read_options o;
+    mp_read_options_default(&o);
+    o.schema = 0;
+    ck_assert_int_eq(read_with(&o, doc, &err, &studies), MP_EINPUT);
+    ck_assert_msg(err.n == 2 && err.suppressed > 0, "diagnostics:%s",
+                  mp_check_dump(&err));
+    ck_assert_int_eq(err.items[1].line, 4);
+    ck_assert_str_eq(err.items[1].message, "malformed XML: Opening and ending "
+                     "tag mismatch: study line 4 and studyy");
+    mp_errors_free(&err);
 }
 END_TEST
 
@@ -1684,6 +1711,7 @@ static Suite *study_suite(void)
     tcase_add_test(tc, limit_message_passes_the_diagnostics_limit);
     tcase_add_test(tc, reject_too_many_xml_ids);
     tcase_add_test(tc, zero_limits_mean_none);
+    tcase_add_test(tc, fatal_parse_error_passes_the_diagnostics_limit);
     tcase_add_test(tc, several_problems_all_reported);
     suite_add_tcase(s, tc);
 

@@ -78,7 +78,30 @@ n=$(wc -l <"$tmp/err")
 metapool: 100 further problems not shown (the first 1000 are)" ] &&
     passed=$((passed + 1)) || fail "last lines: $(tail -n 2 "$tmp/err")"
 
-# Warnings of the analyses are held to 1000 as well: 2200 subgroups of
+# Every failed leave-one-out refit and cumulative step is named in a
+# warning, one list per kind: ten studies, REML with 5 iterations (the
+# pooled fit converges, five refits and two steps do not; exit 0).
+awk 'BEGIN { print "<?xml version=\"1.0\"?>"; print "<studies format=\"1\">"
+    for (i = 1; i <= 10; i++)
+        printf "<study id=\"s%d\"><title>S</title><design>rct</design>" \
+            "<publication year=\"%d\">T.</publication><outcome name=\"OS\">" \
+            "<log-hazard-ratio estimate=\"%.3f\" se=\"%.3f\"/></outcome>" \
+            "</study>\n", i, 2000 + i, (i * 7919) % 1009 / 336 - 1.5,
+            0.05 + (i * 104729) % 997 / 2500
+    print "</studies>" }' >ten.xml
+here 0 --method REML --maxiter 5 --cumulative ten.xml
+contains out "2008    8 numerical failure"
+expect_err <<'MSG'
+metapool: warning: leave-one-out without "s2": REML estimator did not converge after 5 iterations
+metapool: warning: leave-one-out without "s3": REML estimator did not converge after 5 iterations
+metapool: warning: leave-one-out without "s4": REML estimator did not converge after 5 iterations
+metapool: warning: leave-one-out without "s6": REML estimator did not converge after 5 iterations
+metapool: warning: leave-one-out without "s7": REML estimator did not converge after 5 iterations
+metapool: warning: cumulative step 7: REML estimator did not converge after 5 iterations
+metapool: warning: cumulative step 8: REML estimator did not converge after 5 iterations
+MSG
+
+# Warnings of the analyses are held to 1000 of each kind: 2200 subgroups of
 # three studies whose PM fit gets 15 iterations, of which some 1200 fail
 # (the pooled fit converges; the report marks each failed subgroup).
 awk 'BEGIN { print "<?xml version=\"1.0\"?>"; print "<studies format=\"1\">"
@@ -110,6 +133,20 @@ too_long() {    # too_long FILE LINE MESSAGE BEFORE AFTER
 too_long long.xml 3 "<title>" '<study id="long" format="1">
 <title>' '</title>'
 too_long longattr.xml 2 "<study> attribute id" '<study id="' '" format="1">'
+
+# libxml2's own limit of 10 MB per piece of text ends reading, even in an
+# ignored element; said past the 1000 diagnostics of 1001 bad studies.
+{ collection 1001 0.5 | sed '$d'
+  printf '<junk>'
+  head -c 10000001 /dev/zero | tr '\0' x
+  printf '</junk>\n</studies>\n'; } >huge.xml
+here 1 huge.xml
+expect_no_out
+n=$(wc -l <"$tmp/err")
+[ "$n" -eq 1002 ] && passed=$((passed + 1)) || fail "$n lines on stderr, expected 1002"
+[ "$(tail -n 2 "$tmp/err")" = "metapool: huge.xml:1004: malformed XML: xmlSAX2Characters: huge text node
+metapool: 2 further problems not shown (the first 1000 are)" ] &&
+    passed=$((passed + 1)) || fail "last lines: $(tail -n 2 "$tmp/err")"
 
 # A <study> longer than 1 MiB (its tree is held in memory until its end
 # tag): reading of that input stops, the next input is read.
