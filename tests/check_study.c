@@ -169,6 +169,15 @@ static void expect_diag(const mp_errors *err, long line, const char *msg)
                   mp_check_dump(err));
 }
 
+/* Diagnostic i of err is at line with msg (its place matters). */
+static void expect_item(const mp_errors *err, size_t i, long line,
+                        const char *msg)
+{
+    ck_assert_msg(i < err->n, "no diagnostic %zu:%s", i, mp_check_dump(err));
+    ck_assert_int_eq(err->items[i].line, line);
+    ck_assert_str_eq(err->items[i].message, msg);
+}
+
 /* Exactly one diagnostic, this one, and no study reached the callback. */
 static void expect_only(const char *doc, long line, const char *msg)
 {
@@ -1013,6 +1022,17 @@ START_TEST(reject_attribute_too_long)
 }
 END_TEST
 
+/* Reading doc with a study limit of 100 bytes ends in MP_ELIMIT with one
+ * diagnostic, the limit's, at line. */
+static void expect_study_limit(const char *doc, long line)
+{
+    mp_errors err = MP_ERRORS_INIT;
+    ck_assert_int_eq(read_limited(doc, 0, 100, 0, &err), MP_ELIMIT);
+    ck_assert_msg(err.n == 1, "diagnostics:%s", mp_check_dump(&err));
+    expect_diag(&err, line, "<study> is longer than 100 bytes, the limit per study");
+    mp_errors_free(&err);
+}
+
 START_TEST(reject_study_too_long)
 {
     /* A <study> of more than max_study bytes ends reading of its input at
@@ -1023,11 +1043,7 @@ START_TEST(reject_study_too_long)
         "0123456789012345678901234567890123456789</notes>\n"
         DESIGN PUB OS_CI CLOSE
         OPEN("s2") "  <title>Never read</title>\n" CLOSE "</studies>\n";
-    mp_errors err = MP_ERRORS_INIT;
-    ck_assert_int_eq(read_limited(doc, 0, 100, 0, &err), MP_ELIMIT);
-    ck_assert_msg(err.n == 1, "diagnostics:%s", mp_check_dump(&err));
-    expect_diag(&err, 3, "<study> is longer than 100 bytes, the limit per study");
-    mp_errors_free(&err);
+    expect_study_limit(doc, 3);
 }
 END_TEST
 
@@ -1040,11 +1056,7 @@ START_TEST(study_limit_counts_the_start_tag)
         "0123456789012345678901234567890123456789"
         "0123456789012345678901234567890123456789\">\n"
         "</study>\n";
-    mp_errors err = MP_ERRORS_INIT;
-    ck_assert_int_eq(read_limited(doc, 0, 100, 0, &err), MP_ELIMIT);
-    ck_assert_msg(err.n == 1, "diagnostics:%s", mp_check_dump(&err));
-    expect_diag(&err, 2, "<study> is longer than 100 bytes, the limit per study");
-    mp_errors_free(&err);
+    expect_study_limit(doc, 2);
 }
 END_TEST
 
@@ -1063,9 +1075,7 @@ START_TEST(limit_message_passes_the_diagnostics_limit)
     ck_assert_int_eq(read_limited(doc, 0, 100, 0, &err), MP_ELIMIT);
     ck_assert_msg(err.n == 2 && err.suppressed > 0, "diagnostics:%s",
                   mp_check_dump(&err));
-    ck_assert_int_eq(err.items[1].line, 4);
-    ck_assert_str_eq(err.items[1].message,
-                     "<study> is longer than 100 bytes, the limit per study");
+    expect_item(&err, 1, 4, "<study> is longer than 100 bytes, the limit per study");
     mp_errors_free(&err);
 }
 END_TEST
@@ -1091,9 +1101,7 @@ START_TEST(reject_too_many_xml_ids)
     ck_assert_msg(err.n == 3, "diagnostics:%s", mp_check_dump(&err));
     expect_diag(&err, 3, "unknown element <junk> in <studies>");
     expect_diag(&err, 4, "unknown element <junk> in <studies>");
-    ck_assert_int_eq(err.items[2].line, 5);
-    ck_assert_str_eq(err.items[2].message,
-                     "more than 2 xml:id attributes, the limit per input");
+    expect_item(&err, 2, 5, "more than 2 xml:id attributes, the limit per input");
     mp_errors_free(&err);
 }
 END_TEST
@@ -1132,9 +1140,8 @@ START_TEST(fatal_parse_error_passes_the_diagnostics_limit)
     ck_assert_int_eq(read_with(&o, doc, &err, &studies), MP_EINPUT);
     ck_assert_msg(err.n == 2 && err.suppressed > 0, "diagnostics:%s",
                   mp_check_dump(&err));
-    ck_assert_int_eq(err.items[1].line, 4);
-    ck_assert_str_eq(err.items[1].message, "malformed XML: Opening and ending "
-                     "tag mismatch: study line 4 and studyy");
+    expect_item(&err, 1, 4, "malformed XML: Opening and ending "
+                "tag mismatch: study line 4 and studyy");
     mp_errors_free(&err);
 }
 END_TEST
@@ -1391,8 +1398,7 @@ START_TEST(file_errors)
     ck_assert_int_eq(mp_read_file(rd, path, collect, &c, &err), MP_EIO);
     ck_assert_int_eq(err.n, 1);
     ck_assert_str_eq(err.items[0].file, path);
-    ck_assert_int_eq(err.items[0].line, 0);
-    ck_assert_str_eq(err.items[0].message, "cannot open: No such file or directory");
+    expect_item(&err, 0, 0, "cannot open: No such file or directory");
     mp_errors_free(&err);
     mp_check_data_path(path, sizeof path, "unit");
     ck_assert_int_eq(mp_read_file(rd, path, collect, &c, &err), MP_EIO);
