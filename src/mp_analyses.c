@@ -236,18 +236,101 @@ static void loo_closed_init(const double *y, const double *v, size_t k,
     power_sums_init(y, v, k, tau2_full(c, o), 0, MAX_TERMS, &c->re);
 }
 
-/* Forward the diagnostics of the fit without study i, prefixed. */
-static void forward_errors(mp_errors *local, size_t i, mp_errors *err)
+/* The studies of a leave-one-out, in canonical order (mp_canonical_order):
+ * y[j], v[j] is row perm[j] of the caller's arrays.  Every fit sums in
+ * this order, so the fit without a study depends on the set of the others
+ * alone, whatever the order of the input. */
+typedef struct {
+    double *y, *v;
+    size_t *perm;
+    size_t k;
+} loo_rows;
+
+static mp_status loo_rows_init(const double *y, const double *v, size_t k,
+                               loo_rows *lr)
 {
-    for (size_t j = 0; err && j < local->n; j++)
-        mp_errors_add(err, NULL, 0, "leave-one-out without study %zu: %s",
-                      i + 1, local->items[j].message);
+    lr->k = k;
+    lr->perm = malloc(k * sizeof *lr->perm);
+    lr->y = malloc(2 * k * sizeof *lr->y);
+    if (!lr->perm || !lr->y
+        || mp_canonical_order(y, v, k, lr->perm) != MP_OK)
+        return MP_ENOMEM;
+    lr->v = lr->y + k;
+    for (size_t j = 0; j < k; j++) {
+        lr->y[j] = y[lr->perm[j]];
+        lr->v[j] = v[lr->perm[j]];
+    }
+    return MP_OK;
+}
+
+static void loo_rows_free(loo_rows *lr)
+{
+    free(lr->perm);
+    free(lr->y);
+}
+
+/* The first position of the run of equal (y, v) pairs that position j
+ * belongs to (prev: that of j - 1).  Leaving out any study of a run
+ * leaves the same set; each is fitted as the run's first, so that equal
+ * studies get the same figures to the bit (the exactly summed studies of
+ * the iterative procedure are chosen by position). */
+static size_t run_start(const loo_rows *lr, size_t j, size_t prev)
+{
+    if (j > 0 && mp_order_key(lr->y[j]) == mp_order_key(lr->y[j - 1])
+        && mp_order_key(lr->v[j]) == mp_order_key(lr->v[j - 1]))
+        return prev;
+    return j;
+}
+
+/* The diagnostics of the leave-one-out fits.  The fits run in canonical
+ * order; their messages are given in row order, and no more of them are
+ * held than the caller's list has room for (twice that between cuts). */
+typedef struct {
+    mp_errors *err;    /* the caller's list, or NULL */
+    mp_errors held;    /* line = row + 1 */
+    size_t keep;       /* room left in err */
+} loo_diags;
+
+static void loo_diags_init(loo_diags *d, mp_errors *err)
+{
+    d->err = err;
+    mp_errors_init(&d->held);
+    d->keep = SIZE_MAX;
+    if (err && err->limit) {
+        size_t used = err->n - err->always;
+        d->keep = err->limit > used ? err->limit - used : 0;
+    }
+}
+
+/* Give the held messages to the caller's list, in row order. */
+static void loo_diags_finish(loo_diags *d)
+{
+    if (d->err) {
+        mp_errors_sort_keep(&d->held, d->keep);
+        for (size_t j = 0; j < d->held.n; j++)
+            mp_errors_add(d->err, NULL, 0, "%s", d->held.items[j].message);
+        d->err->suppressed += d->held.suppressed + d->held.dropped;
+    }
+    mp_errors_free(&d->held);
+}
+
+/* Forward the diagnostics of the fit without the study of row `row`,
+ * prefixed. */
+static void forward_errors(mp_errors *local, size_t row, loo_diags *d)
+{
+    for (size_t j = 0; d->err && j < local->n; j++) {
+        mp_errors_add(&d->held, NULL, (long)row + 1,
+                      "leave-one-out without study %zu: %s", row + 1,
+                      local->items[j].message);
+        if (d->keep != SIZE_MAX && d->held.n > 2 * d->keep)
+            mp_errors_sort_keep(&d->held, d->keep);
+    }
     mp_errors_free(local);
 }
 
-static void fit_closed_without(const loo_closed *c, size_t i,
+static void fit_closed_without(const loo_closed *c, size_t i, size_t row,
                                const mp_fit_options *o, mp_fit_result *r,
-                               mp_errors *err)
+                               loo_diags *err)
 {
     mp_moments fe, re = { 0 };
     mp_errors local = MP_ERRORS_INIT;
@@ -258,41 +341,43 @@ static void fit_closed_without(const loo_closed *c, size_t i,
         moments_without(&c->re, c, i, tau2, &re);
     }
     mp_fit_finish(c->k - 1, &fe, tau2, &re, o, r, &local);
-    forward_errors(&local, i, err);
+    forward_errors(&local, row, err);
 }
 
-static mp_status loo_fast(const double *y, const double *v, size_t k,
-                          const mp_fit_options *o, mp_fit_result *out,
-                          mp_errors *err)
+static mp_status loo_fast(const loo_rows *lr, const mp_fit_options *o,
+                          mp_fit_result *out, loo_diags *err)
 {
     loo_closed *c = malloc(sizeof *c);
     if (!c)
         return MP_ENOMEM;
-    loo_closed_init(y, v, k, o, c);
-    for (size_t i = 0; i < k; i++)
-        fit_closed_without(c, i, o, &out[i], err);
+    loo_closed_init(lr->y, lr->v, lr->k, o, c);
+    for (size_t j = 0, at = 0; j < lr->k; j++) {
+        at = run_start(lr, j, at);
+        fit_closed_without(c, at, lr->perm[j], o, &out[lr->perm[j]], err);
+    }
     free(c);
     return MP_OK;
 }
 
 /* Iterative estimators: copy the k - 1 other studies into a workspace
  * (allocated once) and refit. */
-static mp_status loo_refit(const double *y, const double *v, size_t k,
-                           const mp_fit_options *o, mp_fit_result *out,
-                           mp_errors *err)
+static mp_status loo_refit(const loo_rows *lr, const mp_fit_options *o,
+                           mp_fit_result *out, loo_diags *err)
 {
-    double *ws = malloc(2 * (k - 1) * sizeof *ws);
+    size_t k = lr->k, n = k > 1 ? k - 1 : 1;   /* k >= 2 */
+    double *ws = malloc(2 * n * sizeof *ws);
     if (!ws)
         return MP_ENOMEM;
-    double *ys = ws, *vs = ws + (k - 1);
+    double *ys = ws, *vs = ws + n;
     for (size_t i = 0; i < k; i++) {
         mp_errors local = MP_ERRORS_INIT;
-        memcpy(ys, y, i * sizeof *y);
-        memcpy(vs, v, i * sizeof *v);
-        memcpy(ys + i, y + i + 1, (k - 1 - i) * sizeof *y);
-        memcpy(vs + i, v + i + 1, (k - 1 - i) * sizeof *v);
-        mp_fit(ys, vs, k - 1, o, &out[i], &local);
-        forward_errors(&local, i, err);
+        /* the others stay in canonical order */
+        memcpy(ys, lr->y, i * sizeof *ys);
+        memcpy(vs, lr->v, i * sizeof *vs);
+        memcpy(ys + i, lr->y + i + 1, (k - 1 - i) * sizeof *ys);
+        memcpy(vs + i, lr->v + i + 1, (k - 1 - i) * sizeof *vs);
+        mp_fit_canonical(ys, vs, k - 1, o, &out[lr->perm[i]], &local);
+        forward_errors(&local, lr->perm[i], err);
     }
     free(ws);
     return MP_OK;
@@ -805,8 +890,9 @@ static loo_iter *loo_iter_new(const double *y, const double *v, size_t k,
     return c;
 }
 
-static void fit_iter_without(loo_iter *c, size_t i, const mp_fit_options *o,
-                             mp_fit_result *r, mp_errors *err)
+static void fit_iter_without(loo_iter *c, size_t i, size_t row,
+                             const mp_fit_options *o, mp_fit_result *r,
+                             loo_diags *err)
 {
     mp_errors local = MP_ERRORS_INIT;
     int doubtful = 0;
@@ -833,18 +919,19 @@ static void fit_iter_without(loo_iter *c, size_t i, const mp_fit_options *o,
     }
     r->k = c->k - 1;
     r->status = st;
-    forward_errors(&local, i, err);
+    forward_errors(&local, row, err);
 }
 
-static mp_status loo_iterative(const double *y, const double *v, size_t k,
-                               const mp_fit_options *o, mp_fit_result *out,
-                               mp_errors *err)
+static mp_status loo_iterative(const loo_rows *lr, const mp_fit_options *o,
+                               mp_fit_result *out, loo_diags *err)
 {
-    loo_iter *c = loo_iter_new(y, v, k, o);
+    loo_iter *c = loo_iter_new(lr->y, lr->v, lr->k, o);
     if (!c)
         return MP_ENOMEM;
-    for (size_t i = 0; i < k; i++)
-        fit_iter_without(c, i, o, &out[i], err);
+    for (size_t j = 0, at = 0; j < lr->k; j++) {
+        at = run_start(lr, j, at);
+        fit_iter_without(c, at, lr->perm[j], o, &out[lr->perm[j]], err);
+    }
     loo_iter_free(c);
     return MP_OK;
 }
@@ -872,12 +959,18 @@ mp_status mp_leave_one_out(const double *y, const double *v, size_t k,
     /* the Q-profile interval is not part of leave-one-out fits */
     mp_fit_options oo = *o;
     oo.tau2_ci = 0;
-    if (closed_form(o->method))
-        st = loo_fast(y, v, k, &oo, out, err);
-    else if (k < SERIES_MIN_K)
-        st = loo_refit(y, v, k, &oo, out, err);
-    else
-        st = loo_iterative(y, v, k, &oo, out, err);
+    loo_rows lr;
+    loo_diags d;
+    loo_diags_init(&d, err);
+    st = loo_rows_init(y, v, k, &lr);
+    if (st == MP_OK && closed_form(o->method))
+        st = loo_fast(&lr, &oo, out, &d);
+    else if (st == MP_OK && k < SERIES_MIN_K)
+        st = loo_refit(&lr, &oo, out, &d);
+    else if (st == MP_OK)
+        st = loo_iterative(&lr, &oo, out, &d);
+    loo_rows_free(&lr);
+    loo_diags_finish(&d);
     if (st == MP_ENOMEM && err)
         mp_errors_add(err, NULL, 0, "leave-one-out: out of memory");
     return st;
@@ -912,41 +1005,49 @@ static void group_estimate(const mp_fit_result *f, double *est, double *se)
 
 /* Test for subgroup differences (Borenstein et al. 2009, ch. 19; RevMan
  * and R's meta, random effects with separate tau^2): Cochran's Q of the
- * subgroup estimates around their inverse-variance mean, df = groups - 1. */
-static void subgroup_test(mp_subgroups *s)
+ * subgroup estimates around their inverse-variance mean, df = groups - 1.
+ * The estimates are summed in canonical order (mp_canonical_order), so Q
+ * does not depend on the order in which the groups first appear. */
+static mp_status subgroup_test(mp_subgroups *s)
 {
-    mp_nsum sw = { 0, 0 }, swy = { 0, 0 }, swyy = { 0, 0 };
-    size_t n = 0;
-    for (size_t g = 0; g < s->n_groups; g++) {
+    size_t n = 0, g;
+    double *e = malloc(2 * (s->n_groups ? s->n_groups : 1) * sizeof *e);
+    size_t *perm = malloc((s->n_groups ? s->n_groups : 1) * sizeof *perm);
+    mp_status st = e && perm ? MP_OK : MP_ENOMEM;
+    double *ve = e + s->n_groups;
+    for (g = 0; st == MP_OK && g < s->n_groups; g++) {
         const mp_fit_result *f = &s->groups[g].fit;
-        double e, se;
+        double se;
         if (f->status != MP_OK)
             continue;
-        group_estimate(f, &e, &se);
-        double w = 1.0 / (se * se);
-        if (!isfinite(w))
-            continue;
-        mp_nsum_add(&sw, w);
-        mp_nsum_add(&swy, w * e);
-        n++;
+        group_estimate(f, &e[n], &se);
+        ve[n] = se * se;
+        if (isfinite(1.0 / ve[n]) && ve[n] > 0)
+            n++;
     }
     s->Q = s->df = s->p = NAN;
-    if (n < 2)
-        return;
-    double mean = mp_nsum_value(&swy) / mp_nsum_value(&sw);
-    for (size_t g = 0; g < s->n_groups; g++) {
-        const mp_fit_result *f = &s->groups[g].fit;
-        double e, se;
-        if (f->status != MP_OK)
-            continue;
-        group_estimate(f, &e, &se);
-        double w = 1.0 / (se * se);
-        if (isfinite(w))
-            mp_nsum_add(&swyy, w * (e - mean) * (e - mean));
+    if (st == MP_OK && n >= 2)
+        st = mp_canonical_order(e, ve, n, perm);
+    if (st == MP_OK && n >= 2) {
+        double *ce = malloc(2 * n * sizeof *ce);
+        if (!ce) {
+            st = MP_ENOMEM;
+        } else {
+            for (size_t j = 0; j < n; j++) {
+                ce[j] = e[perm[j]];
+                ce[n + j] = ve[perm[j]];
+            }
+            mp_moments m;
+            mp_moments_at(ce, ce + n, n, MP_SKIP_NONE, 0.0, &m);
+            s->Q = m.q;
+            s->df = (double)(n - 1);
+            s->p = gsl_cdf_chisq_Q(s->Q, s->df);
+            free(ce);
+        }
     }
-    s->Q = mp_nsum_value(&swyy);
-    s->df = (double)(n - 1);
-    s->p = gsl_cdf_chisq_Q(s->Q, s->df);
+    free(e);
+    free(perm);
+    return st;
 }
 
 /* Rows of each group, in order of first appearance. */
@@ -1006,8 +1107,8 @@ mp_status mp_subgroups_fit(const double *y, const double *v,
     free(wy);
     free(wv);
     if (st == MP_OK)
-        subgroup_test(out);
-    else
+        st = subgroup_test(out);
+    if (st != MP_OK)
         mp_subgroups_free(out);
     return st;
 }

@@ -99,6 +99,38 @@ mp_status mp_errors_add_always(mp_errors *e, const char *file, long line,
     return st;
 }
 
+/* Stable merge sort of a[0..n-1] by line (tmp: n items of scratch). */
+static void sort_by_line(mp_diag *a, mp_diag *tmp, size_t n)
+{
+    if (n < 2)
+        return;
+    size_t h = n / 2, i = 0, j = h, t = 0;
+    sort_by_line(a, tmp, h);
+    sort_by_line(a + h, tmp, n - h);
+    while (i < h && j < n)
+        tmp[t++] = a[j].line < a[i].line ? a[j++] : a[i++];
+    while (i < h)
+        tmp[t++] = a[i++];
+    while (j < n)
+        tmp[t++] = a[j++];
+    memcpy(a, tmp, n * sizeof *a);
+}
+
+mp_status mp_errors_sort_keep(mp_errors *e, size_t keep)
+{
+    mp_diag *tmp = malloc((e->n ? e->n : 1) * sizeof *tmp);
+    if (!tmp)
+        return MP_ENOMEM;
+    sort_by_line(e->items, tmp, e->n);
+    free(tmp);
+    for (; e->n > keep; e->n--) {
+        free(e->items[e->n - 1].file);
+        free(e->items[e->n - 1].message);
+        e->suppressed++;
+    }
+    return MP_OK;
+}
+
 const char *mp_status_string(mp_status s)
 {
     switch (s) {

@@ -73,6 +73,15 @@ mp_status mp_errors_vadd(mp_errors *e, const char *file, long line,
                          const char *fmt, va_list ap)
     __attribute__((format(printf, 4, 0)));
 
+/* Sort the items by line, stably (items of one line keep their order),
+ * and keep the first `keep` of them: the others are freed and counted in
+ * e->suppressed.  For diagnostics made out of order that must be given in
+ * order (the line serving as the key), held to a bounded size by calling
+ * this whenever n passes twice the room the caller has.  Not for a list
+ * with items of mp_errors_add_always.  MP_OK, or
+ * MP_ENOMEM (the list unchanged). */
+mp_status mp_errors_sort_keep(mp_errors *e, size_t keep);
+
 /* A short English description of a status, for messages. */
 const char *mp_status_string(mp_status s);
 

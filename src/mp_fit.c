@@ -16,6 +16,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
@@ -162,6 +163,90 @@ void mp_moments_unit(const double *y, const double *v, size_t k, size_t skip,
                      mp_moments *m)
 {
     moments(y, v, k, skip, 0.0, 1, m);
+}
+
+/* ---- canonical order ---------------------------------------------------- */
+
+/* A study's sort key: the order keys of y and v, then its row. */
+typedef struct {
+    uint64_t ky, kv;
+    size_t i;
+} sort_item;
+
+static int item_cmp(const void *pa, const void *pb)
+{
+    const sort_item *a = pa, *b = pb;
+    if (a->ky != b->ky)
+        return a->ky < b->ky ? -1 : 1;
+    if (a->kv != b->kv)
+        return a->kv < b->kv ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+/* Below this many studies a comparison sort; above, radix on y's key. */
+enum { RADIX_MIN_K = 64 };
+
+/* One stable counting pass on byte `shift / 8` of ky (LSD radix sort,
+ * Knuth TAOCP vol. 3, sec. 5.2.5); skipped when every item has the same
+ * byte there.  Returns 1 when the items moved to dst. */
+static int radix_pass(const sort_item *src, sort_item *dst, size_t k,
+                      unsigned shift)
+{
+    size_t count[257] = { 0 };
+    for (size_t j = 0; j < k; j++)
+        count[((src[j].ky >> shift) & 0xff) + 1]++;
+    if (count[((src[0].ky >> shift) & 0xff) + 1] == k)
+        return 0;
+    for (int b = 0; b < 256; b++)
+        count[b + 1] += count[b];
+    for (size_t j = 0; j < k; j++)
+        dst[count[(src[j].ky >> shift) & 0xff]++] = src[j];
+    return 1;
+}
+
+/* Sort a[0..k-1] (rows in index order) by item_cmp: radix passes on ky
+ * keep ties in row order; runs of equal ky are then sorted by kv. */
+static void radix_sort(sort_item *a, sort_item *tmp, size_t k)
+{
+    sort_item *src = a, *dst = tmp;
+    for (unsigned shift = 0; shift < 64; shift += 8) {
+        if (radix_pass(src, dst, k, shift)) {
+            sort_item *t = src;
+            src = dst;
+            dst = t;
+        }
+    }
+    if (src != a)
+        memcpy(a, src, k * sizeof *a);
+    for (size_t j = 0, e; j < k; j = e) {
+        for (e = j + 1; e < k && a[e].ky == a[j].ky; e++)
+            ;
+        if (e - j > 1)
+            qsort(a + j, e - j, sizeof *a, item_cmp);
+    }
+}
+
+mp_status mp_canonical_order(const double *y, const double *v, size_t k,
+                             size_t *perm)
+{
+    sort_item *a = malloc((k ? k : 1) * sizeof *a);
+    sort_item *tmp = k >= RADIX_MIN_K ? malloc(k * sizeof *tmp) : NULL;
+    if (!a || (k >= RADIX_MIN_K && !tmp)) {
+        free(a);
+        free(tmp);
+        return MP_ENOMEM;
+    }
+    for (size_t j = 0; j < k; j++)
+        a[j] = (sort_item){ mp_order_key(y[j]), mp_order_key(v[j]), j };
+    if (tmp)
+        radix_sort(a, tmp, k);
+    else
+        qsort(a, k, sizeof *a, item_cmp);
+    for (size_t j = 0; j < k; j++)
+        perm[j] = a[j].i;
+    free(a);
+    free(tmp);
+    return MP_OK;
 }
 
 /* ---- the moment source of plain arrays ------------------------------ */
@@ -581,6 +666,7 @@ static void fixed_block(const mp_moments *fe, const mp_fit_options *o,
     f->upper = f->log_estimate + crit * f->se;
     f->z = f->log_estimate / f->se;
     f->p = two_sided_p(f->z, NAN);
+    f->weight_sum = fe->sw;
 }
 
 static void random_nan(mp_method method, mp_random_result *r)
@@ -591,7 +677,7 @@ static void random_nan(mp_method method, mp_random_result *r)
         .lower = n, .upper = n, .t_test = 0, .statistic = n, .df = n, .p = n,
         .pi_lower = n, .pi_upper = n, .tau2_lower = n, .tau2_upper = n,
         .I2_lower = n, .I2_upper = n, .H2_lower = n, .H2_upper = n,
-        .iterations = 0
+        .iterations = 0, .weight_sum = n
     };
 }
 
@@ -609,6 +695,7 @@ static void random_block(size_t k, double tau2, const mp_moments *re,
     double vb = 1.0 / re->sw;
     r->tau2 = tau2;
     r->tau = sqrt(tau2);
+    r->weight_sum = re->sw;
     r->log_estimate = re->mu;
     r->t_test = o->hksj != 0;
     if (r->t_test) {
@@ -831,8 +918,9 @@ static mp_status fit_random(const double *y, const double *v, size_t k,
     return st;
 }
 
-mp_status mp_fit(const double *y, const double *v, size_t k,
-                 const mp_fit_options *o, mp_fit_result *r, mp_errors *err)
+mp_status mp_fit_canonical(const double *y, const double *v, size_t k,
+                           const mp_fit_options *o, mp_fit_result *r,
+                           mp_errors *err)
 {
     mp_status st = mp_fit_check_options(o, err);
     if (st == MP_OK)
@@ -845,6 +933,45 @@ mp_status mp_fit(const double *y, const double *v, size_t k,
         else
             st = fit_random(y, v, k, o, &fe, r, err);
     }
+    r->k = k;
+    r->status = st;
+    return st;
+}
+
+/* Copy the studies into canonical order (ys, vs; perm a scratch array). */
+static mp_status canonical_copy(const double *y, const double *v, size_t k,
+                                size_t *perm, double *ys, double *vs)
+{
+    if (mp_canonical_order(y, v, k, perm) != MP_OK)
+        return MP_ENOMEM;
+    for (size_t j = 0; j < k; j++) {
+        ys[j] = y[perm[j]];
+        vs[j] = v[perm[j]];
+    }
+    return MP_OK;
+}
+
+mp_status mp_fit(const double *y, const double *v, size_t k,
+                 const mp_fit_options *o, mp_fit_result *r, mp_errors *err)
+{
+    /* the checks first, so that their messages name rows as given */
+    mp_status st = mp_fit_check_options(o, err);
+    if (st == MP_OK)
+        st = mp_fit_check_input(y, v, k, err);
+    if (st != MP_OK) {
+        r->k = k;
+        r->status = st;
+        return st;
+    }
+    size_t *perm = malloc(k * sizeof *perm);
+    double *ys = malloc(2 * k * sizeof *ys);
+    st = perm && ys ? canonical_copy(y, v, k, perm, ys, ys + k) : MP_ENOMEM;
+    if (st == MP_OK)
+        st = mp_fit_canonical(ys, ys + k, k, o, r, err);
+    else if (err)
+        mp_errors_add(err, NULL, 0, "out of memory");
+    free(perm);
+    free(ys);
     r->k = k;
     r->status = st;
     return st;

@@ -1,9 +1,10 @@
 /* mp_fit.h - fixed- and random-effects models on log effects.
  *
  * Pure functions of (y, v, k, options): y[i] is the log effect of study i,
- * v[i] > 0 its sampling variance.  No I/O; the only allocation is the state
- * of GSL's Brent root solver (PM estimator, Q-profile CI), released before
- * returning (MP_ENOMEM if it cannot be had).  Definitions follow
+ * v[i] > 0 its sampling variance.  No I/O; the only allocations are a
+ * canonically ordered copy of the studies (mp_canonical_order) and the
+ * state of GSL's Brent root solver (PM estimator, Q-profile CI), released
+ * before returning (MP_ENOMEM if they cannot be had).  Definitions follow
  * R's metafor 3.8 (rma.uni, predict, confint) with the same estimator names,
  * so the same data give the same numbers.
  *
@@ -53,6 +54,7 @@ typedef struct {
     double log_estimate, se;
     double lower, upper;       /* confidence interval, log scale */
     double z, p;               /* Wald z test of log_estimate = 0, two-sided */
+    double weight_sum;         /* sum 1/v: a study's weight is (1/v) / this */
 } mp_fixed_result;
 
 typedef struct {
@@ -66,6 +68,7 @@ typedef struct {
     double tau2_lower, tau2_upper;   /* Q-profile CI of tau^2 (NAN if not computed) */
     double I2_lower, I2_upper, H2_lower, H2_upper;  /* matching I^2, H^2 bounds */
     int iterations;            /* iterations used (0 for closed-form estimators) */
+    double weight_sum;         /* sum 1/(v + tau2), the random-effects weights */
 } mp_random_result;
 
 typedef struct {
@@ -84,8 +87,11 @@ typedef struct {
 
 /* Fit the fixed-effect (inverse variance) model and, for k >= 2, the
  * random-effects model with o->method.
+ * Deterministic: the studies are first put in their canonical order
+ * (mp_canonical_order), so every figure of *r is a function of the set of
+ * (y, v) pairs alone, bit for bit, whatever order they are given in.
  * Returns MP_OK; MP_EINPUT for k == 0, a non-finite y or a v that is not
- * finite and > 0; MP_ENUMERIC when an iterative estimator does not converge
+ * finite and > 0; MP_ENOMEM; MP_ENUMERIC when an iterative estimator does not converge
  * within o->maxiter or a result is not finite.  On failure a diagnostic
  * naming the estimator is added to err (may be NULL), r->status is set, and
  * the other fields of *r are unspecified. */
@@ -98,6 +104,21 @@ mp_status mp_fit(const double *y, const double *v, size_t k,
 double mp_chisq_quantile_upper(double p, double df);
 
 /* ---- Building blocks, shared with mp_analyses.c --------------------- */
+
+/* The canonical order of studies: by the order key of y (mp_order_key),
+ * then by that of v, ties of equal pairs in index order.  Summing in this
+ * order makes every sum, and so every pooled figure, independent of the
+ * order the studies came in (rounding included).  perm[0..k-1] receives
+ * the row indices in canonical order.  Returns MP_OK or MP_ENOMEM (a
+ * scratch array of k entries is allocated for k >= 64). */
+mp_status mp_canonical_order(const double *y, const double *v, size_t k,
+                             size_t *perm);
+
+/* mp_fit on studies already in canonical order (no copy, no sort; the
+ * checks of mp_fit are made). */
+mp_status mp_fit_canonical(const double *y, const double *v, size_t k,
+                           const mp_fit_options *o, mp_fit_result *r,
+                           mp_errors *err);
 
 /* An unsigned key with the order of the doubles (-0 before +0), for the
  * order statistics of mad() in PM's bracket, and its inverse. */

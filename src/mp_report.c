@@ -11,22 +11,12 @@ double mp_report_z(const mp_report *r)
     return gsl_cdf_ugaussian_Pinv(1.0 - (1.0 - r->opt->level) / 2.0);
 }
 
-/* Compensated sum of 1 / (v_i + tau2). */
-static double sum_weights(const double *v, size_t k, double tau2)
-{
-    mp_nsum s = { 0, 0 };
-    for (size_t i = 0; i < k; i++)
-        mp_nsum_add(&s, 1.0 / (v[i] + tau2));
-    return mp_nsum_value(&s);
-}
-
+/* The weight sums of the fit (summed in canonical order, so a study's
+ * weight does not depend on the order of the others). */
 void mp_report_weight_sums(const mp_report *r, mp_weight_sums *sums)
 {
-    const double *v = mp_dataset_v(r->ds);
-    size_t k = mp_dataset_k(r->ds);
-    sums->fixed = sum_weights(v, k, 0.0);
-    sums->random = r->fit->has_random ? sum_weights(v, k, r->fit->random.tau2)
-                                      : NAN;
+    sums->fixed = r->fit->fixed.weight_sum;
+    sums->random = r->fit->has_random ? r->fit->random.weight_sum : NAN;
     sums->z = mp_report_z(r);
 }
 

@@ -12,6 +12,10 @@
  *    against plain refits to 1e-12, on random data with k = 2000, on data
  *    built to defeat the series, and on data where some refits fail (the
  *    same fits must fail, with the same diagnostics).
+ * 5. Determinism: the pooled fit, leave-one-out (by study), cumulative
+ *    steps and subgroups of random data sets (k = 2 to 10^4, every
+ *    estimator) are the same to the bit in random permutations of the
+ *    studies; the canonical order.
  */
 #include <check.h>
 #include <math.h>
@@ -685,6 +689,244 @@ START_TEST(test_large_k_iterative)
 }
 END_TEST
 
+/* ---- 5. determinism: the same set of studies in any order -------------- */
+
+/* Every figure of a result, as bits: two fits are the same when all of
+ * them are (NaN included), which is what makes their JSON texts equal. */
+static int same_bits(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+enum { NBITS = 30 };
+
+/* The doubles of a result that a report prints. */
+static void fit_doubles(const mp_fit_result *a, double x[NBITS])
+{
+    const mp_fixed_result *f = &a->fixed;
+    const mp_random_result *r = &a->random;
+    const double all[NBITS] = {
+        f->log_estimate, f->se, f->lower, f->upper, f->z, f->p, f->weight_sum,
+        r->tau2, r->tau, r->log_estimate, r->se, r->lower, r->upper,
+        r->statistic, r->df, r->p, r->pi_lower, r->pi_upper, r->tau2_lower,
+        r->tau2_upper, r->I2_lower, r->I2_upper, r->H2_lower, r->H2_upper,
+        r->weight_sum, a->het.Q, a->het.df, a->het.p, a->het.I2, a->het.H2
+    };
+    memcpy(x, all, sizeof all);
+}
+
+static int same_fit_bits(const mp_fit_result *a, const mp_fit_result *b)
+{
+    /* the figures of a failed fit are unspecified */
+    if (a->status != MP_OK || b->status != MP_OK)
+        return a->status == b->status;
+    double x[NBITS], y[NBITS];
+    fit_doubles(a, x);
+    fit_doubles(b, y);
+    for (size_t i = 0; i < NBITS; i++)
+        if (!same_bits(x[i], y[i])) {
+            printf("figure %zu: %.17g against %.17g\n", i, x[i], y[i]);
+            return 0;
+        }
+    if (a->random.iterations != b->random.iterations)
+        printf("iterations: %d against %d\n", a->random.iterations,
+               b->random.iterations);
+    return a->k == b->k && a->has_random == b->has_random
+           && a->random.iterations == b->random.iterations;
+}
+
+/* Random data of k studies with SEs over a ratio of ~50, a few exact
+ * duplicates and a few equal y with other v (the tie-breaks of the
+ * canonical order), and years all different. */
+static void permutable_data(gsl_rng *rng, size_t k, double *y, double *v,
+                            int *year)
+{
+    for (size_t i = 0; i < k; i++) {
+        y[i] = -0.1 + gsl_ran_gaussian(rng, 0.3);
+        double se = exp(gsl_ran_flat(rng, -3.0, 0.9));
+        v[i] = se * se;
+        year[i] = 1990 + (int)i;
+    }
+    for (size_t i = 3; i + 1 < k; i += 7) {
+        y[i + 1] = y[i];
+        if (i % 2)
+            v[i + 1] = v[i];
+    }
+}
+
+/* perm: a random permutation of 0..k-1; py, pv, pyear the data in it. */
+static void permute(gsl_rng *rng, size_t k, const double *y, const double *v,
+                    const int *year, size_t *perm, double *py, double *pv,
+                    int *pyear)
+{
+    for (size_t i = 0; i < k; i++)
+        perm[i] = i;
+    gsl_ran_shuffle(rng, perm, k, sizeof *perm);
+    for (size_t i = 0; i < k; i++) {
+        py[i] = y[perm[i]];
+        pv[i] = v[perm[i]];
+        pyear[i] = year[perm[i]];
+    }
+}
+
+/* Check one permutation against the fits of the data in input order:
+ * the pooled fit, every leave-one-out row (matched by study), every
+ * cumulative step (the same set of studies, the years being distinct) and
+ * the subgroups (matched by value) with their test. */
+typedef struct {
+    size_t k;
+    const double *y, *v;
+    const int *year;
+    const char *const *group;
+    mp_fit_result fit, *loo;
+    mp_cumulative cum;
+    mp_subgroups sub;
+} analysis;
+
+static void analyse(analysis *a, const mp_fit_options *o, int with_cum)
+{
+    ck_assert_int_eq(mp_fit(a->y, a->v, a->k, o, &a->fit, NULL), a->fit.status);
+    a->loo = NULL;
+    if (a->k >= 2) {
+        a->loo = malloc(a->k * sizeof *a->loo);
+        ck_assert_ptr_nonnull(a->loo);
+        ck_assert_int_eq(mp_leave_one_out(a->y, a->v, a->k, o, a->loo, NULL),
+                         MP_OK);
+    }
+    memset(&a->cum, 0, sizeof a->cum);
+    if (with_cum)
+        ck_assert_int_eq(mp_cumulative_fit(a->y, a->v, a->year, a->k, o,
+                                           &a->cum, NULL), MP_OK);
+    ck_assert_int_eq(mp_subgroups_fit(a->y, a->v, a->group, a->k, o, &a->sub,
+                                      NULL), MP_OK);
+}
+
+static void analysis_free(analysis *a)
+{
+    free(a->loo);
+    mp_cumulative_free(&a->cum);
+    mp_subgroups_free(&a->sub);
+}
+
+static const mp_subgroup *group_named(const mp_subgroups *s, const char *v)
+{
+    for (size_t g = 0; g < s->n_groups; g++)
+        if (strcmp(s->groups[g].value, v) == 0)
+            return &s->groups[g];
+    return NULL;
+}
+
+static void expect_same_analysis(const analysis *a, const analysis *b,
+                                 const size_t *perm, const char *what)
+{
+    ck_assert_msg(same_fit_bits(&a->fit, &b->fit), "%s: pooled fit", what);
+    for (size_t i = 0; b->loo && i < a->k; i++)
+        ck_assert_msg(same_fit_bits(&a->loo[perm[i]], &b->loo[i]),
+                      "%s: leave-one-out without study %zu", what, perm[i] + 1);
+    for (size_t j = 0; j < a->cum.k; j++)
+        ck_assert_msg(same_fit_bits(&a->cum.fits[j], &b->cum.fits[j]),
+                      "%s: cumulative step %zu", what, j + 1);
+    ck_assert_uint_eq(a->sub.n_groups, b->sub.n_groups);
+    for (size_t g = 0; g < a->sub.n_groups; g++) {
+        const mp_subgroup *x = &a->sub.groups[g];
+        const mp_subgroup *z = group_named(&b->sub, x->value);
+        ck_assert_ptr_nonnull(z);
+        ck_assert_msg(same_fit_bits(&x->fit, &z->fit), "%s: subgroup %s",
+                      what, x->value);
+    }
+    ck_assert_msg(same_bits(a->sub.Q, b->sub.Q) && same_bits(a->sub.p, b->sub.p),
+                  "%s: test for subgroup differences", what);
+}
+
+static void check_permutations(gsl_rng *rng, size_t k, int nperm)
+{
+    static const char *const labels[3] = { "a", "b", "c" };
+    double *y = malloc(4 * k * sizeof *y);
+    int *year = malloc(2 * k * sizeof *year);
+    size_t *perm = malloc(k * sizeof *perm);
+    const char **group = malloc(2 * k * sizeof *group);
+    ck_assert(y && year && perm && group);
+    double *v = y + k, *py = y + 2 * k, *pv = y + 3 * k;
+    permutable_data(rng, k, y, v, year);
+    for (size_t i = 0; i < k; i++)
+        group[i] = labels[gsl_rng_uniform_int(rng, 3)];
+    for (int m = 0; m < MP_METHOD_COUNT; m++) {
+        mp_fit_options o;
+        mp_fit_options_default(&o);
+        o.method = (mp_method)m;
+        o.hksj = m % 2;
+        int with_cum = k <= 200;     /* k fits of up to k studies each */
+        analysis a = { k, y, v, year, group, { 0 }, NULL, { 0 }, { 0 } };
+        analyse(&a, &o, with_cum);
+        for (int p = 0; p < nperm; p++) {
+            permute(rng, k, y, v, year, perm, py, pv, year + k);
+            for (size_t i = 0; i < k; i++)
+                group[k + i] = group[perm[i]];
+            analysis b = { k, py, pv, year + k, group + k, { 0 }, NULL, { 0 },
+                           { 0 } };
+            analyse(&b, &o, with_cum);
+            char what[64];
+            snprintf(what, sizeof what, "k = %zu, %s, permutation %d", k,
+                     mp_method_name(o.method), p + 1);
+            expect_same_analysis(&a, &b, perm, what);
+            analysis_free(&b);
+        }
+        analysis_free(&a);
+    }
+    free(y);
+    free(year);
+    free(perm);
+    free(group);
+}
+
+START_TEST(test_permutations_small)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 15);
+    const size_t ks[] = { 2, 3, 4, 5, 6, 8, 13, 30, 63, 64, 65, 200 };
+    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++)
+        check_permutations(rng, ks[i], 4);
+    gsl_rng_free(rng);
+}
+END_TEST
+
+START_TEST(test_permutations_large)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 1501);
+    check_permutations(rng, 1000, 2);
+    check_permutations(rng, 10000, 1);
+    gsl_rng_free(rng);
+}
+END_TEST
+
+/* The canonical order itself: by y, then v, equal pairs by row. */
+START_TEST(test_canonical_order)
+{
+    const double y[7] = { 0.5, -0.0, 0.0, -1.0, 0.5, 0.5, -1.0 };
+    const double v[7] = { 0.2, 0.1, 0.1, 0.3, 0.1, 0.2, 0.3 };
+    const size_t want[7] = { 3, 6, 1, 2, 4, 0, 5 };
+    size_t perm[7];
+    ck_assert_int_eq(mp_canonical_order(y, v, 7, perm), MP_OK);
+    for (int i = 0; i < 7; i++)
+        ck_assert_uint_eq(perm[i], want[i]);
+    /* the radix path (k >= 64) agrees with the comparison sort */
+    enum { K = 3000 };
+    static double yy[K], vv[K];
+    static size_t p[K];
+    for (int i = 0; i < K; i++) {
+        yy[i] = (double)((i * 7919) % 97) - 48.0 + (i % 3 ? 0.0 : -0.0);
+        vv[i] = 1.0 + (double)((i * 31) % 5);
+    }
+    ck_assert_int_eq(mp_canonical_order(yy, vv, K, p), MP_OK);
+    for (int i = 1; i < K; i++) {
+        uint64_t a = mp_order_key(yy[p[i - 1]]), b = mp_order_key(yy[p[i]]);
+        uint64_t c = mp_order_key(vv[p[i - 1]]), d = mp_order_key(vv[p[i]]);
+        ck_assert(a < b || (a == b && (c < d || (c == d && p[i - 1] < p[i]))));
+    }
+}
+END_TEST
+
 static Suite *analyses_suite(void)
 {
     Suite *s = suite_create("analyses");
@@ -710,6 +952,12 @@ static Suite *analyses_suite(void)
     tcase_add_test(iter, test_iter_failures);
     tcase_add_test(iter, test_large_k_iterative);
     suite_add_tcase(s, iter);
+    TCase *det = tcase_create("determinism");
+    tcase_set_timeout(det, 300);
+    tcase_add_test(det, test_canonical_order);
+    tcase_add_test(det, test_permutations_small);
+    tcase_add_test(det, test_permutations_large);
+    suite_add_tcase(s, det);
     return s;
 }
 

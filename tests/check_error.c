@@ -101,6 +101,32 @@ START_TEST(always_passes_the_limit)
 }
 END_TEST
 
+/* mp_errors_sort_keep: stable by line, the first `keep` kept, the rest
+ * counted as suppressed (leave-one-out gives its messages in row order
+ * though its fits run in another). */
+START_TEST(sort_keep_orders_and_cuts)
+{
+    mp_errors e = MP_ERRORS_INIT;
+    const long lines[7] = { 5, 2, 9, 2, 1, 5, 2 };
+    for (int i = 0; i < 7; i++)
+        ck_assert_int_eq(mp_errors_add(&e, NULL, lines[i], "m%d", i), MP_OK);
+    ck_assert_int_eq(mp_errors_sort_keep(&e, 100), MP_OK);
+    const char *want[7] = { "m4", "m1", "m3", "m6", "m0", "m5", "m2" };
+    ck_assert_uint_eq(e.n, 7);
+    for (int i = 0; i < 7; i++)
+        ck_assert_str_eq(e.items[i].message, want[i]);
+    ck_assert_int_eq(mp_errors_sort_keep(&e, 3), MP_OK);
+    ck_assert_uint_eq(e.n, 3);
+    ck_assert_uint_eq(e.suppressed, 4);
+    ck_assert_uint_eq(mp_errors_count(&e), 7);
+    ck_assert_str_eq(e.items[2].message, "m3");
+    ck_assert_int_eq(mp_errors_sort_keep(&e, 0), MP_OK);
+    ck_assert_uint_eq(e.n, 0);
+    ck_assert_uint_eq(mp_errors_count(&e), 7);
+    mp_errors_free(&e);
+}
+END_TEST
+
 START_TEST(status_strings)
 {
     const mp_status all[] = { MP_OK, MP_EINPUT, MP_ENOMEM, MP_ENUMERIC, MP_EIO,
@@ -124,6 +150,7 @@ static Suite *error_suite(void)
     tcase_add_test(tc, file_name_is_copied);
     tcase_add_test(tc, growth_keeps_every_item);
     tcase_add_test(tc, limit_counts_without_recording);
+    tcase_add_test(tc, sort_keep_orders_and_cuts);
     tcase_add_test(tc, always_passes_the_limit);
     tcase_add_test(tc, status_strings);
     suite_add_tcase(s, tc);
