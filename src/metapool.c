@@ -42,6 +42,7 @@ typedef struct {
     out_format format;
     int loo;
     int validate;
+    int strict;                 /* --strict: every warning is an error */
     const char *by;             /* --by covariate, or NULL */
     int cumulative;
     const char *forest, *loo_forest;
@@ -81,6 +82,7 @@ static const char usage_text[] =
     "      --tol X          convergence tolerance of tau^2; default 1e-12\n"
     "      --max-studies N  refuse a run of more than N studies; default 1000000\n"
     "      --validate       check the inputs, report every problem, pool nothing\n"
+    "      --strict         treat every warning as an error (exit 1, pool nothing)\n"
     "  -h, --help           show this help and exit\n"
     "  -V, --version        show the version and exit\n"
     "\n"
@@ -159,7 +161,7 @@ static const char *parse_outcome(const char *s)
 
 enum { OPT_HKSJ = 256, OPT_MEASURE, OPT_NO_LOO, OPT_VALIDATE, OPT_MAXITER,
        OPT_TOL, OPT_BY, OPT_CUMULATIVE, OPT_FOREST, OPT_LOO_FOREST,
-       OPT_FAV_LEFT, OPT_FAV_RIGHT, OPT_MAX_STUDIES };
+       OPT_FAV_LEFT, OPT_FAV_RIGHT, OPT_MAX_STUDIES, OPT_STRICT };
 
 static const struct option long_options[] = {
     { "outcome", required_argument, NULL, 'o' },
@@ -179,6 +181,7 @@ static const struct option long_options[] = {
     { "tol", required_argument, NULL, OPT_TOL },
     { "max-studies", required_argument, NULL, OPT_MAX_STUDIES },
     { "validate", no_argument, NULL, OPT_VALIDATE },
+    { "strict", no_argument, NULL, OPT_STRICT },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -227,6 +230,7 @@ static void apply_option(options *o, int c, const char *arg)
         break;
     case OPT_TOL: o->fit.tol = parse_tolerance(arg); break;
     case OPT_VALIDATE: o->validate = 1; break;
+    case OPT_STRICT: o->strict = 1; break;
     case 'h':
         fputs(usage_text, stdout);
         exit(fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_INPUT);
@@ -265,20 +269,25 @@ static void parse_options(int argc, char **argv, options *o)
 
 /* ---- diagnostics ---------------------------------------------------------------- */
 
+/* Every diagnostic in the order it was made, a warning marked as such
+ * (GNU form: "metapool: FILE:LINE: warning: message"). */
 static void print_diagnostics(const mp_errors *e)
 {
     for (size_t i = 0; i < e->n; i++) {
         const mp_diag *d = &e->items[i];
+        const char *w = d->warning ? "warning: " : "";
         if (d->file && d->line > 0)
-            fprintf(stderr, "metapool: %s:%ld: %s\n", d->file, d->line, d->message);
+            fprintf(stderr, "metapool: %s:%ld: %s%s\n", d->file, d->line, w,
+                    d->message);
         else if (d->file)
-            fprintf(stderr, "metapool: %s: %s\n", d->file, d->message);
+            fprintf(stderr, "metapool: %s: %s%s\n", d->file, w, d->message);
         else
-            fprintf(stderr, "metapool: %s\n", d->message);
+            fprintf(stderr, "metapool: %s%s\n", w, d->message);
     }
-    if (e->suppressed)
+    size_t more = e->suppressed + e->warnings_suppressed;
+    if (more)
         fprintf(stderr, "metapool: %zu further problems not shown (the first %zu "
-                "are)\n", e->suppressed, e->n - e->always);
+                "are)\n", more, e->n - e->always);
     if (e->dropped)
         fprintf(stderr, "metapool: %zu further problems not shown (out of memory)\n",
                 e->dropped);
@@ -586,6 +595,43 @@ static int analyse(const options *o, const mp_dataset *ds, mp_errors *err)
     return rc == EXIT_OK ? svg_rc : rc;
 }
 
+/* Under --strict, 1 when there are warnings (a diagnostic says so). */
+static int strict_refuses(const options *o, mp_errors *err)
+{
+    size_t w = mp_errors_warnings(err);
+    if (!o->strict || w == 0)
+        return 0;
+    mp_errors_add_always(err, NULL, 0, "%zu warning%s, which --strict makes "
+                         "errors: nothing pooled", w, w == 1 ? "" : "s");
+    return 1;
+}
+
+/* --validate: every problem and warning; the summary line when there is
+ * no problem.  Returns the exit status. */
+static int validate(const options *o, mp_dataset *ds, mp_errors *err)
+{
+    size_t problems = mp_errors_count(err);
+    /* A study lacking the outcome is a warning where others have it or -o
+     * named it, or where it has the outcome under another name ("os");
+     * no study having it is a problem only when -o named the outcome (a
+     * descriptor of other outcomes may be checked alone). */
+    if (o->outcome_given && problems == 0)
+        problems += mp_dataset_finish(ds, err) != MP_OK;
+    else
+        mp_dataset_warn_not_pooled(ds, o->outcome_given
+                                   || mp_dataset_k(ds) > 0, err);
+    problems += strict_refuses(o, err);
+    print_diagnostics(err);
+    if (problems)
+        return EXIT_INPUT;
+    size_t n = mp_dataset_studies_read(ds), w = mp_errors_warnings(err);
+    printf("%zu stud%s checked: no problems found", n, n == 1 ? "y" : "ies");
+    if (w)
+        printf(", %zu warning%s", w, w == 1 ? "" : "s");
+    printf("\n");
+    return finish_output();
+}
+
 int main(int argc, char **argv)
 {
     options o;
@@ -604,19 +650,15 @@ int main(int argc, char **argv)
 
     int rc;
     if (o.validate) {
-        size_t problems = mp_errors_count(&err);
-        if (o.outcome_given && problems == 0)
-            problems += mp_dataset_finish(ds, &err) != MP_OK;
-        print_diagnostics(&err);
-        if (problems == 0)
-            printf("%zu stud%s checked: no problems found\n",
-                   mp_dataset_studies_read(ds),
-                   mp_dataset_studies_read(ds) == 1 ? "y" : "ies");
-        rc = problems ? EXIT_INPUT : finish_output();
-    } else if (mp_errors_count(&err) || mp_dataset_finish(ds, &err) != MP_OK) {
+        rc = validate(&o, ds, &err);
+    } else if (mp_errors_count(&err) || mp_dataset_finish(ds, &err) != MP_OK
+               || strict_refuses(&o, &err)) {
         print_diagnostics(&err);
         rc = EXIT_INPUT;
     } else {
+        /* the warnings of the inputs, then the analysis's own */
+        print_diagnostics(&err);
+        mp_errors_free(&err);
         rc = analyse(&o, ds, &err);
     }
     mp_errors_free(&err);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define NONE SIZE_MAX   /* offset of an absent string */
 enum { MAX_OUTCOME_NAMES = 64 };    /* kept for the "outcomes present" list */
@@ -24,6 +25,14 @@ typedef struct {
     size_t id, file;    /* pool offsets */
     long line;
 } seen_id;
+
+/* A valid study without the chosen outcome: its id and the names of the
+ * outcomes it has (n of them, consecutive NUL-terminated strings from
+ * names on). */
+typedef struct {
+    size_t id, names, n, file;
+    long line;
+} skipped_study;
 
 typedef struct {
     size_t id, title, file, group;
@@ -52,6 +61,8 @@ struct mp_dataset {
     size_t *outcomes;
     size_t n_outcomes, cap_outcomes;
     int more_outcomes;          /* a name was not kept: there are more */
+    skipped_study *skipped;     /* valid studies without the outcome */
+    size_t n_skipped, cap_skipped;
 };
 
 /* ---- string pool ------------------------------------------------------------ */
@@ -116,6 +127,7 @@ void mp_dataset_free(mp_dataset *ds)
     free(ds->rows);
     free(ds->ids);
     free(ds->outcomes);
+    free(ds->skipped);
     free(ds);
 }
 
@@ -191,6 +203,21 @@ static mp_status claim_id(mp_dataset *ds, const mp_study *s, mp_errors *err)
     return MP_OK;
 }
 
+/* Room for item n of an array of *cap items of size bytes, doubling it
+ * when full.  0 when memory runs out (the array unchanged). */
+static int room_for_one(void **arr, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return 1;
+    size_t c = *cap ? 2 * *cap : 8;
+    void *t = realloc(*arr, c * size);
+    if (!t)
+        return 0;
+    *arr = t;
+    *cap = c;
+    return 1;
+}
+
 static mp_status note_outcome_name(mp_dataset *ds, const char *name)
 {
     /* the names serve only the message of mp_dataset_finish, which has
@@ -202,14 +229,9 @@ static mp_status note_outcome_name(mp_dataset *ds, const char *name)
         ds->more_outcomes = 1;
         return MP_OK;
     }
-    if (ds->n_outcomes == ds->cap_outcomes) {
-        size_t cap = ds->cap_outcomes ? 2 * ds->cap_outcomes : 8;
-        size_t *o = realloc(ds->outcomes, cap * sizeof *o);
-        if (!o)
-            return MP_ENOMEM;
-        ds->outcomes = o;
-        ds->cap_outcomes = cap;
-    }
+    if (!room_for_one((void **)&ds->outcomes, &ds->cap_outcomes,
+                      ds->n_outcomes, sizeof *ds->outcomes))
+        return MP_ENOMEM;
     size_t off = pool_add(&ds->strings, name);
     if (POOL_FAILED(off))
         return MP_ENOMEM;
@@ -309,6 +331,98 @@ static mp_status add_row(mp_dataset *ds, const mp_study *s, const mp_outcome *o,
     return MP_OK;
 }
 
+const char *mp_outcome_long_name(const char *outcome)
+{
+    static const char *const names[][2] = {
+        { "OS", "overall survival" },
+        { "PFS", "progression-free survival" },
+        { "LRPFS", "locoregional progression-free survival" },
+        { "DPFS", "distant progression-free survival" },
+        { "DFS", "disease-free survival" },
+        { "EFS", "event-free survival" },
+        { "BCSS", "breast-cancer-specific survival" },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(names[i][0], outcome) == 0)
+            return names[i][1];
+    return outcome;
+}
+
+/* 1 when s names the chosen outcome in other words: its code or its long
+ * name in another case ("os", "Overall survival" for OS). */
+static int names_outcome(const mp_dataset *ds, const char *s)
+{
+    return strcasecmp(s, ds->outcome) == 0
+           || strcasecmp(s, mp_outcome_long_name(ds->outcome)) == 0;
+}
+
+/* The outcome names of a skipped study, quoted and comma-separated, in
+ * out (size bytes); ", ..." when they do not all fit. */
+static void outcome_names(const mp_dataset *ds, const skipped_study *k,
+                          char *out, size_t size)
+{
+    size_t used = 0, room = size - sizeof ", ...";
+    const char *name = pool_str(&ds->strings, k->names);
+    out[0] = '\0';
+    for (size_t i = 0; i < k->n; i++, name += strlen(name) + 1) {
+        size_t len = strlen(name) + (i ? 4 : 2);
+        if (used + len > room) {
+            strcpy(out + used, ", ...");
+            return;
+        }
+        used += (size_t)snprintf(out + used, size - used, "%s\"%s\"",
+                                 i ? ", " : "", name);
+    }
+}
+
+/* Record a valid study that lacks the chosen outcome (the warning that
+ * names it comes with mp_dataset_finish). */
+static mp_status skip_study(mp_dataset *ds, const mp_study *s)
+{
+    if (!room_for_one((void **)&ds->skipped, &ds->cap_skipped,
+                      ds->n_skipped, sizeof *ds->skipped))
+        return MP_ENOMEM;
+    skipped_study *k = &ds->skipped[ds->n_skipped];
+    k->id = pool_add(&ds->strings, s->id);
+    k->file = file_offset(ds, s->file);
+    k->line = s->line;
+    k->names = ds->strings.len;
+    k->n = s->n_outcomes;
+    for (size_t i = 0; i < s->n_outcomes; i++)
+        if (POOL_FAILED(pool_add(&ds->strings, s->outcomes[i].name)))
+            return MP_ENOMEM;
+    if (POOL_FAILED(k->id) || POOL_FAILED(k->file))
+        return MP_ENOMEM;
+    ds->n_skipped++;
+    return MP_OK;
+}
+
+void mp_dataset_warn_not_pooled(const mp_dataset *ds, int all, mp_errors *err)
+{
+    for (size_t i = 0; i < ds->n_skipped; i++) {
+        const skipped_study *k = &ds->skipped[i];
+        char list[512];
+        const char *like = NULL;
+        outcome_names(ds, k, list, sizeof list);
+        for (size_t j = 0; j < k->n && !like; j++)
+            if (names_outcome(ds, mp_dataset_not_pooled_outcome(ds, i, j)))
+                like = mp_dataset_not_pooled_outcome(ds, i, j);
+        const char *file = pool_str(&ds->strings, k->file);
+        const char *id = pool_str(&ds->strings, k->id);
+        if (!all && !like)
+            continue;
+        if (like)
+            mp_errors_warn(err, file, k->line, "study \"%s\" is not pooled: "
+                           "it has no outcome \"%s\", only %s (outcome names "
+                           "are exact: write name=\"%s\" for \"%s\")", id,
+                           ds->outcome, list, ds->outcome, like);
+        else
+            mp_errors_warn(err, file, k->line, "study \"%s\" is not pooled: "
+                           "it has no outcome \"%s\"%s%s", id, ds->outcome,
+                           k->n ? ", only " : "", list);
+    }
+}
+
 mp_status mp_dataset_add(mp_dataset *ds, const mp_study *s, mp_errors *err)
 {
     /* Every study costs memory (its id, its row): a run has a ceiling. */
@@ -341,6 +455,8 @@ mp_status mp_dataset_add(mp_dataset *ds, const mp_study *s, mp_errors *err)
         st = check_measure(ds, s, chosen, err);
         if (st == MP_OK)
             st = add_row(ds, s, chosen, err);
+    } else {
+        st = skip_study(ds, s);
     }
     if (st == MP_OK)
         ds->n_valid++;
@@ -391,8 +507,10 @@ static void outcome_list(const mp_dataset *ds, char *out, size_t size)
 
 mp_status mp_dataset_finish(mp_dataset *ds, mp_errors *err)
 {
-    if (ds->k > 0)
+    if (ds->k > 0) {
+        mp_dataset_warn_not_pooled(ds, 1, err);
         return MP_OK;
+    }
     char list[1024];
     outcome_list(ds, list, sizeof list);
     if (ds->n_ids == 0)
@@ -408,6 +526,26 @@ mp_status mp_dataset_finish(mp_dataset *ds, mp_errors *err)
 /* ---- accessors ----------------------------------------------------------------- */
 
 size_t mp_dataset_k(const mp_dataset *ds) { return ds->k; }
+size_t mp_dataset_not_pooled(const mp_dataset *ds) { return ds->n_skipped; }
+
+const char *mp_dataset_not_pooled_id(const mp_dataset *ds, size_t i)
+{
+    return pool_str(&ds->strings, ds->skipped[i].id);
+}
+
+size_t mp_dataset_not_pooled_outcomes(const mp_dataset *ds, size_t i)
+{
+    return ds->skipped[i].n;
+}
+
+const char *mp_dataset_not_pooled_outcome(const mp_dataset *ds, size_t i,
+                                          size_t j)
+{
+    const char *name = pool_str(&ds->strings, ds->skipped[i].names);
+    while (j--)
+        name += strlen(name) + 1;
+    return name;
+}
 size_t mp_dataset_studies_read(const mp_dataset *ds) { return ds->n_valid; }
 const double *mp_dataset_y(const mp_dataset *ds) { return ds->y; }
 const double *mp_dataset_v(const mp_dataset *ds) { return ds->v; }

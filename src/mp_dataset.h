@@ -27,6 +27,10 @@ typedef struct {
 
 typedef struct mp_dataset mp_dataset;
 
+/* The long name of a standard outcome code ("overall survival" for "OS",
+ * and PFS, LRPFS, DPFS, DFS, EFS, BCSS), or the code itself. */
+const char *mp_outcome_long_name(const char *outcome);
+
 /* NULL when memory runs out. */
 mp_dataset *mp_dataset_new(const mp_dataset_options *o);
 void mp_dataset_free(mp_dataset *ds);
@@ -54,10 +58,30 @@ mp_status mp_dataset_reader_fn(const mp_study *s, void *ctx);
 int mp_dataset_full(const mp_dataset *ds);
 
 /* After the last input: MP_EINPUT with a diagnostic when no study has the
- * outcome (naming the outcomes that exist). */
+ * outcome (naming the outcomes that exist); otherwise MP_OK, with a
+ * warning for each study that lacks the outcome
+ * (mp_dataset_warn_not_pooled with all = 1). */
 mp_status mp_dataset_finish(mp_dataset *ds, mp_errors *err);
 
+/* A warning (mp_errors_warn, at the study's file and line) for each valid
+ * study that lacks the chosen outcome, naming the outcomes it has, with a
+ * hint when one of them is the chosen outcome in other words ("os",
+ * "Overall survival" for OS).  all = 0: only for the studies with such a
+ * name (for checking descriptors of other outcomes alone). */
+void mp_dataset_warn_not_pooled(const mp_dataset *ds, int all,
+                                mp_errors *err);
+
 size_t mp_dataset_k(const mp_dataset *ds);
+/* Valid studies that lack the chosen outcome, in input order: each is
+ * named in a warning (mp_dataset_warn_not_pooled) and listed by the
+ * reports, so no study is left out silently.  i < not_pooled;
+ * j < mp_dataset_not_pooled_outcomes(ds, i): the names of the outcomes the
+ * study has. */
+size_t mp_dataset_not_pooled(const mp_dataset *ds);
+const char *mp_dataset_not_pooled_id(const mp_dataset *ds, size_t i);
+size_t mp_dataset_not_pooled_outcomes(const mp_dataset *ds, size_t i);
+const char *mp_dataset_not_pooled_outcome(const mp_dataset *ds, size_t i,
+                                          size_t j);
 size_t mp_dataset_studies_read(const mp_dataset *ds);   /* valid studies seen */
 const double *mp_dataset_y(const mp_dataset *ds);       /* log effects */
 const double *mp_dataset_v(const mp_dataset *ds);       /* variances */

@@ -10,11 +10,17 @@ void mp_errors_init(mp_errors *e)
 {
     e->items = NULL;
     e->n = e->cap = e->dropped = e->limit = e->suppressed = e->always = 0;
+    e->warnings = e->warnings_suppressed = 0;
 }
 
 size_t mp_errors_count(const mp_errors *e)
 {
-    return e->n + e->suppressed + e->dropped;
+    return e->n - e->warnings + e->suppressed + e->dropped;
+}
+
+size_t mp_errors_warnings(const mp_errors *e)
+{
+    return e->warnings + e->warnings_suppressed;
 }
 
 void mp_errors_free(mp_errors *e)
@@ -43,11 +49,17 @@ static char *vformat(const char *fmt, va_list ap)
     return s;
 }
 
-static mp_status add(mp_errors *e, int always, const char *file, long line,
+/* How an item is added: capped, always recorded, or a warning (capped). */
+enum { CAPPED, ALWAYS, WARNING };
+
+static mp_status add(mp_errors *e, int how, const char *file, long line,
                      const char *fmt, va_list ap)
 {
-    if (!always && e->limit && e->n - e->always >= e->limit) {
-        e->suppressed++;
+    if (how != ALWAYS && e->limit && e->n - e->always >= e->limit) {
+        if (how == WARNING)
+            e->warnings_suppressed++;
+        else
+            e->suppressed++;
         return MP_OK;
     }
     if (e->n == e->cap) {
@@ -68,15 +80,16 @@ static mp_status add(mp_errors *e, int always, const char *file, long line,
         e->dropped++;
         return MP_ENOMEM;
     }
-    e->items[e->n++] = (mp_diag){ f, line, msg };
-    e->always += always != 0;
+    e->items[e->n++] = (mp_diag){ f, line, msg, how == WARNING };
+    e->always += how == ALWAYS;
+    e->warnings += how == WARNING;
     return MP_OK;
 }
 
 mp_status mp_errors_vadd(mp_errors *e, const char *file, long line,
                          const char *fmt, va_list ap)
 {
-    return add(e, 0, file, line, fmt, ap);
+    return add(e, CAPPED, file, line, fmt, ap);
 }
 
 mp_status mp_errors_add(mp_errors *e, const char *file, long line,
@@ -84,7 +97,17 @@ mp_status mp_errors_add(mp_errors *e, const char *file, long line,
 {
     va_list ap;
     va_start(ap, fmt);
-    mp_status st = add(e, 0, file, line, fmt, ap);
+    mp_status st = add(e, CAPPED, file, line, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+mp_status mp_errors_warn(mp_errors *e, const char *file, long line,
+                         const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mp_status st = add(e, WARNING, file, line, fmt, ap);
     va_end(ap);
     return st;
 }
@@ -94,7 +117,7 @@ mp_status mp_errors_add_always(mp_errors *e, const char *file, long line,
 {
     va_list ap;
     va_start(ap, fmt);
-    mp_status st = add(e, 1, file, line, fmt, ap);
+    mp_status st = add(e, ALWAYS, file, line, fmt, ap);
     va_end(ap);
     return st;
 }
@@ -124,9 +147,15 @@ mp_status mp_errors_sort_keep(mp_errors *e, size_t keep)
     sort_by_line(e->items, tmp, e->n);
     free(tmp);
     for (; e->n > keep; e->n--) {
-        free(e->items[e->n - 1].file);
-        free(e->items[e->n - 1].message);
-        e->suppressed++;
+        mp_diag *d = &e->items[e->n - 1];
+        free(d->file);
+        free(d->message);
+        if (d->warning) {
+            e->warnings--;
+            e->warnings_suppressed++;
+        } else {
+            e->suppressed++;
+        }
     }
     return MP_OK;
 }

@@ -32,6 +32,7 @@ typedef struct {
     char *file;       /* input file name, or NULL when not tied to a file */
     long line;        /* 1-based line, or 0 when unknown */
     char *message;    /* one line, no trailing newline */
+    int warning;      /* 1: a warning (mp_errors_warn), not a problem */
 } mp_diag;
 
 typedef struct {
@@ -42,15 +43,21 @@ typedef struct {
     size_t limit;     /* most diagnostics recorded by mp_errors_add; 0: none */
     size_t suppressed;/* diagnostics counted but not recorded (past limit) */
     size_t always;    /* of the n, those of mp_errors_add_always */
+    size_t warnings;  /* of the n, warnings */
+    size_t warnings_suppressed; /* warnings counted but not recorded */
 } mp_errors;
 
-#define MP_ERRORS_INIT { NULL, 0, 0, 0, 0, 0, 0 }
+#define MP_ERRORS_INIT { NULL, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 /* An empty list without a limit (mp_errors_free() keeps the limit). */
 void mp_errors_init(mp_errors *e);
 
-/* Every problem added: recorded, suppressed past the limit, or dropped. */
+/* Every problem added: recorded, suppressed past the limit, or dropped
+ * (warnings are not problems; a warning dropped for want of memory counts
+ * as one). */
 size_t mp_errors_count(const mp_errors *e);
+/* Every warning added: recorded or suppressed past the limit. */
+size_t mp_errors_warnings(const mp_errors *e);
 void mp_errors_free(mp_errors *e);
 
 /* Append a diagnostic; file may be NULL, line 0 when unknown.  printf-style
@@ -66,6 +73,15 @@ mp_status mp_errors_add(mp_errors *e, const char *file, long line,
  * one such message per input. */
 mp_status mp_errors_add_always(mp_errors *e, const char *file, long line,
                                const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* A warning: something that looks wrong but does not stop the analysis
+ * and never changes a figure (an entry error that the paper's own
+ * redundant figures expose, a study left out).  Recorded like a problem,
+ * with warning = 1, and under the same limit (past it, counted in
+ * warnings_suppressed); mp_errors_count() does not count it. */
+mp_status mp_errors_warn(mp_errors *e, const char *file, long line,
+                         const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* mp_errors_add with a va_list. */

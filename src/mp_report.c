@@ -37,19 +37,7 @@ void mp_report_study(const mp_report *r, const mp_weight_sums *sums, size_t i,
 
 const char *mp_report_outcome_name(const char *outcome)
 {
-    static const char *const names[][2] = {
-        { "OS", "overall survival" },
-        { "PFS", "progression-free survival" },
-        { "LRPFS", "locoregional progression-free survival" },
-        { "DPFS", "distant progression-free survival" },
-        { "DFS", "disease-free survival" },
-        { "EFS", "event-free survival" },
-        { "BCSS", "breast-cancer-specific survival" },
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(names[i][0], outcome) == 0)
-            return names[i][1];
-    return outcome;
+    return mp_outcome_long_name(outcome);
 }
 
 const char *mp_report_measure_name(mp_measure m)

@@ -187,6 +187,25 @@ static void cumulative(FILE *out, const mp_report *r)
     fputs(c->k ? "\n  ]" : "]", out);
 }
 
+/* "not_pooled": the valid studies without the chosen outcome, with the
+ * outcomes they have (an empty list when every study is pooled). */
+static void not_pooled(FILE *out, const mp_dataset *ds)
+{
+    size_t n = mp_dataset_not_pooled(ds);
+    fputs("  \"not_pooled\": [", out);
+    for (size_t i = 0; i < n; i++) {
+        str(out, i ? ",\n    { " : "\n    { ", "id",
+            mp_dataset_not_pooled_id(ds, i));
+        fputs(", \"outcomes\": [", out);
+        for (size_t j = 0; j < mp_dataset_not_pooled_outcomes(ds, i); j++) {
+            fputs(j ? ", " : "", out);
+            mp_format_json_string(out, mp_dataset_not_pooled_outcome(ds, i, j));
+        }
+        fputs("] }", out);
+    }
+    fputs(n ? "\n  ],\n" : "],\n", out);
+}
+
 mp_status mp_report_json(FILE *out, const mp_report *r)
 {
     const mp_dataset *ds = r->ds;
@@ -202,6 +221,7 @@ mp_status mp_report_json(FILE *out, const mp_report *r)
         study(out, r, &sums, i);
     }
     fputs("\n  ],\n", out);
+    not_pooled(out, ds);
     fit_blocks(out, "  ", r->fit);
     if (r->loo)
         leave_one_out(out, r);

@@ -92,6 +92,21 @@ static void header(FILE *out, const mp_report *r)
     emit(out, &l);
 }
 
+/* The studies left out for want of the outcome, under the table: each
+ * with the outcomes it has. */
+static void not_pooled(FILE *out, const mp_dataset *ds)
+{
+    for (size_t i = 0; i < mp_dataset_not_pooled(ds); i++) {
+        fprintf(out, "Not pooled: %s (", mp_dataset_not_pooled_id(ds, i));
+        size_t n = mp_dataset_not_pooled_outcomes(ds, i);
+        fputs(n ? "has " : "has no outcome", out);
+        for (size_t j = 0; j < n; j++)
+            fprintf(out, "%s\"%s\"", j ? ", " : "",
+                    mp_dataset_not_pooled_outcome(ds, i, j));
+        fputs(")\n", out);
+    }
+}
+
 static void study_table(FILE *out, const mp_report *r)
 {
     const mp_dataset *ds = r->ds;
@@ -121,6 +136,7 @@ static void study_table(FILE *out, const mp_report *r)
             est, ci, wf, wr);
         emit(out, &l);
     }
+    not_pooled(out, ds);
     emit(out, &l);
 }
 

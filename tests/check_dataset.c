@@ -372,6 +372,67 @@ START_TEST(mixed_measures)
 }
 END_TEST
 
+/* A study without the chosen outcome is never left out silently: it is
+ * listed (not_pooled) and named in a warning at its <study> line, with a
+ * hint when it has the outcome under another name. */
+START_TEST(not_pooled_listed_and_warned)
+{
+    mp_errors err = MP_ERRORS_INIT;
+    mp_dataset *ds = dataset("OS", MP_MEASURE_RR, NULL);
+    ck_assert_int_eq(feed(ds, "a.xml", study_doc("a", 2020, OS_CI), &err), MP_OK);
+    const char *misnamed =
+        "  <outcome name=\"Overall survival\"><log-hazard-ratio estimate=\"-0.5\" se=\"0.2\"/></outcome>\n"
+        "  <outcome name=\"PFS\"><log-hazard-ratio estimate=\"-0.4\" se=\"0.2\"/></outcome>\n";
+    ck_assert_int_eq(feed(ds, "b.xml", study_doc("b", 2021, misnamed), &err), MP_OK);
+    const char *pfs =
+        "  <outcome name=\"PFS\"><log-hazard-ratio estimate=\"-0.4\" se=\"0.2\"/></outcome>\n";
+    ck_assert_int_eq(feed(ds, "c.xml", study_doc("c", 2022, pfs), &err), MP_OK);
+    ck_assert_uint_eq(err.n, 0);
+    ck_assert_uint_eq(mp_dataset_k(ds), 1);
+    ck_assert_uint_eq(mp_dataset_not_pooled(ds), 2);
+    ck_assert_str_eq(mp_dataset_not_pooled_id(ds, 0), "b");
+    ck_assert_uint_eq(mp_dataset_not_pooled_outcomes(ds, 0), 2);
+    ck_assert_str_eq(mp_dataset_not_pooled_outcome(ds, 0, 0), "Overall survival");
+    ck_assert_str_eq(mp_dataset_not_pooled_outcome(ds, 0, 1), "PFS");
+    ck_assert_str_eq(mp_dataset_not_pooled_id(ds, 1), "c");
+    ck_assert_uint_eq(mp_dataset_not_pooled_outcomes(ds, 1), 1);
+
+    ck_assert_int_eq(mp_dataset_finish(ds, &err), MP_OK);
+    ck_assert_uint_eq(mp_errors_count(&err), 0);
+    ck_assert_uint_eq(mp_errors_warnings(&err), 2);
+    ck_assert_int_eq(err.items[0].warning, 1);
+    ck_assert_str_eq(err.items[0].file, "b.xml");
+    ck_assert_int_eq(err.items[0].line, 2);
+    ck_assert_str_eq(err.items[0].message, "study \"b\" is not pooled: it has "
+                     "no outcome \"OS\", only \"Overall survival\", \"PFS\" "
+                     "(outcome names are exact: write name=\"OS\" for "
+                     "\"Overall survival\")");
+    ck_assert_str_eq(err.items[1].message, "study \"c\" is not pooled: it has "
+                     "no outcome \"OS\", only \"PFS\"");
+    mp_errors_free(&err);
+
+    /* all = 0 (a descriptor checked alone): only the misnamed one */
+    mp_dataset_warn_not_pooled(ds, 0, &err);
+    ck_assert_uint_eq(err.n, 1);
+    ck_assert_str_eq(err.items[0].file, "b.xml");
+    mp_errors_free(&err);
+    mp_dataset_free(ds);
+
+    /* "os" in another case is the same hint */
+    ds = dataset("OS", MP_MEASURE_RR, NULL);
+    const char *lower =
+        "  <outcome name=\"os\"><log-hazard-ratio estimate=\"-0.5\" se=\"0.2\"/></outcome>\n";
+    ck_assert_int_eq(feed(ds, "d.xml", study_doc("d", 2021, lower), &err), MP_OK);
+    mp_dataset_warn_not_pooled(ds, 0, &err);
+    ck_assert_uint_eq(err.n, 1);
+    ck_assert_str_eq(err.items[0].message, "study \"d\" is not pooled: it has "
+                     "no outcome \"OS\", only \"os\" (outcome names are exact: "
+                     "write name=\"OS\" for \"os\")");
+    mp_errors_free(&err);
+    mp_dataset_free(ds);
+}
+END_TEST
+
 START_TEST(finish_names_present_outcomes)
 {
     const char *body =
@@ -736,6 +797,7 @@ static Suite *dataset_suite(void)
     tcase_add_test(tc, duplicate_id_across_files);
     tcase_add_test(tc, duplicate_id_in_collection);
     tcase_add_test(tc, mixed_measures);
+    tcase_add_test(tc, not_pooled_listed_and_warned);
     tcase_add_test(tc, finish_names_present_outcomes);
     tcase_add_test(tc, finish_lists_many_outcomes_in_part);
     tcase_add_test(tc, finish_cuts_long_outcome_names_whole);

@@ -127,6 +127,32 @@ START_TEST(sort_keep_orders_and_cuts)
 }
 END_TEST
 
+/* Warnings are recorded and limited like problems, but not counted as
+ * problems. */
+START_TEST(warnings_are_not_problems)
+{
+    mp_errors e = MP_ERRORS_INIT;
+    e.limit = 2;
+    ck_assert_int_eq(mp_errors_warn(&e, "a.xml", 3, "w%d", 1), MP_OK);
+    ck_assert_int_eq(mp_errors_add(&e, "a.xml", 4, "p%d", 1), MP_OK);
+    ck_assert_int_eq(mp_errors_warn(&e, "a.xml", 5, "w%d", 2), MP_OK);
+    ck_assert_int_eq(mp_errors_add(&e, "a.xml", 6, "p%d", 2), MP_OK);
+    ck_assert_uint_eq(e.n, 2);
+    ck_assert_int_eq(e.items[0].warning, 1);
+    ck_assert_int_eq(e.items[1].warning, 0);
+    ck_assert_uint_eq(mp_errors_count(&e), 2);     /* p1 and p2 */
+    ck_assert_uint_eq(mp_errors_warnings(&e), 2);  /* w1 and w2 */
+    ck_assert_uint_eq(e.warnings_suppressed, 1);
+    ck_assert_uint_eq(e.suppressed, 1);
+    /* cutting a list moves a warning to warnings_suppressed */
+    ck_assert_int_eq(mp_errors_sort_keep(&e, 1), MP_OK);
+    ck_assert_uint_eq(mp_errors_count(&e), 2);
+    ck_assert_uint_eq(mp_errors_warnings(&e), 2);
+    mp_errors_free(&e);
+    ck_assert_uint_eq(mp_errors_warnings(&e), 0);
+}
+END_TEST
+
 START_TEST(status_strings)
 {
     const mp_status all[] = { MP_OK, MP_EINPUT, MP_ENOMEM, MP_ENUMERIC, MP_EIO,
@@ -151,6 +177,7 @@ static Suite *error_suite(void)
     tcase_add_test(tc, growth_keeps_every_item);
     tcase_add_test(tc, limit_counts_without_recording);
     tcase_add_test(tc, sort_keep_orders_and_cuts);
+    tcase_add_test(tc, warnings_are_not_problems);
     tcase_add_test(tc, always_passes_the_limit);
     tcase_add_test(tc, status_strings);
     suite_add_tcase(s, tc);
