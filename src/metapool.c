@@ -44,6 +44,7 @@ typedef struct {
     int validate;
     int strict;                 /* --strict: every warning is an error */
     const char *by;             /* --by covariate, or NULL */
+    int by_missing;             /* --by-missing: 1 include, 0 exclude, -1 not given */
     int cumulative;
     const char *forest, *loo_forest;
     mp_svg_options svg;
@@ -66,12 +67,17 @@ static const char usage_text[] =
     "  -o, --outcome NAME   outcome to pool (OS, PFS, LRPFS, ...); default OS\n"
     "  -m, --method EST     tau^2 estimator: DL (default), REML, PM, SJ, HE, ML, EB\n"
     "      --hksj           Hartung-Knapp-Sidik-Jonkman t test and interval\n"
+    "      --pi METHOD      prediction interval: z (metafor's; t with k-1 df\n"
+    "                       under --hksj), t-k1, or t-k2 (Cochrane Handbook)\n"
     "      --measure RR|OR  measure for counts inputs; default RR\n"
     "  -l, --level L        confidence level of every interval, 0 < L < 1;\n"
     "                       default 0.95\n"
     "  -f, --format FMT     text (default), json or csv\n"
     "      --no-loo         skip the leave-one-out analysis\n"
     "      --by COVARIATE   subgroup analysis on a study covariate\n"
+    "      --by-missing include|exclude\n"
+    "                       studies without the covariate in the test for\n"
+    "                       subgroup differences or not; default exclude\n"
     "      --cumulative     cumulative meta-analysis by publication year\n"
     "      --forest FILE    also write the forest plot as SVG to FILE (with\n"
     "                       --cumulative, the cumulative forest plot)\n"
@@ -152,6 +158,23 @@ static mp_measure parse_measure(const char *s)
     usage_error("--measure must be RR or OR, not '%s'", s);
 }
 
+static mp_pi_method parse_pi(const char *s)
+{
+    mp_pi_method m;
+    if (mp_pi_method_parse(s, &m) != 0)
+        usage_error("--pi must be z, t-k1 or t-k2, not '%s'", s);
+    return m;
+}
+
+static int parse_by_missing(const char *s)
+{
+    if (strcmp(s, "include") == 0)
+        return 1;
+    if (strcmp(s, "exclude") == 0)
+        return 0;
+    usage_error("--by-missing must be include or exclude, not '%s'", s);
+}
+
 static const char *parse_outcome(const char *s)
 {
     if (!*s)
@@ -161,7 +184,8 @@ static const char *parse_outcome(const char *s)
 
 enum { OPT_HKSJ = 256, OPT_MEASURE, OPT_NO_LOO, OPT_VALIDATE, OPT_MAXITER,
        OPT_TOL, OPT_BY, OPT_CUMULATIVE, OPT_FOREST, OPT_LOO_FOREST,
-       OPT_FAV_LEFT, OPT_FAV_RIGHT, OPT_MAX_STUDIES, OPT_STRICT };
+       OPT_FAV_LEFT, OPT_FAV_RIGHT, OPT_MAX_STUDIES, OPT_STRICT, OPT_PI,
+       OPT_BY_MISSING };
 
 static const struct option long_options[] = {
     { "outcome", required_argument, NULL, 'o' },
@@ -182,6 +206,8 @@ static const struct option long_options[] = {
     { "max-studies", required_argument, NULL, OPT_MAX_STUDIES },
     { "validate", no_argument, NULL, OPT_VALIDATE },
     { "strict", no_argument, NULL, OPT_STRICT },
+    { "pi", required_argument, NULL, OPT_PI },
+    { "by-missing", required_argument, NULL, OPT_BY_MISSING },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -231,6 +257,8 @@ static void apply_option(options *o, int c, const char *arg)
     case OPT_TOL: o->fit.tol = parse_tolerance(arg); break;
     case OPT_VALIDATE: o->validate = 1; break;
     case OPT_STRICT: o->strict = 1; break;
+    case OPT_PI: o->fit.pi = parse_pi(arg); break;
+    case OPT_BY_MISSING: o->by_missing = parse_by_missing(arg); break;
     case 'h':
         fputs(usage_text, stdout);
         exit(fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_INPUT);
@@ -253,6 +281,7 @@ static void parse_options(int argc, char **argv, options *o)
     o->format = FORMAT_TEXT;
     o->loo = 1;
     o->max_studies = DEFAULT_MAX_STUDIES;
+    o->by_missing = -1;
     int c;
     opterr = 0;     /* our own messages, in our own form */
     while ((c = getopt_long(argc, argv, ":o:m:l:f:hV", long_options, NULL)) != -1)
@@ -261,6 +290,8 @@ static void parse_options(int argc, char **argv, options *o)
     o->n_inputs = argc - optind;
     if (o->n_inputs == 0)
         usage_error("%s", "no input: name study files, directories or -");
+    if (o->by_missing >= 0 && !o->by)
+        usage_error("%s", "--by-missing needs --by");
     int stdin_seen = 0;
     for (int i = 0; i < o->n_inputs; i++)
         if (strcmp(o->inputs[i], "-") == 0 && stdin_seen++)
@@ -462,6 +493,8 @@ static void subgroups(const options *o, const mp_dataset *ds, mp_subgroups *sub,
     mp_status st = mp_subgroups_fit(mp_dataset_y(ds), mp_dataset_v(ds), group,
                                     k, &o->fit, sub, err);
     free(group);
+    if (st == MP_OK && o->by_missing == 1)
+        st = mp_subgroups_test(sub, 1);
     if (st != MP_OK)
         fatal_status(st);
     flush_warnings(ds, err);

@@ -1008,7 +1008,7 @@ static void group_estimate(const mp_fit_result *f, double *est, double *se)
  * subgroup estimates around their inverse-variance mean, df = groups - 1.
  * The estimates are summed in canonical order (mp_canonical_order), so Q
  * does not depend on the order in which the groups first appear. */
-static mp_status subgroup_test(mp_subgroups *s)
+mp_status mp_subgroups_test(mp_subgroups *s, int include_missing)
 {
     size_t n = 0, g;
     double *e = malloc(2 * (s->n_groups ? s->n_groups : 1) * sizeof *e);
@@ -1018,7 +1018,7 @@ static mp_status subgroup_test(mp_subgroups *s)
     for (g = 0; st == MP_OK && g < s->n_groups; g++) {
         const mp_fit_result *f = &s->groups[g].fit;
         double se;
-        if (f->status != MP_OK)
+        if (f->status != MP_OK || (!s->groups[g].value && !include_missing))
             continue;
         group_estimate(f, &e[n], &se);
         ve[n] = se * se;
@@ -1026,6 +1026,7 @@ static mp_status subgroup_test(mp_subgroups *s)
             n++;
     }
     s->Q = s->df = s->p = NAN;
+    s->missing_in_test = include_missing;
     if (st == MP_OK && n >= 2)
         st = mp_canonical_order(e, ve, n, perm);
     if (st == MP_OK && n >= 2) {
@@ -1107,7 +1108,7 @@ mp_status mp_subgroups_fit(const double *y, const double *v,
     free(wy);
     free(wv);
     if (st == MP_OK)
-        st = subgroup_test(out);
+        st = mp_subgroups_test(out, 0);
     if (st != MP_OK)
         mp_subgroups_free(out);
     return st;

@@ -44,19 +44,30 @@ typedef struct {
     /* Test for subgroup differences: Cochran's Q across the subgroups'
      * random-effects estimates (fixed-effect estimates where a subgroup
      * has one study), df = groups - 1 (as RevMan and R's meta); a
-     * subgroup whose fit failed is left out of the test. */
+     * subgroup whose fit failed is left out of the test, and so is the
+     * "unspecified" group unless missing_in_test. */
     double Q, df, p;
+    int missing_in_test;        /* 1: the unspecified group is in the test */
 } mp_subgroups;
 
 /* Group rows 0..k-1 by group[i] (NULL = unspecified) and fit each group.
  * A group whose fit fails keeps fit.status != MP_OK.  The test for
- * differences needs >= 2 groups (else Q, df, p are NAN).
+ * differences (mp_subgroups_test, without the unspecified group) needs
+ * >= 2 groups (else Q, df, p are NAN).
  * Returns MP_OK or MP_ENOMEM.  Free with mp_subgroups_free(). */
 mp_status mp_subgroups_fit(const double *y, const double *v,
                            const char *const *group, size_t k,
                            const mp_fit_options *o, mp_subgroups *out,
                            mp_errors *err);
 void mp_subgroups_free(mp_subgroups *s);
+
+/* (Re)compute the test for subgroup differences of s, with the studies
+ * that lack the covariate (the unspecified group) as a group of their own
+ * in it when include_missing, else without them (the default of
+ * mp_subgroups_fit: they have no value to compare, as metafor, which
+ * drops rows with a missing moderator; RevMan has no unassigned studies).
+ * Returns MP_OK or MP_ENOMEM. */
+mp_status mp_subgroups_test(mp_subgroups *s, int include_missing);
 
 /* ---- cumulative meta-analysis ----------------------------------------------- */
 

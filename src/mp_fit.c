@@ -44,10 +44,31 @@ int mp_method_parse(const char *name, mp_method *m)
     return -1;
 }
 
+static const char *const pi_names[MP_PI_COUNT] = {
+    "default", "z", "t-k1", "t-k2"
+};
+
+const char *mp_pi_method_name(mp_pi_method m)
+{
+    return (unsigned)m < MP_PI_COUNT ? pi_names[m] : "?";
+}
+
+int mp_pi_method_parse(const char *name, mp_pi_method *m)
+{
+    for (int i = MP_PI_Z; i < MP_PI_COUNT; i++) {
+        if (name && strcmp(name, pi_names[i]) == 0) {
+            *m = (mp_pi_method)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 void mp_fit_options_default(mp_fit_options *o)
 {
     o->method = MP_METHOD_DL;
     o->hksj = 0;
+    o->pi = MP_PI_DEFAULT;
     o->level = 0.95;
     o->maxiter = 1000;
     o->tol = 1e-12;
@@ -67,6 +88,8 @@ mp_status mp_fit_check_options(const mp_fit_options *o, mp_errors *err)
         bad = "convergence tolerance must be positive and finite";
     else if ((unsigned)o->method >= MP_METHOD_COUNT)
         bad = "unknown tau^2 estimator";
+    else if ((unsigned)o->pi >= MP_PI_COUNT)
+        bad = "unknown prediction interval method";
     if (!bad)
         return MP_OK;
     if (err)
@@ -675,10 +698,34 @@ static void random_nan(mp_method method, mp_random_result *r)
     *r = (mp_random_result){
         .method = method, .tau2 = n, .tau = n, .log_estimate = n, .se = n,
         .lower = n, .upper = n, .t_test = 0, .statistic = n, .df = n, .p = n,
-        .pi_lower = n, .pi_upper = n, .tau2_lower = n, .tau2_upper = n,
+        .pi_lower = n, .pi_upper = n, .pi_method = MP_PI_Z, .pi_df = n,
+        .tau2_lower = n, .tau2_upper = n,
         .I2_lower = n, .I2_upper = n, .H2_lower = n, .H2_upper = n,
         .iterations = 0, .weight_sum = n
     };
+}
+
+/* Prediction interval mu +/- crit sqrt(se^2 + tau2) (Higgins, Thompson
+ * and Spiegelhalter 2009), se^2 = vb the variance of mu (HKSJ-rescaled
+ * under HKSJ).  crit by o->pi: the normal quantile (metafor predict.rma
+ * without HKSJ), t(k-1) (metafor under HKSJ), or t(k-2) (Higgins et al.
+ * 2009; Cochrane Handbook ch. 10.10.4.3, as RevMan): none for k = 2. */
+static void prediction_interval(size_t k, double tau2, double vb,
+                                const mp_fit_options *o, mp_random_result *r)
+{
+    mp_pi_method m = o->pi;
+    if (m == MP_PI_DEFAULT)
+        m = o->hksj ? MP_PI_T_K1 : MP_PI_Z;
+    r->pi_method = m;
+    r->pi_df = m == MP_PI_T_K1 ? (double)(k - 1)
+               : m == MP_PI_T_K2 ? (double)k - 2.0 : NAN;
+    if (r->pi_df == 0.0) {
+        r->pi_lower = r->pi_upper = NAN;
+        return;
+    }
+    double crit = critical(o, r->pi_df), sp = sqrt(vb + tau2);
+    r->pi_lower = r->log_estimate - crit * sp;
+    r->pi_upper = r->log_estimate + crit * sp;
 }
 
 /* Random-effects mean (metafor rma.uni) and prediction interval (metafor
@@ -709,9 +756,7 @@ static void random_block(size_t k, double tau2, const mp_moments *re,
     r->upper = r->log_estimate + crit * r->se;
     r->statistic = r->log_estimate / r->se;
     r->p = two_sided_p(r->statistic, r->df);
-    double sp = sqrt(vb + tau2);
-    r->pi_lower = r->log_estimate - crit * sp;
-    r->pi_upper = r->log_estimate + crit * sp;
+    prediction_interval(k, tau2, vb, o, r);
 }
 
 /* metafor's "typical" within-study variance (rma.uni, i2def "1"):

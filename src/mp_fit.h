@@ -38,16 +38,33 @@ const char *mp_method_name(mp_method m);
  * sets *m on success, -1 for an unknown name. */
 int mp_method_parse(const char *name, mp_method *m);
 
+/* Critical value of the prediction interval mu +/- crit sqrt(se^2 + tau2). */
+typedef enum {
+    MP_PI_DEFAULT,  /* metafor predict(): z, or t(k-1) under HKSJ */
+    MP_PI_Z,        /* normal quantile */
+    MP_PI_T_K1,     /* t with k-1 df */
+    MP_PI_T_K2,     /* t with k-2 df (Higgins, Thompson and Spiegelhalter
+                       2009; Cochrane Handbook ch. 10): none for k = 2 */
+    MP_PI_COUNT
+} mp_pi_method;
+
+/* "z", "t-k1", "t-k2" (MP_PI_DEFAULT: "default"). */
+const char *mp_pi_method_name(mp_pi_method m);
+/* Parse "z", "t-k1" or "t-k2".  0 and *m set, or -1. */
+int mp_pi_method_parse(const char *name, mp_pi_method *m);
+
 typedef struct {
     mp_method method;
     int hksj;          /* 1: Hartung-Knapp-Sidik-Jonkman t test (metafor test="knha") */
+    mp_pi_method pi;   /* prediction interval's critical value */
     double level;      /* confidence level of every interval, 0 < level < 1 */
     int maxiter;       /* iteration limit of iterative estimators */
     double tol;        /* convergence tolerance on tau^2 of iterative estimators */
     int tau2_ci;       /* 1: compute the Q-profile interval of tau^2 (slower) */
 } mp_fit_options;
 
-/* DL, no HKSJ, level 0.95, maxiter 1000, tol 1e-12, tau2_ci 1. */
+/* DL, no HKSJ, MP_PI_DEFAULT, level 0.95, maxiter 1000, tol 1e-12,
+ * tau2_ci 1. */
 void mp_fit_options_default(mp_fit_options *o);
 
 typedef struct {
@@ -64,7 +81,10 @@ typedef struct {
     double lower, upper;       /* confidence interval, log scale */
     int t_test;                /* 1: statistic is t with df = k - 1 */
     double statistic, df, p;   /* df is NAN for the z test */
-    double pi_lower, pi_upper; /* prediction interval, log scale */
+    double pi_lower, pi_upper; /* prediction interval, log scale (NAN for
+                                  t-k2 with k = 2) */
+    mp_pi_method pi_method;    /* the method used: z, t-k1 or t-k2 */
+    double pi_df;              /* its df (NAN for z) */
     double tau2_lower, tau2_upper;   /* Q-profile CI of tau^2 (NAN if not computed) */
     double I2_lower, I2_upper, H2_lower, H2_upper;  /* matching I^2, H^2 bounds */
     int iterations;            /* iterations used (0 for closed-form estimators) */

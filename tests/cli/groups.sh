@@ -1,9 +1,11 @@
 #!/bin/sh
 # Subgroup (--by) and cumulative (--cumulative) analyses against metafor
 # (tests/reference/groups: separate rma() fits per subgroup, the test for
-# subgroup differences as an FE rma() across the subgroup estimates, and
-# cumul() ordered by year), for every estimator with and without HKSJ,
-# through the command line.  Tolerances as tests/cli/metafor.sh.
+# subgroup differences as an FE rma() across the subgroup estimates, without
+# the studies that lack the covariate or, with --by-missing=include, with
+# them as a group, and cumul() ordered by year), for every estimator with
+# and without HKSJ, through the command line.  Tolerances as
+# tests/cli/metafor.sh.
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 ref="${MP_REFDIR:-$top_srcdir/tests/reference}/groups"
 
@@ -39,6 +41,13 @@ extract='def blocks($part; $which): ["fixed", "random", "heterogeneity"][] as $b
 for xml in "$tmp"/g*.xml; do
     run_estimators "$tmp/ours.tsv" "$extract" "$(basename "$xml" .xml)" "$xml" \
         --no-loo --by g --cumulative
+done
+
+# --by-missing=include: the studies without the covariate enter the test.
+extract_all='.subgroup_test | to_entries[] | ["subtest-all", "-", "test", .key, (.value | tostring)] | @tsv'
+for xml in "$tmp"/g*.xml; do
+    run_estimators "$tmp/ours.tsv" "$extract_all" "$(basename "$xml" .xml)" "$xml" \
+        --no-loo --by g --by-missing include
 done
 
 what="subgroups and cumulative against metafor 3.8"

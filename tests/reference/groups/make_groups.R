@@ -1,11 +1,15 @@
 # Reference results for subgroup and cumulative meta-analysis from metafor.
-# Usage: Rscript make_groups.R OUTDIR SEED NCASES
+# Usage: Rscript make_groups.R OUTDIR SEED NCASES; the files here: Rscript make_groups.R . 2026 10
 # Writes OUTDIR/cases.tsv (case, study, g, year, yi, sei) and
 # OUTDIR/expected.tsv (case, method, knha, part, which, block, key, value):
 #   part "sub", which = subgroup value ("-" for studies without one):
 #        separate rma() fits per subgroup (FE block from method = "FE");
 #   part "subtest", which "-": rma(est, sei = se, method = "FE") across the
-#        subgroups' random-effects estimates (FE estimate for a single study);
+#        subgroups' random-effects estimates (FE estimate for a single study),
+#        without the studies that lack a value (metapool's default, as
+#        metafor drops rows with a missing moderator);
+#   part "subtest-all", which "-": the same with those studies as a group of
+#        their own (metapool --by-missing=include);
 #   part "cum", which = step k: cumul() of the fit ordered by year (ties in
 #        input order), steps with k >= 2, plus the FE cumul() for every step.
 suppressMessages(library(metafor))
@@ -56,7 +60,7 @@ for (ci in seq_len(ncases)) {
   gl <- ifelse(is.na(g), "-", g)
   for (m in methods) for (kn in c(FALSE, TRUE)) {
     test <- if (kn) "knha" else "z"
-    ests <- c(); ses <- c(); ok <- TRUE
+    ests <- c(); ses <- c(); labs <- c(); ok <- TRUE
     for (v in unique(gl)) {
       s <- gl == v
       fe <- rma(yi[s], sei = sei[s], method = "FE")
@@ -68,12 +72,18 @@ for (ci in seq_len(ncases)) {
       }
       fitblocks(cs, m, kn, "sub", v, fit, fe)
       src <- if (is.null(fit)) fe else fit
-      ests <- c(ests, src$beta[1]); ses <- c(ses, src$se)
+      ests <- c(ests, src$beta[1]); ses <- c(ses, src$se); labs <- c(labs, v)
+    }
+    given <- labs != "-"
+    if (ok && sum(given) >= 2) {
+      t <- rma(ests[given], sei = ses[given], method = "FE")
+      put(cs, m, kn, "subtest", "-", "test", "Q", t$QE)
+      put(cs, m, kn, "subtest", "-", "test", "p", t$QEp)
     }
     if (ok && length(ests) >= 2) {
       t <- rma(ests, sei = ses, method = "FE")
-      put(cs, m, kn, "subtest", "-", "test", "Q", t$QE)
-      put(cs, m, kn, "subtest", "-", "test", "p", t$QEp)
+      put(cs, m, kn, "subtest-all", "-", "test", "Q", t$QE)
+      put(cs, m, kn, "subtest-all", "-", "test", "p", t$QEp)
     }
     # cumul() sorts by the variable given (metafor >= 3.0; ties in input order)
     full <- tryCatch(rma(yi, sei = sei, method = m, test = test, control = ctl),
