@@ -11,6 +11,15 @@ double mp_report_z(const mp_report *r)
     return gsl_cdf_ugaussian_Pinv(1.0 - (1.0 - r->opt->level) / 2.0);
 }
 
+void mp_report_main_figures(const mp_fit_result *f, double *est, double *lo,
+                            double *hi)
+{
+    int re = f->has_random;
+    *est = re ? f->random.log_estimate : f->fixed.log_estimate;
+    *lo = re ? f->random.lower : f->fixed.lower;
+    *hi = re ? f->random.upper : f->fixed.upper;
+}
+
 /* Compensated sum of 1 / (v_i + tau2). */
 static double sum_weights(const double *v, size_t k, double tau2)
 {
