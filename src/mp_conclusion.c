@@ -85,7 +85,7 @@ static const char *const change_word[] = { "lower", "higher", "" };
 
 typedef struct {
     change kind;
-    int plain;                  /* 1: num is a bare figure ("25%") */
+    int plain;                  /* a percent: 1 when num is a bare figure ("25%") */
     char num[MP_NUMBUF];        /* "25%", "less than 1%", "2.79" */
 } bound;
 
@@ -109,8 +109,9 @@ static void percent_words(bound *b, double pct)
 }
 
 /* The bound log_x as words.  The change is that of the ratio as printed,
- * so that "0.75" reads "25% lower"; a ratio of exactly 1 counts as a
- * change towards the inside of the interval (upper: higher). */
+ * so that "0.75" reads "25% lower"; a bound of exactly 1 reads "lower" as a
+ * lower bound and "higher" as an upper one, as in an interval across 1
+ * (which an interval touching 1 counts as). */
 static void describe_bound(double log_x, int upper, bound *b)
 {
     double x = exp(log_x);
@@ -119,7 +120,7 @@ static void describe_bound(double log_x, int upper, bound *b)
     double s = isfinite(x) && x > 0 ? strtod(shown, NULL) : x;
     if (s >= 2) {
         b->kind = TIMES;
-        b->plain = isfinite(x);
+        b->plain = 0;           /* (read for percents only) */
         ratio_words(b->num, x);
         return;
     }
