@@ -11,6 +11,15 @@ double mp_report_z(const mp_report *r)
     return gsl_cdf_ugaussian_Pinv(1.0 - (1.0 - r->opt->level) / 2.0);
 }
 
+void mp_report_main_figures(const mp_fit_result *f, double *est, double *lo,
+                            double *hi)
+{
+    int re = f->has_random;
+    *est = re ? f->random.log_estimate : f->fixed.log_estimate;
+    *lo = re ? f->random.lower : f->fixed.lower;
+    *hi = re ? f->random.upper : f->fixed.upper;
+}
+
 /* The weight sums of the fit (summed in canonical order, so a study's
  * weight does not depend on the order of the others). */
 void mp_report_weight_sums(const mp_report *r, mp_weight_sums *sums)

@@ -50,6 +50,12 @@ void mp_report_weight_sums(const mp_report *r, mp_weight_sums *sums);
 void mp_report_study(const mp_report *r, const mp_weight_sums *sums, size_t i,
                      mp_study_figures *f);
 
+/* The figures a fit is summed up by (log scale): the random-effects
+ * estimate and confidence interval, or the fixed effect's when the fit has
+ * no random-effects model (k = 1). */
+void mp_report_main_figures(const mp_fit_result *f, double *est, double *lo,
+                            double *hi);
+
 /* Two-sided normal quantile of the chosen level. */
 double mp_report_z(const mp_report *r);
 

@@ -1,8 +1,10 @@
 /* mp_report_json.c - the JSON report of the contract (metapool(1),
  * OUTPUT FORMATS).  Doubles are printed so that they read back exactly;
- * figures that do not exist are null. */
+ * figures that do not exist are null.  "conclusion" is mp_conclusion's
+ * paragraph, as the text report prints it. */
 #include <math.h>
 
+#include "mp_conclusion.h"
 #include "mp_format.h"
 #include "mp_report.h"
 
@@ -223,6 +225,9 @@ mp_status mp_report_json(FILE *out, const mp_report *r)
     fputs("\n  ],\n", out);
     not_pooled(out, ds);
     fit_blocks(out, "  ", r->fit);
+    char c[MP_CONCLUSION_MAX];
+    mp_conclusion(c, sizeof c, mp_dataset_measure(ds), r->opt->level, r->fit);
+    str(out, ",\n  ", "conclusion", c);
     if (r->loo)
         leave_one_out(out, r);
     if (r->sub)

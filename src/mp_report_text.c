@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "mp_conclusion.h"
 #include "mp_format.h"
 #include "mp_report.h"
 
@@ -219,34 +220,28 @@ static void heterogeneity(FILE *out, const mp_report *r)
     emit(out, &l);
 }
 
-static const char *risk_noun(mp_measure m)
-{
-    return m == MP_MEASURE_HR ? "hazard" : m == MP_MEASURE_RR ? "risk" : "odds";
-}
+/* The conclusion (mp_conclusion) after "In words:", in lines of at most
+ * WORDS_W columns, broken between words. */
+#define WORDS_W 79
 
 static void in_words(FILE *out, const mp_report *r)
 {
-    const mp_fit_result *f = r->fit;
-    int re = f->has_random;
-    double est = re ? f->random.log_estimate : f->fixed.log_estimate;
-    double lo = re ? f->random.lower : f->fixed.lower;
-    double hi = re ? f->random.upper : f->fixed.upper;
-    const char *noun = risk_noun(mp_dataset_measure(r->ds));
-    char e[MP_NUMBUF], ci[2 * MP_NUMBUF + 8];
-    mp_format_ratio(e, exp(est));
-    interval(ci, sizeof ci, lo, hi);
-    fprintf(out, "\nIn words: the pooled %s (%s) is %s, %g%% CI %s.\n",
-            measure_of(r), re ? "random effects" : "fixed effect", e,
-            100 * r->opt->level, ci);
-    if (lo > 0)
-        fprintf(out, "The interval lies above 1: the %s of the outcome is "
-                "higher in the experimental arm.\n", noun);
-    else if (hi < 0)
-        fprintf(out, "The interval lies below 1: the %s of the outcome is "
-                "lower in the experimental arm.\n", noun);
-    else
-        fputs("The interval includes 1: these studies show no difference "
-              "between the arms.\n", out);
+    char c[MP_CONCLUSION_MAX];
+    mp_conclusion(c, sizeof c, mp_dataset_measure(r->ds), r->opt->level, r->fit);
+    line l = { "" };
+    emit(out, &l);
+    add(&l, "In words:");
+    char *save = NULL;
+    for (char *word = strtok_r(c, " ", &save); word;
+         word = strtok_r(NULL, " ", &save)) {
+        if (mp_format_width(l.s) + 1 + mp_format_width(word) > WORDS_W) {
+            emit(out, &l);
+            add(&l, "%s", word);
+        } else {
+            add(&l, " %s", word);
+        }
+    }
+    emit(out, &l);
 }
 
 static void loo_row(FILE *out, const mp_report *r, size_t i)
@@ -280,12 +275,12 @@ static void fit_columns(line *l, const mp_fit_result *f)
         return;
     }
     int re = f->has_random;
-    double est = re ? f->random.log_estimate : f->fixed.log_estimate;
+    double est, lo, hi;
+    mp_report_main_figures(f, &est, &lo, &hi);
     char e[MP_NUMBUF], ci[2 * MP_NUMBUF + 8], p[MP_NUMBUF], i2[MP_NUMBUF] = "",
         t2[MP_NUMBUF] = "";
     mp_format_ratio(e, exp(est));
-    interval(ci, sizeof ci, re ? f->random.lower : f->fixed.lower,
-             re ? f->random.upper : f->fixed.upper);
+    interval(ci, sizeof ci, lo, hi);
     mp_format_p(p, re ? f->random.p : f->fixed.p);
     if (re) {
         mp_format_percent(i2, f->het.I2);

@@ -19,6 +19,7 @@
 
 #include <libxml/xmlwriter.h>
 
+#include "mp_conclusion.h"
 #include "mp_format.h"
 
 /* ---- geometry ---------------------------------------------------------------- */
@@ -358,7 +359,7 @@ typedef struct {
     double w, x;                /* width and left edge (layout) */
 } column;
 
-#define MAXFOOT 8
+#define MAXFOOT 16
 #define MAXTICK 32
 
 typedef struct {
@@ -371,6 +372,7 @@ typedef struct {
     size_t nrows, cap;
     char foot[MAXFOOT][LINE];
     size_t nfoot;
+    char conclusion[MP_CONCLUSION_MAX];    /* last in the footer, wrapped */
     char favours[2][LINE];      /* left, right of 1 */
     double dashed;              /* log value of a dashed line, NAN for none */
     /* layout */
@@ -483,17 +485,6 @@ static void set_favours(plot *p, const mp_svg_options *o)
                  arm ? arm : side == 0 ? "experimental" : "control");
         fit(p->favours[side], LINE, buf, 0);
     }
-}
-
-/* The estimate and interval of a fit as drawn and printed: the random-
- * effects model, or the fixed effect when it has one study. */
-static void fit_figures(const mp_fit_result *f, double *est, double *lo,
-                        double *hi)
-{
-    int re = f->has_random;
-    *est = re ? f->random.log_estimate : f->fixed.log_estimate;
-    *lo = re ? f->random.lower : f->fixed.lower;
-    *hi = re ? f->random.upper : f->fixed.upper;
 }
 
 /* "Heterogeneity: tau² = 0.0284; I² = 48.4%; Q = 9.68, df = 5 (p = 0.085)",
@@ -662,7 +653,7 @@ static mp_status subtotal_rows(plot *p, const forest_cols *fc,
     if (!w)
         return MP_ENOMEM;
     w->bold = 1;
-    fit_figures(f, &w->est, &w->lo, &w->hi);
+    mp_report_main_figures(f, &w->est, &w->lo, &w->hi);
     ratio_ci(buf, sizeof buf, w->est, w->lo, w->hi);
     set_cell(w, fc->ci, buf);
     mp_format_percent(a, wf);
@@ -761,6 +752,8 @@ static void forest_footer(plot *p)
         }
         add_foot(p, buf);
     }
+    mp_conclusion(p->conclusion, sizeof p->conclusion,
+                  mp_dataset_measure(p->r->ds), p->r->opt->level, f);
 }
 
 /* ---- pooled-fit rows: cumulative and leave-one-out ---------------------------------- */
@@ -787,7 +780,7 @@ static void fit_cells(row *w, const fit_cols *fc, const mp_fit_result *f)
         set_cell(w, fc->ci, buf);
         return;
     }
-    fit_figures(f, &w->est, &w->lo, &w->hi);
+    mp_report_main_figures(f, &w->est, &w->lo, &w->hi);
     ratio_ci(buf, sizeof buf, w->est, w->lo, w->hi);
     set_cell(w, fc->ci, buf);
     mp_format_p(a, f->has_random ? f->random.p : f->fixed.p);
@@ -1050,6 +1043,8 @@ static mp_status layout(plot *p)
     p->width = x - COL_GAP + MARGIN;
     for (size_t i = 0; i < p->nfoot; i++)
         p->width = fmax(p->width, 2 * MARGIN + text_px(p->foot[i], FONT, 0));
+    p->nfoot += wrap(p->conclusion, p->width - 2 * MARGIN, FONT,
+                     p->foot + p->nfoot, MAXFOOT - p->nfoot);
 
     /* axis */
     double lo, hi;

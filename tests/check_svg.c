@@ -19,6 +19,7 @@
 #include <libxml/tree.h>
 
 #include "mp_analyses.h"
+#include "mp_conclusion.h"
 #include "mp_dataset.h"
 #include "mp_format.h"
 #include "mp_report.h"
@@ -695,6 +696,49 @@ START_TEST(test_favours_wrap)
 }
 END_TEST
 
+/* The conclusion of mp_conclusion ends the footer, wrapped into lines
+ * that keep the plot's width and lose no word: joined, they give it back. */
+static void conclusion_is_footer(const analysis *a, const char *first_words)
+{
+    svg_plot *s = render(mp_svg_forest, a, NULL);
+    char want[MP_CONCLUSION_MAX];
+    ck_assert_int_eq(mp_conclusion(want, sizeof want, mp_dataset_measure(a->ds),
+                                   a->opt.level, &a->fit), MP_OK);
+    const char *start = strstr(s->text, first_words);
+    ck_assert_msg(start != NULL, "no conclusion in:\n%s", s->text);
+    char got[2 * MP_CONCLUSION_MAX];
+    snprintf(got, sizeof got, "%s", start);
+    size_t lines = 0, longest = 0;
+    for (char *c = got, *line = got; *c; c++)
+        if (*c == '\n') {
+            *c = ' ';
+            lines++;
+            longest = (size_t)(c - line) > longest ? (size_t)(c - line) : longest;
+            line = c + 1;
+        }
+    got[strlen(got) - 1] = '\0';           /* the last line's newline */
+    ck_assert_str_eq(got, want);
+    ck_assert_uint_ge(lines, 2);
+    ck_assert_uint_le(longest, 180);
+    plot_free(s);
+}
+
+START_TEST(test_forest_conclusion)
+{
+    analysis a;
+    analyse(&a, shipped, N_SHIPPED, NULL);
+    conclusion_is_footer(&a, "The pooled hazard ratio (random effects) is 0.93 "
+                             "(95% CI 0.75 to 1.16): the data are compatible with "
+                             "anything from a 25% lower to a 16% higher");
+    analysis_free(&a);
+    analyse(&a, shipped + 3, 1, NULL);
+    conclusion_is_footer(&a, "The single study's hazard ratio is 0.66 (95% CI "
+                             "0.49 to 0.88): the data are compatible with a 12% "
+                             "to 51% lower hazard");
+    analysis_free(&a);
+}
+END_TEST
+
 /* A write error is MP_EIO; a plot without its analysis is MP_EINPUT. */
 START_TEST(test_errors)
 {
@@ -738,6 +782,7 @@ static Suite *svg_suite(void)
     tcase_add_test(t, test_escaping_utf8);
     tcase_add_test(t, test_favours_options);
     tcase_add_test(t, test_favours_wrap);
+    tcase_add_test(t, test_forest_conclusion);
     tcase_add_test(t, test_errors);
     suite_add_tcase(s, t);
     return s;

@@ -28,4 +28,20 @@ for opt in $(grep -o -- '--[a-z][a-z-]*' "$tmp/help" | sort -u); do
         fail "not found"
     fi
 done
+
+# The conclusion that CONCLUSION quotes is the one of the shipped trials.
+if command -v jq >/dev/null 2>&1; then
+    what="metapool(1) CONCLUSION quotes metapool studies/*.xml"
+    sed -n '/^\.SH CONCLUSION/,/^\.SH FOREST/p' "$man/metapool.1" |
+        sed -n '/^\.RS/,/^\.RE/p' | grep -v '^\.' | tr '\n' ' ' |
+        sed 's/ $//' >"$tmp/quoted"
+    echo >>"$tmp/quoted"
+    "$METAPOOL" -f json --no-loo "${top_srcdir:-.}"/studies/*.xml |
+        jq -r .conclusion >"$tmp/actual"
+    if [ -s "$tmp/actual" ] && cmp -s "$tmp/quoted" "$tmp/actual"; then
+        passed=$((passed + 1))
+    else
+        fail "quoted '$(cat "$tmp/quoted")', metapool says '$(cat "$tmp/actual")'"
+    fi
+fi
 finish

@@ -25,7 +25,7 @@ run 0 -f json --no-loo good/
 if command -v jq >/dev/null 2>&1; then
     what="JSON report keys"
     keys=$(jq -c '[keys_unsorted, (.fixed | keys_unsorted), (.random | keys_unsorted), (.heterogeneity | keys_unsorted), (.studies[0] | keys_unsorted)]' "$data/expected/good.json")
-    want='[["outcome","measure","level","k","studies","not_pooled","fixed","random","heterogeneity","leave_one_out"],["log_estimate","se","estimate","lower","upper","z","p"],["method","tau2","tau","log_estimate","se","estimate","lower","upper","test","statistic","df","p","pi_lower","pi_upper","tau2_lower","tau2_upper"],["Q","df","p","I2","H2","I2_lower","I2_upper","H2_lower","H2_upper"],["id","title","year","yi","se","estimate","lower","upper","weight_fixed","weight_random","n_experimental","n_control","events_experimental","events_control"]]'
+    want='[["outcome","measure","level","k","studies","not_pooled","fixed","random","heterogeneity","conclusion","leave_one_out"],["log_estimate","se","estimate","lower","upper","z","p"],["method","tau2","tau","log_estimate","se","estimate","lower","upper","test","statistic","df","p","pi_lower","pi_upper","tau2_lower","tau2_upper"],["Q","df","p","I2","H2","I2_lower","I2_upper","H2_lower","H2_upper"],["id","title","year","yi","se","estimate","lower","upper","weight_fixed","weight_random","n_experimental","n_control","events_experimental","events_control"]]'
     [ "$keys" = "$want" ] && passed=$((passed + 1)) || fail "keys are $keys"
     what="--no-loo"
     [ "$(jq 'has("leave_one_out")' "$tmp/out")" = false ] && passed=$((passed + 1)) || fail "leave_one_out present"
@@ -33,6 +33,35 @@ if command -v jq >/dev/null 2>&1; then
     [ "$(jq -c '[.random.tau2, .random.estimate, .heterogeneity.Q]' "$data/expected/k1.json")" = '[null,null,null]' ] &&
         passed=$((passed + 1)) || fail "not null"
 fi
+
+# The conclusion: the JSON's "conclusion" is the text report's paragraph
+# after "In words:" (its lines joined), in each case of the reports
+# (across 1 with a prediction interval, below 1 with tau^2 = 0, one
+# study, odds); no report says "no difference".
+in_words() {
+    awk '/^In words: /{on=1; sub(/^In words: /, "")} on && /^$/{exit}
+         on{printf "%s%s", sep, $0; sep=" "} END{print ""}' "$1"
+}
+same_conclusion() {
+    run 0 "$@" && cp "$tmp/out" "$tmp/text"
+    run 0 -f json "$@" && jq -r .conclusion "$tmp/out" >"$tmp/concl"
+    what="metapool $*: JSON conclusion = text report's In words"
+    in_words "$tmp/text" >"$tmp/words"
+    if grep -q '^The ' "$tmp/words" && cmp -s "$tmp/words" "$tmp/concl"; then
+        passed=$((passed + 1))
+    else
+        fail "differ: '$(cat "$tmp/concl")' / '$(cat "$tmp/words")'"
+    fi
+}
+if command -v jq >/dev/null 2>&1; then
+    same_conclusion good/
+    same_conclusion good/hr-ci.xml good/hr-p.xml
+    same_conclusion good/hr-ci.xml
+    same_conclusion --measure OR counts/
+fi
+what="no expected report says 'no difference'"
+grep -ril "no difference" "$data/expected" >"$tmp/found"
+[ ! -s "$tmp/found" ] && passed=$((passed + 1)) || fail "$(cat "$tmp/found")"
 
 # A report that cannot be written is an error, never a silent success.
 if [ -w /dev/full ]; then
