@@ -202,16 +202,28 @@ static void prediction_sentence(sink *o, mp_measure m, double level,
                                 const mp_random_result *re)
 {
     char t2[MP_NUMBUF], a[MP_NUMBUF], b[MP_NUMBUF];
+    if (isnan(re->pi_lower) || isnan(re->pi_upper)) {
+        /* t with k - 2 df (--pi t-k2) and two trials */
+        put(o, " With two trials there is no %g%% prediction interval of t "
+            "with k - 2 degrees of freedom, so nothing is said here of the "
+            "effect in a new trial.", 100 * level);
+        return;
+    }
+    ratio_words(a, exp(re->pi_lower));
+    ratio_words(b, exp(re->pi_upper));
     if (!(re->tau2 > 0)) {
-        put(o, " The between-trial variance is estimated at 0 (tau^2 = 0), so "
-            "the %g%% prediction interval for a new trial is the confidence "
-            "interval; an estimate of 0 does not show that the trials' effects "
-            "are equal.", 100 * level);
+        put(o, " The between-trial variance is estimated at 0 (tau^2 = 0)");
+        if (re->pi_lower == re->lower && re->pi_upper == re->upper)
+            put(o, ", so the %g%% prediction interval for a new trial is the "
+                "confidence interval", 100 * level);
+        else
+            put(o, "; the %g%% prediction interval for a new trial is %s to "
+                "%s", 100 * level, a, b);
+        put(o, "; an estimate of 0 does not show that the trials' effects "
+            "are equal.");
         return;
     }
     mp_format_fixed(t2, re->tau2, 4);
-    ratio_words(a, exp(re->pi_lower));
-    ratio_words(b, exp(re->pi_upper));
     static const char *const verdict[] = {
         "would be expected to be a benefit",
         "could be either a benefit or a harm",

@@ -2,6 +2,7 @@
 #include "mp_report.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
@@ -18,6 +19,14 @@ void mp_report_main_figures(const mp_fit_result *f, double *est, double *lo,
     *est = re ? f->random.log_estimate : f->fixed.log_estimate;
     *lo = re ? f->random.lower : f->fixed.lower;
     *hi = re ? f->random.upper : f->fixed.upper;
+}
+
+void mp_report_pi_label(const mp_random_result *re, char *buf, size_t size)
+{
+    if (isnan(re->pi_df))
+        snprintf(buf, size, "Prediction interval (z)");
+    else
+        snprintf(buf, size, "Prediction interval (t, %g df)", re->pi_df);
 }
 
 /* The weight sums of the fit (summed in canonical order, so a study's

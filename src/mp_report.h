@@ -53,6 +53,10 @@ void mp_report_study(const mp_report *r, const mp_weight_sums *sums, size_t i,
 /* The figures a fit is summed up by (log scale): the random-effects
  * estimate and confidence interval, or the fixed effect's when the fit has
  * no random-effects model (k = 1). */
+/* The label of the prediction interval row, naming its critical value:
+ * "Prediction interval (z)" or "Prediction interval (t, 3 df)". */
+void mp_report_pi_label(const mp_random_result *re, char *buf, size_t size);
+
 void mp_report_main_figures(const mp_fit_result *f, double *est, double *lo,
                             double *hi);
 

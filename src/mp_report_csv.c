@@ -118,8 +118,10 @@ mp_status mp_report_csv(FILE *out, const mp_report *r)
         const mp_random_result *re = &r->fit->random;
         pooled(out, "random", "Random effects", re->log_estimate, re->se,
                re->lower, re->upper, NAN, 100);
-        pooled(out, "prediction", "Prediction interval", re->log_estimate,
-               NAN, re->pi_lower, re->pi_upper, NAN, NAN);
+        char label[64];
+        mp_report_pi_label(re, label, sizeof label);
+        pooled(out, "prediction", label, re->log_estimate, NAN, re->pi_lower,
+               re->pi_upper, NAN, NAN);
     }
     group_rows(out, r);
     return ferror(out) ? MP_EIO : MP_OK;

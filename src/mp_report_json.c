@@ -67,6 +67,8 @@ static void random_block(FILE *out, const mp_fit_result *r)
     num(out, ", ", "p", has ? x->p : NAN);
     num(out, ", ", "pi_lower", has ? exp(x->pi_lower) : NAN);
     num(out, ", ", "pi_upper", has ? exp(x->pi_upper) : NAN);
+    str(out, ", ", "pi_method", has ? mp_pi_method_name(x->pi_method) : NULL);
+    num(out, ", ", "pi_df", has ? x->pi_df : NAN);
     num(out, ", ", "tau2_lower", has ? x->tau2_lower : NAN);
     num(out, ", ", "tau2_upper", has ? x->tau2_upper : NAN);
     fputs(" }", out);

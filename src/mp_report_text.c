@@ -45,15 +45,19 @@ static void emit(FILE *out, line *l)
 }
 
 /* "0.81 to 1.34" from log-scale bounds. */
+/* "0.60 to 1.07", or "none" for an interval that does not exist (a t-k2
+ * prediction interval of two studies). */
 static void interval(char *buf, size_t n, double lo, double hi)
 {
     char a[MP_NUMBUF], b[MP_NUMBUF];
+    if (isnan(lo) && isnan(hi)) {
+        snprintf(buf, n, "none");
+        return;
+    }
     mp_format_ratio(a, exp(lo));
     mp_format_ratio(b, exp(hi));
     snprintf(buf, n, "%s to %s", a, b);
 }
-
-
 
 static const char *measure_of(const mp_report *r)
 {
@@ -177,7 +181,8 @@ static void pooled(FILE *out, const mp_report *r)
     snprintf(name, sizeof name, "Random effects (%s%s)",
              mp_method_name(re->method), re->t_test ? ", HKSJ" : "");
     pooled_row(out, name, re->log_estimate, re->lower, re->upper, test);
-    pooled_row(out, "Prediction interval", NAN, re->pi_lower, re->pi_upper, "");
+    mp_report_pi_label(re, name, sizeof name);
+    pooled_row(out, name, NAN, re->pi_lower, re->pi_upper, "");
 }
 
 static const char *i2_words(double i2)

@@ -618,7 +618,8 @@ static mp_status pooled_rows(plot *p, const forest_cols *fc,
                      f->random.upper, fc->wr, wr))
         return MP_ENOMEM;
     if (isfinite(f->random.pi_lower) && isfinite(f->random.pi_upper)) {
-        if (!(w = add_row(p, R_PI, "prediction", "Prediction interval")))
+        mp_report_pi_label(&f->random, buf, sizeof buf);
+        if (!(w = add_row(p, R_PI, "prediction", buf)))
             return MP_ENOMEM;
         w->lo = f->random.pi_lower;
         w->hi = f->random.pi_upper;

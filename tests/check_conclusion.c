@@ -74,6 +74,29 @@ START_TEST(across_one_with_prediction)
 }
 END_TEST
 
+/* tau^2 = 0 with a prediction interval wider than the confidence interval
+ * (--pi t-k1 or t-k2 without HKSJ): it is given, not called the CI. */
+START_TEST(tau2_zero_wider_prediction)
+{
+    const char *s = said(HR, 0.95, fit_of(0.73, 0.59, 0.89, 0, 0.19, 2.74));
+    ck_assert_msg(strstr(s, "the 95% prediction interval for a new trial is "
+                            "0.19 to 2.74; an estimate of 0") != NULL, "%s", s);
+    ck_assert(strstr(s, "is the confidence interval") == NULL);
+}
+END_TEST
+
+/* No prediction interval (t-k2 with two trials): said so, no number. */
+START_TEST(no_prediction_interval)
+{
+    mp_fit_result f = fit_of(0.73, 0.59, 0.89, 0.01, 1, 1);
+    f.random.pi_lower = f.random.pi_upper = NAN;
+    says(HR, f, "With two trials there is no 95% prediction interval of t "
+         "with k - 2 degrees of freedom, so nothing is said here of the "
+         "effect in a new trial.");
+    ck_assert(strstr(text, "nan") == NULL && strstr(text, "between") == NULL);
+}
+END_TEST
+
 /* Below 1, tau^2 = 0: the range starts at the smaller change; "an 11%". */
 START_TEST(below_one_tau2_zero)
 {
@@ -250,6 +273,8 @@ static Suite *conclusion_suite(void)
     Suite *s = suite_create("mp_conclusion");
     TCase *tc = tcase_create("words");
     tcase_add_test(tc, across_one_with_prediction);
+    tcase_add_test(tc, tau2_zero_wider_prediction);
+    tcase_add_test(tc, no_prediction_interval);
     tcase_add_test(tc, below_one_tau2_zero);
     tcase_add_test(tc, above_one_prediction_above);
     tcase_add_test(tc, prediction_below_or_across);

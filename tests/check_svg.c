@@ -392,7 +392,7 @@ START_TEST(test_forest_shipped)
     has_text(s, "Weight\n");
     has_text(s, "Fixed effect (inverse variance)\n0.91 [0.79, 1.05]\n100.0%\n");
     has_text(s, "Random effects (DL)\n0.93 [0.75, 1.16]\n100.0%\n");
-    has_text(s, "Prediction interval\n[0.61, 1.42]\n");
+    has_text(s, "Prediction interval (z)\n[0.61, 1.42]\n");
     has_text(s, "Heterogeneity: tau\xc2\xb2 = 0.0332; I\xc2\xb2 = 55.2%; Q = 8.94, "
                 "df = 4 (p = 0.063)\n");
     has_text(s, "Test for overall effect (fixed effect): z = -1.31 (p = 0.19)\n");

@@ -34,7 +34,7 @@ finite() {
         fail "exit status $?: $(head -2 "$tmp/err")"
         return
     fi
-    nulls=$(jq -c '[(.fixed | to_entries[]), (.random | to_entries[] | select(.key != "df" and .key != "method" and .key != "test" and (.key | startswith("tau2_") | not))), (.heterogeneity | to_entries[] | select(.key | test("^(Q|df|p|I2|H2)$")))] | map(select((.value | type) != "number")) | map(.key)' "$tmp/out.json")
+    nulls=$(jq -c '[(.fixed | to_entries[]), (.random | to_entries[] | select(.key != "df" and .key != "method" and .key != "test" and .key != "pi_method" and .key != "pi_df" and (.key | startswith("tau2_") | not))), (.heterogeneity | to_entries[] | select(.key | test("^(Q|df|p|I2|H2)$")))] | map(select((.value | type) != "number")) | map(.key)' "$tmp/out.json")
     [ "$nulls" = "[]" ] && passed=$((passed + 1)) || fail "not finite: $nulls"
     what="$name: text report"
     "$METAPOOL" "$@" "$file" >"$tmp/out.txt" 2>"$tmp/err" || fail "exit status $?"
