@@ -434,7 +434,8 @@ static mp_status qe_root(const qe_params *qp, double lo, double hi,
     return root_bracketed(&f, lo, hi, o->tol, o->maxiter, 0, root, iters);
 }
 
-/* Flag a status decision as open to rounding (mp_msource.doubtful). */
+/* Flag a decision of the path (and so of tau2 within about tol) as open
+ * to rounding (mp_msource.doubtful). */
 static void doubt(const mp_msource *s)
 {
     if (s->doubtful)
