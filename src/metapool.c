@@ -84,7 +84,8 @@ static const char usage_text[] =
     "      --loo-forest FILE  write the leave-one-out forest plot as SVG to FILE\n"
     "      --favours-left TEXT, --favours-right TEXT\n"
     "                       labels under the plot's axis (default: from the arms)\n"
-    "      --maxiter N      iteration limit of REML, ML, PM, EB; default 1000\n"
+    "      --maxiter N      Fisher scoring steps of REML, ML, EB before the\n"
+    "                       safeguard; default 1000\n"
     "      --tol X          convergence tolerance of tau^2; default 1e-12\n"
     "      --max-studies N  refuse a run of more than N studies; default 1000000\n"
     "      --validate       check the inputs, report every problem, pool nothing\n"
@@ -93,7 +94,7 @@ static const char usage_text[] =
     "  -V, --version        show the version and exit\n"
     "\n"
     "Exit status: 0 success, 1 invalid input or I/O error, 2 usage error,\n"
-    "3 the model could not be fitted (an estimator did not converge).\n"
+    "3 the model could not be fitted (a figure is not finite).\n"
     "Diagnostics go to standard error as 'metapool: FILE:LINE: message'.\n"
     "See metapool(1) and metapool-study(5).\n";
 

@@ -410,20 +410,21 @@ static mp_status loo_refit(const loo_rows *lr, const mp_fit_options *o,
  *
  * No warm start: each fit starts where mp_fit starts (max(0, HE) of its
  * k - 1 studies, or PM's bracket [0, max(100, 10 mad^2)] after the same
- * checks) and takes the same steps, so whether and where it converges is
- * decided by the same rule on the same numbers, with no argument about
- * uniqueness of roots needed.  Only where rounding decides (steps within
- * rounding of the tolerance; Brent's last steps of PM, which evaluate QE
- * within rounding of its root, as a plain fit of reordered studies shows)
- * can the iteration count differ from a refit's, and tau2 then by less
- * than the tolerance.
+ * checks) and takes the same steps, so whether scoring converges or the
+ * safeguard takes over, and where, is decided by the same rule on the
+ * same numbers, with no argument about uniqueness of roots needed.  Only
+ * where rounding decides (steps within rounding of the tolerance; Brent's
+ * last steps, which evaluate their function within rounding of its root,
+ * as a plain fit of reordered studies shows) can the iteration count
+ * differ from a refit's, and tau2 then by less than the tolerance.
  *
- * To keep that from changing a status, the procedure flags the
- * decisions that could (mp_msource.doubtful: convergence at the last
- * allowed iteration; PM near its iteration limit or with QE at the end of
- * its bracket within rounding of k - 1); such a fit is rerun with exact
- * passes, which sum the same terms in the same order as a refit, so it
- * equals the refit to the bit.  Other fits never pay for that.
+ * To keep that from changing the path (scoring's converged value, or the
+ * safeguard's exact root, which differ by up to about the tolerance), the
+ * procedure flags the decisions that could (mp_msource.doubtful:
+ * convergence at the last allowed iteration; QE at an end of PM's bracket
+ * within rounding of k - 1); such a fit is rerun with exact passes, which
+ * sum the same terms in the same order as a refit, so it equals the refit
+ * to the bit.  Other fits never pay for that.
  *
  * Expansion points are made on demand: a trial value with no point within
  * the radius gets a new point at itself (at most MAX_POINTS, then exact

@@ -433,9 +433,12 @@ static double mad_of(const double *y, size_t k)
 
 /* ---- root finding on the generalized Q ------------------------------- */
 
+/* The parameters of a function whose root is sought: the studies, the
+ * target of QE (PM, Q-profile) or the estimator (score_fn). */
 typedef struct {
     const mp_msource *s;
     double target;
+    mp_method method;
 } qe_params;
 
 static double qe_minus_target(double tau2, void *p)
@@ -444,35 +447,26 @@ static double qe_minus_target(double tau2, void *p)
     return qe_at(q->s, tau2) - q->target;
 }
 
-/* Root of QE(tau2) = target in [lo, hi] (QE is decreasing in tau2) by
- * Brent's method (GSL; metafor uses R's uniroot, also Brent's zeroin),
- * to o->tol absolute on tau2 within o->maxiter iterations.  The caller has
- * checked that QE(lo) >= target >= QE(hi). */
-static mp_status qe_root(const qe_params *qp, double lo, double hi,
-                         const mp_fit_options *o, double *root, int *iters)
+/* Brent's method (GSL; R's uniroot is Brent's zeroin too) on [*lo, *hi],
+ * where f changes sign, until the bracket is within epsabs plus 4
+ * DBL_EPSILON relative, counting iterations in *iters up to maxit.  *lo
+ * and *hi are left at the last bracket.  MP_OK (*root set), MP_ENUMERIC
+ * (not within maxit, or f not finite) or MP_ENOMEM. */
+static mp_status brent(gsl_function *f, double *lo, double *hi,
+                       double epsabs, int maxit, double *root, int *iters)
 {
-    gsl_function f = { qe_minus_target, (void *)(uintptr_t)qp };
-    *iters = 0;
-    if (qe_minus_target(lo, f.params) == 0.0) {
-        *root = lo;
-        return MP_OK;
-    }
-    if (qe_minus_target(hi, f.params) == 0.0) {
-        *root = hi;
-        return MP_OK;
-    }
     gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
     if (!s)
         return MP_ENOMEM;
     mp_status st = MP_ENUMERIC;
-    if (gsl_root_fsolver_set(s, &f, lo, hi) == GSL_SUCCESS) {
-        while (*iters < o->maxiter) {
+    if (gsl_root_fsolver_set(s, f, *lo, *hi) == GSL_SUCCESS) {
+        while (*iters < maxit) {
             ++*iters;
             if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
                 break;
-            double a = gsl_root_fsolver_x_lower(s);
-            double b = gsl_root_fsolver_x_upper(s);
-            if (gsl_root_test_interval(a, b, o->tol, 4 * DBL_EPSILON)
+            *lo = gsl_root_fsolver_x_lower(s);
+            *hi = gsl_root_fsolver_x_upper(s);
+            if (gsl_root_test_interval(*lo, *hi, epsabs, 4 * DBL_EPSILON)
                 == GSL_SUCCESS) {
                 *root = gsl_root_fsolver_root(s);
                 st = MP_OK;
@@ -484,80 +478,176 @@ static mp_status qe_root(const qe_params *qp, double lo, double hi,
     return st;
 }
 
-/* Flag a status decision as open to rounding (mp_msource.doubtful). */
+/* Bisection of [lo, hi], f(lo) > 0 > f(hi), down to adjacent doubles
+ * (so it ends by construction: each step halves the bracket, at most some
+ * 2100 steps between any two doubles); the end with the smaller |f|.
+ * MP_ENUMERIC if f is not finite on the way. */
+static mp_status bisect(gsl_function *f, double lo, double hi, double *root,
+                        int *iters)
+{
+    for (;;) {
+        double mid = lo + (hi - lo) / 2.0;
+        if (mid <= lo || mid >= hi)
+            break;
+        ++*iters;
+        double fm = GSL_FN_EVAL(f, mid);
+        if (isnan(fm))
+            return MP_ENUMERIC;
+        if (fm == 0.0) {
+            *root = mid;
+            return MP_OK;
+        }
+        if (fm > 0.0)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *root = fabs(GSL_FN_EVAL(f, lo)) <= fabs(GSL_FN_EVAL(f, hi)) ? lo : hi;
+    return MP_OK;
+}
+
+/* Brent's iterations a root search may take before bisection takes over
+ * (it converges in a few dozen; the bound only makes the end certain). */
+enum { BRENT_MAX = 200 };
+
+/* The root of f in [lo, hi], f(lo) >= 0 >= f(hi) (the caller has
+ * checked), to epsabs (plus 4 DBL_EPSILON relative) by Brent's method
+ * within maxit iterations; when sure, Brent's method gets BRENT_MAX
+ * iterations and bisection to adjacent doubles then finishes its bracket,
+ * so only a non-finite f makes it fail (MP_ENUMERIC), besides MP_ENOMEM. */
+static mp_status root_bracketed(gsl_function *f, double lo, double hi,
+                                double epsabs, int maxit, int sure,
+                                double *root, int *iters)
+{
+    *iters = 0;
+    if (GSL_FN_EVAL(f, lo) == 0.0 || GSL_FN_EVAL(f, hi) == 0.0) {
+        *root = GSL_FN_EVAL(f, lo) == 0.0 ? lo : hi;
+        return MP_OK;
+    }
+    mp_status st = brent(f, &lo, &hi, epsabs, sure ? BRENT_MAX : maxit,
+                         root, iters);
+    if (st == MP_ENUMERIC && sure && GSL_FN_EVAL(f, lo) > 0.0)
+        st = bisect(f, lo, hi, root, iters);
+    return st;
+}
+
+/* Root of QE(tau2) = target in [lo, hi] (QE is decreasing in tau2) by
+ * Brent's method (GSL; metafor uses R's uniroot, also Brent's zeroin),
+ * to o->tol absolute on tau2 within o->maxiter iterations.  The caller has
+ * checked that QE(lo) >= target >= QE(hi). */
+static mp_status qe_root(const qe_params *qp, double lo, double hi,
+                         const mp_fit_options *o, double *root, int *iters)
+{
+    gsl_function f = { qe_minus_target, (void *)(uintptr_t)qp };
+    return root_bracketed(&f, lo, hi, o->tol, o->maxiter, 0, root, iters);
+}
+
+/* Flag a decision of the path (and so of tau2 within about tol) as open
+ * to rounding (mp_msource.doubtful). */
 static void doubt(const mp_msource *s)
 {
     if (s->doubtful)
         *s->doubtful = 1;
 }
 
-static mp_status no_convergence(const mp_fit_options *o, int iters,
-                                mp_errors *err)
+/* The failure of a fit whose figures overflow (the only one left to the
+ * iterative estimators on valid input). */
+static mp_status not_finite(mp_method method, mp_errors *err)
 {
     if (err)
-        mp_errors_add(err, NULL, 0,
-                      "%s estimator did not converge after %d iterations",
-                      mp_method_name(o->method), iters);
+        mp_errors_add(err, NULL, 0, "%s estimator: the fit is not finite "
+                      "(extreme sampling variances?)", mp_method_name(method));
     return MP_ENUMERIC;
 }
 
-/* Paule and Mandel 1982 as metafor rma.uni method "PM": the tau2 in
- * [0, tau2.max] with QE(tau2) = k - 1, tau2.max = max(100, 10 mad(y)^2);
- * 0 when QE(0) < k - 1; metafor fails when QE(tau2.max) > k - 1. */
+/* Whether QE(hi) > k - 1 (PM's root lies beyond hi); a QE within 1e-9
+ * relative of k - 1 makes the choice of bracket, and so Brent's path,
+ * open to rounding (doubt).  *bad is set when QE(hi) is not finite. */
+static int pm_beyond(const mp_msource *s, const qe_params *qp, double hi,
+                     int *bad)
+{
+    double f = qe_minus_target(hi, (void *)(uintptr_t)qp);
+    if (fabs(f) <= 1e-9 * qp->target)
+        doubt(s);
+    *bad = !isfinite(f) || !isfinite(hi);
+    return f > 0.0;
+}
+
+/* Paule and Mandel 1982 as metafor rma.uni method "PM": the tau2 >= 0
+ * with QE(tau2) = k - 1; 0 when QE(0) < k - 1.  QE falls from QE(0) to 0
+ * as tau2 grows (Viechtbauer 2007), so the root exists and is unique.
+ * metafor searches [0, tau2.max], tau2.max = max(100, 10 mad(y)^2), and
+ * fails when QE(tau2.max) > k - 1; here the upper end then doubles until
+ * QE < k - 1 there.  Brent's method to o->tol, finished by bisection if
+ * need be (root_bracketed): no iteration limit applies. */
 static mp_status tau2_pm(const mp_msource *s, const mp_fit_options *o,
                          double *tau2, int *iters, mp_errors *err)
 {
-    qe_params qp = { s, (double)(s->n - 1) };
+    qe_params qp = { s, (double)(s->n - 1), o->method };
+    double f0 = qe_minus_target(0.0, &qp);
     *iters = 0;
-    if (qe_minus_target(0.0, &qp) < 0.0) {
+    if (!isfinite(f0))
+        return not_finite(o->method, err);
+    if (f0 < 0.0) {
         *tau2 = 0.0;
         return MP_OK;
     }
     double hi = 100.0;
-    if (qe_minus_target(hi, &qp) > 0.0) {
+    int bad = 0;
+    if (pm_beyond(s, &qp, hi, &bad) && !bad) {
         double mad = s->mad(s);
         hi = GSL_MAX(hi, 10.0 * mad * mad);
-        double f = qe_minus_target(hi, &qp);
-        if (fabs(f) <= 1e-9 * qp.target)
-            doubt(s);
-        if (f > 0.0) {
-            if (err)
-                mp_errors_add(err, NULL, 0, "PM estimator: tau^2 exceeds "
-                              "the upper end of the search interval (%g)", hi);
-            return MP_ENUMERIC;
-        }
+        while (pm_beyond(s, &qp, hi, &bad) && !bad)
+            hi *= 2.0;
     }
-    mp_status st = qe_root(&qp, 0.0, hi, o, tau2, iters);
-    /* Brent's last steps evaluate QE within rounding of its root, so
-     * rounding moves the iteration count by one or two */
-    if (*iters + 3 >= o->maxiter)
-        doubt(s);
-    if (st == MP_ENUMERIC)
-        return no_convergence(o, *iters, err);
-    return st;
+    gsl_function f = { qe_minus_target, &qp };
+    mp_status st = bad ? MP_ENUMERIC
+                       : root_bracketed(&f, 0.0, hi, o->tol, 0, 1, tau2, iters);
+    return st == MP_ENUMERIC ? not_finite(o->method, err) : st;
 }
 
 /* ---- Fisher scoring: ML, REML, EB ------------------------------------ */
 
-/* One Fisher scoring step of metafor rma.uni at tau2, intercept only:
+/* The estimating function of ML, REML and EB at tau2, the numerator of
+ * metafor rma.uni's Fisher scoring step (zero at its fixed point, positive
+ * below it), and in *den the step's denominator (the expected
+ * information, up to a factor), intercept only:
  *  ML   (Hardy and Thompson 1996): (Y'PPY - sum w) / sum w^2
  *  REML (Viechtbauer 2005):        (Y'PPY - tr P) / tr PP
  *  EB   (Morris 1983; Berkey et al. 1995): (Y'PY k/(k-1) - k) / sum w
  * with the sums of the top of the file. */
-static double scoring_step(const mp_msource *s, mp_method method,
-                           double tau2)
+static double score_at(const mp_msource *s, mp_method method, double tau2,
+                       double *den)
 {
     mp_moments m;
     s->at(s, tau2, method == MP_METHOD_EB ? MP_NEED_Q : MP_NEED_ALL, &m);
     double kk = (double)s->n;
-    if (method == MP_METHOD_ML)
-        return (m.qw - m.sw) / m.sw2;
+    if (method == MP_METHOD_ML) {
+        *den = m.sw2;
+        return m.qw - m.sw;
+    }
     if (method == MP_METHOD_REML) {
         double a2 = m.sw2 / m.sw;
-        double trpp = m.sw2 - 2.0 * m.sw3 / m.sw + a2 * a2;
-        return (m.qw - trace_p(&m)) / trpp;
+        *den = m.sw2 - 2.0 * m.sw3 / m.sw + a2 * a2;
+        return m.qw - trace_p(&m);
     }
-    return (m.q * kk / (kk - 1.0) - kk) / m.sw;
+    *den = m.sw;
+    return m.q * kk / (kk - 1.0) - kk;
+}
+
+/* One Fisher scoring step of metafor rma.uni at tau2. */
+static double scoring_step(const mp_msource *s, mp_method method,
+                           double tau2)
+{
+    double den, num = score_at(s, method, tau2, &den);
+    return num / den;
+}
+
+static double score_fn(double tau2, void *p)
+{
+    const qe_params *sp = p;
+    double den;
+    return score_at(sp->s, sp->method, tau2, &den);
 }
 
 /* ll(0) - ll(tau2) of the log-likelihood (ML) or restricted
@@ -575,47 +665,114 @@ static double loglik_drop(const mp_msource *s, mp_method method, double tau2)
     return drop;
 }
 
-/* metafor rma.uni for ML, REML, EB: start at max(0, HE), step with
- * step halving while tau2 + step < 0, stop when the change is <= tol
- * within maxiter iterations; for ML and REML then set tau2 = 0 when the
- * (restricted) likelihood at 0 is higher by more than tol. */
+/* metafor rma.uni's Fisher scoring for ML, REML, EB from *t: step with
+ * step halving while tau2 + step < 0, until a step changes tau2 by at
+ * most tol within maxiter steps.  Returns 1 when it converged; 0 when
+ * not, or at a step that is not finite, with *t the last iterate and
+ * *prev the one before. */
+static int fisher_scoring(const mp_msource *s, const mp_fit_options *o,
+                          double *t, double *prev, int *iters)
+{
+    *prev = *t;
+    for (int it = 1; it <= o->maxiter; it++) {
+        double adj = scoring_step(s, o->method, *t);
+        if (!isfinite(adj) || !isfinite(*t + adj))
+            return 0;
+        while (*t + adj < 0.0)
+            adj /= 2.0;
+        *prev = *t;
+        *t += adj;
+        *iters = it;
+        double change = fabs(*prev - *t);
+        /* the last allowed step decides convergence, and so the path:
+         * by rounding when its size is near tol */
+        if (it == o->maxiter && change <= 2.0 * o->tol + 1e-9 * fabs(*t))
+            doubt(s);
+        if (change <= o->tol)
+            return 1;
+    }
+    return 0;
+}
+
+/* A bracket [*lo, *hi] of the root of the estimating function g (g > 0
+ * below it, g < 0 above), from the last two scoring iterates a and b when
+ * g changes sign between them; else from a: upward by doubling (from the
+ * mean sampling variance vbar when a = 0) until g <= 0; downward to 0.
+ * Returns 0 with the bracket, 1 when g(0) <= 0 below a (the estimate is
+ * the boundary 0), -1 when g is not finite. */
+static int score_bracket(gsl_function *g, double a, double b, double vbar,
+                         double *lo, double *hi, int *iters)
+{
+    double ga = GSL_FN_EVAL(g, a), gb = GSL_FN_EVAL(g, b);
+    if (!isfinite(ga) || !isfinite(gb))
+        return -1;
+    *lo = GSL_MIN(a, b);
+    *hi = GSL_MAX(a, b);
+    if ((ga > 0.0 && gb < 0.0 && a < b) || (ga < 0.0 && gb > 0.0 && b < a))
+        return 0;
+    if (ga < 0.0) {
+        *lo = 0.0;
+        *hi = a;
+        double g0 = GSL_FN_EVAL(g, 0.0);
+        return isfinite(g0) ? g0 <= 0.0 : -1;
+    }
+    *lo = a;
+    *hi = a > 0.0 ? 2.0 * a : vbar;
+    for (;;) {
+        ++*iters;
+        double gh = GSL_FN_EVAL(g, *hi);
+        if (!isfinite(gh) || !isfinite(*hi))
+            return -1;
+        if (gh <= 0.0)
+            return 0;
+        *lo = *hi;
+        *hi *= 2.0;
+    }
+}
+
+/* The safeguard where Fisher scoring has not converged (it oscillates on
+ * some data, in metafor too): the root of the estimating function of
+ * score_at, bracketed by score_bracket, to full double precision by
+ * root_bracketed (epsabs 0).  It ends by construction: no iteration
+ * limit applies. */
+static mp_status score_root(const mp_msource *s, const mp_fit_options *o,
+                            double a, double b, double vbar, double *tau2,
+                            int *iters, mp_errors *err)
+{
+    qe_params sp = { s, 0.0, o->method };
+    gsl_function g = { score_fn, &sp };
+    double lo, hi;
+    int extra = 0, it = 0;
+    int r = score_bracket(&g, a, b, vbar, &lo, &hi, &extra);
+    mp_status st = MP_ENUMERIC;
+    if (r == 1) {
+        *tau2 = 0.0;
+        st = MP_OK;
+    } else if (r == 0) {
+        st = root_bracketed(&g, lo, hi, 0.0, 0, 1, tau2, &it);
+    }
+    *iters += extra + it;
+    return st == MP_ENUMERIC ? not_finite(o->method, err) : st;
+}
+
+/* ML, REML, EB: metafor rma.uni's Fisher scoring from max(0, HE)
+ * (fisher_scoring); where it does not converge within maxiter steps, the
+ * root of the estimating equation (score_root).  For ML and REML, tau2 is
+ * then set to 0 when the (restricted) likelihood at 0 is higher by more
+ * than tol (metafor's ll0check). */
 static mp_status tau2_scoring(const mp_msource *s, const mp_fit_options *o,
                               double *tau2, int *iters, mp_errors *err)
 {
     mp_moments u;
     s->unit(s, &u);
-    double t = GSL_MAX(0.0, tau2_he_raw(&u));
-    for (int it = 1;; it++) {
-        double adj = scoring_step(s, o->method, t);
-        if (isnan(adj))
-            adj = 0.0;
-        /* An infinite step (sampling variances some 1e30 apart) would make
-         * the step halving below loop for ever, in metafor too: stop. */
-        if (!isfinite(adj)) {
-            if (err)
-                mp_errors_add(err, NULL, 0, "%s estimator: the scoring step is "
-                              "not finite (extreme sampling variances?)",
-                              mp_method_name(o->method));
-            return MP_ENUMERIC;
-        }
-        while (t + adj < 0.0)
-            adj /= 2.0;
-        double old = t;
-        t += adj;
-        *iters = it;
-        /* the last allowed step decides convergence: by rounding when its
-         * size is near tol */
-        if (it == o->maxiter
-            && fabs(old - t) <= 2.0 * o->tol + 1e-9 * fabs(t))
-            doubt(s);
-        if (it > o->maxiter)
-            return no_convergence(o, o->maxiter, err);
-        if (!isfinite(t))
-            break;
-        if (fabs(old - t) <= o->tol)
-            break;
+    double t = GSL_MAX(0.0, tau2_he_raw(&u)), prev;
+    if (!fisher_scoring(s, o, &t, &prev, iters)) {
+        mp_status st = score_root(s, o, t, prev, u.sv / (double)u.n, &t,
+                                  iters, err);
+        if (st != MP_OK)
+            return st;
     }
-    if (o->method != MP_METHOD_EB && isfinite(t) && t > o->tol
+    if (o->method != MP_METHOD_EB && t > o->tol
         && loglik_drop(s, o->method, t) > o->tol)
         t = 0.0;
     *tau2 = t;
@@ -806,13 +963,8 @@ mp_status mp_fit_finish(size_t k, const mp_moments *fe, double tau2,
         random_nan(o->method, &r->random);
         r->het = (mp_heterogeneity){ n, n, n, n, n };
     }
-    if (!results_finite(r)) {
-        if (err)
-            mp_errors_add(err, NULL, 0, "%s estimator: the fit is not finite "
-                          "(extreme sampling variances?)",
-                          mp_method_name(o->method));
-        r->status = MP_ENUMERIC;
-    }
+    if (!results_finite(r))
+        r->status = not_finite(o->method, err);
     return r->status;
 }
 
@@ -905,7 +1057,7 @@ static mp_status tau2_qp_ci(const double *y, const double *v, size_t k,
     double lb = NAN, ub = NAN;
     mp_status st = MP_OK;
     int it;
-    qe_params qp = { &s, crit_l };
+    qe_params qp = { &s, crit_l, o->method };
     if (qmin < crit_l)
         lb = ub = 0.0;
     else if (qmax > crit_l)

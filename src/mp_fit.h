@@ -3,8 +3,9 @@
  * Pure functions of (y, v, k, options): y[i] is the log effect of study i,
  * v[i] > 0 its sampling variance.  No I/O; the only allocations are a
  * canonically ordered copy of the studies (mp_canonical_order) and the
- * state of GSL's Brent root solver (PM estimator, Q-profile CI), released
- * before returning (MP_ENOMEM if they cannot be had).  Definitions follow
+ * state of GSL's Brent root solver (PM estimator, the safeguard of Fisher
+ * scoring, Q-profile CI), released before returning (MP_ENOMEM if they
+ * cannot be had).  Definitions follow
  * R's metafor 3.8 (rma.uni, predict, confint) with the same estimator names,
  * so the same data give the same numbers.
  *
@@ -58,7 +59,9 @@ typedef struct {
     int hksj;          /* 1: Hartung-Knapp-Sidik-Jonkman t test (metafor test="knha") */
     mp_pi_method pi;   /* prediction interval's critical value */
     double level;      /* confidence level of every interval, 0 < level < 1 */
-    int maxiter;       /* iteration limit of iterative estimators */
+    int maxiter;       /* iteration limit of Fisher scoring (ML, REML, EB;
+                        * then the safeguard takes over) and of the root
+                        * searches of the Q-profile interval */
     double tol;        /* convergence tolerance on tau^2 of iterative estimators */
     int tau2_ci;       /* 1: compute the Q-profile interval of tau^2 (slower) */
 } mp_fit_options;
@@ -111,8 +114,10 @@ typedef struct {
  * (mp_canonical_order), so every figure of *r is a function of the set of
  * (y, v) pairs alone, bit for bit, whatever order they are given in.
  * Returns MP_OK; MP_EINPUT for k == 0, a non-finite y or a v that is not
- * finite and > 0; MP_ENOMEM; MP_ENUMERIC when an iterative estimator does not converge
- * within o->maxiter or a result is not finite.  On failure a diagnostic
+ * finite and > 0; MP_ENOMEM; MP_ENUMERIC when a result is not finite
+ * (sampling variances so extreme that sums overflow).  The iterative
+ * estimators always find their estimate otherwise (see mp_tau2_iterative).
+ * On failure a diagnostic
  * naming the estimator is added to err (may be NULL), r->status is set, and
  * the other fields of *r are unspecified. */
 mp_status mp_fit(const double *y, const double *v, size_t k,
@@ -233,19 +238,25 @@ struct mp_msource {
     /* R's mad() of the y of the set. */
     double (*mad)(const mp_msource *s);
     void *ctx;
-    /* NULL, or set to 1 when a decision that decides the status could go
-     * the other way under rounding-level changes of the sums: convergence
-     * at the last allowed iteration; PM within 3 iterations of the limit
-     * (Brent's count moves with rounding) or QE at the end of its bracket
-     * within 1e-9 relative of k - 1.  A caller whose sums differ from a
-     * plain fit's by rounding then refits exactly. */
+    /* NULL, or set to 1 when a decision that chooses the path of the
+     * procedure could go the other way under rounding-level changes of
+     * the sums: Fisher scoring converging at the last allowed iteration
+     * (or else the safeguard); QE at an end of PM's bracket within 1e-9
+     * relative of k - 1 (Brent's search starts from another bracket).  A
+     * caller whose sums differ from a plain fit's by rounding then refits
+     * exactly. */
     int *doubtful;
 };
 
 /* tau2 of an iterative estimator (o->method REML, ML, EB or PM) on the set
- * of s, by exactly the procedure of mp_fit.  Returns MP_OK (tau2 and
- * *iters set), MP_ENUMERIC (no convergence; diagnostic added as mp_fit
- * does) or MP_ENOMEM. */
+ * of s, by exactly the procedure of mp_fit: ML, REML, EB by metafor's
+ * Fisher scoring, and where it does not converge within o->maxiter steps
+ * by the root of the estimating equation, bracketed and found to full
+ * double precision; PM by the root of QE(tau2) = k - 1 on a bracket grown
+ * as far as needed.  *iters counts scoring steps plus the steps of the
+ * root searches.  Returns MP_OK (tau2 and *iters set), MP_ENUMERIC only
+ * when a sum is not finite (diagnostic added as mp_fit does) or
+ * MP_ENOMEM. */
 mp_status mp_tau2_iterative(const mp_msource *s, const mp_fit_options *o,
                             double *tau2, int *iters, mp_errors *err);
 

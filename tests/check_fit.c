@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 
 #include "mp_error.h"
 #include "mp_fit.h"
@@ -459,10 +461,15 @@ START_TEST(test_invalid_input)
 }
 END_TEST
 
-/* maxiter = 1: metafor's Fisher scoring needs more than one step on the
- * BCG data, and so does Brent's method for PM: MP_ENUMERIC with a
- * diagnostic naming the estimator. */
-START_TEST(test_non_convergence)
+/* The iteration limit bounds Fisher scoring only: with maxiter = 1 (too
+ * few for scoring on the BCG data) ML, REML and EB end in the safeguard,
+ * the exact root of their estimating equation, which is within the
+ * scoring tolerance of the converged value (the converged scoring value
+ * lies within a few steps of size <= tol of the root); PM's root search
+ * takes no iteration limit and gives the same tau2 to the bit. */
+#define SAFEGUARD_VS_SCORING_TOL 1e-10
+
+START_TEST(test_maxiter_bounds_scoring_only)
 {
     double y[13], v[13];
     bcg_data(y, v);
@@ -470,23 +477,78 @@ START_TEST(test_non_convergence)
                               MP_METHOD_PM };
     for (int i = 0; i < 4; i++) {
         mp_fit_options o;
-        mp_fit_result r;
-        mp_errors err = MP_ERRORS_INIT;
+        mp_fit_result full, one;
         mp_fit_options_default(&o);
         o.method = ms[i];
+        fit_ok(y, v, 13, &o, &full);
         o.maxiter = 1;
-        mp_status st = mp_fit(y, v, 13, &o, &r, &err);
-        ck_assert_msg(st == MP_ENUMERIC, "%s: status %s",
-                      mp_method_name(ms[i]), mp_status_string(st));
-        ck_assert_int_eq(r.status, MP_ENUMERIC);
-        ck_assert_uint_eq(err.n, 1);
-        char want[80];
-        snprintf(want, sizeof want,
-                 "%s estimator did not converge after 1 iterations",
-                 mp_method_name(ms[i]));
-        ck_assert_str_eq(err.items[0].message, want);
-        mp_errors_free(&err);
+        fit_ok(y, v, 13, &o, &one);
+        if (ms[i] == MP_METHOD_PM) {
+            ck_assert(one.random.tau2 == full.random.tau2);
+            ck_assert_int_eq(one.random.iterations, full.random.iterations);
+        } else {
+            ASSERT_NEAR(one.random.tau2, full.random.tau2,
+                        SAFEGUARD_VS_SCORING_TOL);
+            ck_assert_msg(full.random.iterations > 1, "%s: scoring converged "
+                          "in one step", mp_method_name(ms[i]));
+        }
     }
+}
+END_TEST
+
+/* Six studies on which REML Fisher scoring oscillates (issue 15): metafor
+ * fails with maxiter 1000 and threshold 1e-12, as metapool did ("REML
+ * estimator did not converge after 1000 iterations").  Reference values
+ * from tests/reference/convergence/make_convergence.R (output
+ * convergence.out): metafor 3.8.1 with control stepadj = 0.5 gives tau2 =
+ * 0.026701148598250863 (converged to threshold 1e-13), R's uniroot on the
+ * REML estimating equation Y'PPY - tr P = 0 gives 0.026701148598250877. */
+#define REML_SIX_REL_TOL 1e-13  /* both references are full-precision roots */
+
+/* The fit of (y, v) with method and the default options (no Q-profile
+ * interval): must succeed. */
+static void fit_method(const double *y, const double *v, size_t k,
+                       mp_method method, mp_fit_result *r)
+{
+    mp_fit_options o;
+    mp_fit_options_default(&o);
+    o.method = method;
+    o.tau2_ci = 0;
+    fit_ok(y, v, k, &o, r);
+}
+
+START_TEST(test_reml_oscillating)
+{
+    mp_fit_result r;
+    fit_method(mp_check_oscillating_y, mp_check_oscillating_v, 6,
+               MP_METHOD_REML, &r);
+    ASSERT_NEAR(r.random.tau2, 0.026701148598250863,
+                REML_SIX_REL_TOL * 0.026701148598250863);
+    ASSERT_NEAR(r.random.tau2, 0.026701148598250877,
+                REML_SIX_REL_TOL * 0.026701148598250877);
+    /* scoring did not converge in the default 1000 steps: the safeguard
+     * found it */
+    ck_assert_int_gt(r.random.iterations, 1000);
+}
+END_TEST
+
+/* PM whose root lies beyond metafor's search interval [0, max(100,
+ * 10 mad^2)] = [0, 100] (mad = 0.07413): metafor stops with "Value of
+ * 'tau2.max' too low", metapool stopped with "tau^2 exceeds the upper end
+ * of the search interval (100)".  The root of QE(tau2) = k - 1 by R's
+ * uniroot at tol 1e-14 (make_convergence.R): 162.80335847729299, where
+ * QE - (k - 1) is 0 in R's arithmetic; metafor with tau2.max = 1e4 and
+ * its default tolerance stops at 162.80335903459419, 5.6e-7 away. */
+#define PM_WIDE_REL_TOL 1e-13   /* o->tol 1e-12 absolute at tau2 ~ 163 */
+
+START_TEST(test_pm_beyond_interval)
+{
+    const double y[5] = { -18, 0, 0.05, 0.1, 18.094 };
+    const double v[5] = { 0.04, 0.01, 0.02, 0.03, 0.05 };
+    mp_fit_result r;
+    fit_method(y, v, 5, MP_METHOD_PM, &r);
+    ASSERT_NEAR(r.random.tau2, 162.80335847729299,
+                PM_WIDE_REL_TOL * 162.80335847729299);
 }
 END_TEST
 
@@ -620,7 +682,10 @@ START_TEST(test_moment_source)
                           mp_method_name(ms[i]), tau2, iters, r.random.tau2,
                           r.random.iterations);
             ck_assert_int_eq(doubtful, 0);
-            /* converging at the last allowed iteration: flagged */
+            /* converging at the last allowed iteration: flagged (PM's
+             * root search has no iteration limit) */
+            if (ms[i] == MP_METHOD_PM)
+                continue;
             o.maxiter = r.random.iterations;
             ck_assert_int_eq(mp_tau2_iterative(&s, &o, &tau2, &iters, NULL),
                              MP_OK);
@@ -629,6 +694,167 @@ START_TEST(test_moment_source)
                           "flagged", mp_method_name(ms[i]));
         }
     }
+}
+END_TEST
+
+/* ---- the estimating equations, swept (issue 15) ---------------------- */
+
+/* The estimating function of an estimator at tau2, written out here from
+ * the definitions in long double, independently of mp_fit.c:
+ *   REML: Y'PPY - tr P     (Viechtbauer 2005: the REML score, times 2)
+ *   ML:   Y'PPY - sum w    (Hardy and Thompson 1996: the ML score, times 2)
+ *   EB, PM: Y'PY - (k - 1) (Morris 1983; Paule and Mandel 1982)
+ * with w = 1/(v + tau2), mu = sum w y / sum w, Y'PY = sum w (y - mu)^2,
+ * Y'PPY = sum w^2 (y - mu)^2, tr P = sum w - sum w^2 / sum w; positive
+ * below the estimate, negative above it.  *ll is the log-likelihood (ML)
+ * or restricted log-likelihood (REML) up to a constant:
+ * -1/2 (sum log(v + tau2) + Y'PY [+ log sum w]). */
+static long double eq_at(mp_method m, const double *y, const double *v,
+                         size_t k, long double t, long double *ll)
+{
+    long double sw = 0, swy = 0, sw2 = 0, slog = 0, q = 0, qw = 0;
+    for (size_t i = 0; i < k; i++) {
+        long double w = 1.0L / (v[i] + t);
+        sw += w;
+        swy += w * y[i];
+        sw2 += w * w;
+        slog += logl(v[i] + t);
+    }
+    long double mu = swy / sw;
+    for (size_t i = 0; i < k; i++) {
+        long double w = 1.0L / (v[i] + t), d = y[i] - mu;
+        q += w * d * d;
+        qw += w * w * d * d;
+    }
+    *ll = -0.5L * (slog + q + (m == MP_METHOD_REML ? logl(sw) : 0.0L));
+    if (m == MP_METHOD_REML)
+        return qw - (sw - sw2 / sw);
+    if (m == MP_METHOD_ML)
+        return qw - sw;
+    return q - (long double)(k - 1);
+}
+
+/* The positive root of eq_at (eq(0) > 0) by bisection in long double. */
+static long double eq_root(mp_method m, const double *y, const double *v,
+                           size_t k)
+{
+    long double lo = 0, hi = 1, ll;
+    while (eq_at(m, y, v, k, hi, &ll) > 0)
+        hi *= 2;
+    for (int i = 0; i < 200; i++) {
+        long double mid = (lo + hi) / 2;
+        if (eq_at(m, y, v, k, mid, &ll) > 0)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+
+/* The band around tau2 in which the root must lie: scoring stops at a
+ * step <= tol = 1e-12 (the root then lies within a few such steps), PM's
+ * root search at a bracket of 1e-12, the safeguard at full precision. */
+#define SWEEP_ABS 1e-11
+#define SWEEP_REL 1e-9
+/* Slack of the likelihood comparisons of the boundary conditions
+ * (metafor's ll0check uses tol = 1e-12 on a difference of sums of k
+ * logarithms, each rounded). */
+#define SWEEP_LL 1e-9
+
+/* 0 when tau2 solves the estimating equation of m on (y, v): at tau2 > 0
+ * the function changes sign within the band (or is <= 0 from a band that
+ * reaches 0 on: the boundary solution), and for ML and REML with a band
+ * clear of 0 the likelihood there is not below the one at 0; at tau2 = 0
+ * the function is <= 0 there (PM, EB: Q(0) <= k - 1), or for ML and REML
+ * the likelihood at 0 is at least that at the positive root (metafor's
+ * ll0check). */
+static int sweep_bad(mp_method m, const double *y, const double *v, size_t k,
+                     double tau2)
+{
+    long double ll0, llt, d = SWEEP_ABS + SWEEP_REL * tau2;
+    long double e0 = eq_at(m, y, v, k, 0, &ll0);
+    int lik = m == MP_METHOD_REML || m == MP_METHOD_ML;
+    if (tau2 > 0) {
+        long double lo = tau2 - d > 0 ? tau2 - d : 0;
+        /* a band reaching 0 may hold the boundary solution (scoring that
+         * creeps towards 0 stops at a step <= tol) */
+        if ((lo > 0 && eq_at(m, y, v, k, lo, &llt) < 0)
+            || eq_at(m, y, v, k, tau2 + d, &llt) > 0)
+            return 1;
+        eq_at(m, y, v, k, tau2, &llt);
+        return lik && lo > 0 && llt < ll0 - SWEEP_LL;
+    }
+    if (e0 <= 0)
+        return 0;
+    if (!lik)
+        return 1;
+    eq_at(m, y, v, k, eq_root(m, y, v, k), &llt);
+    return ll0 < llt - SWEEP_LL;
+}
+
+/* Random data sets: k 2..50, SE from se0 to se0 * ratio (ratio up to
+ * 1e4, se0 0.01 to 10, the two extremes always present), tau^2 from 0 to
+ * 1e3 se0^2 or (one set in eight) tau 10 to 50, beyond PM's default
+ * interval; y normal with variance se^2 + tau^2. */
+static size_t sweep_data(gsl_rng *rng, double *y, double *v)
+{
+    size_t k = 2 + gsl_rng_uniform_int(rng, 49);
+    double ratio = pow(10.0, 4.0 * gsl_rng_uniform(rng));
+    double se0 = pow(10.0, 3.0 * gsl_rng_uniform(rng) - 2.0);
+    double u = gsl_rng_uniform(rng), tau = 0;
+    if (u < 0.125)
+        tau = 10 + 40 * gsl_rng_uniform(rng);
+    else if (u > 0.375)
+        tau = se0 * pow(10.0, 3.0 * gsl_rng_uniform(rng) - 1.5);
+    for (size_t i = 0; i < k; i++) {
+        double f = i == 0 ? 0 : i == 1 ? 1 : gsl_rng_uniform(rng);
+        double se = se0 * pow(ratio, f);
+        v[i] = se * se;
+        y[i] = gsl_ran_gaussian(rng, sqrt(v[i] + tau * tau));
+    }
+    return k;
+}
+
+#define SWEEP_SETS 4000
+
+START_TEST(test_estimating_equations_sweep)
+{
+    const mp_method ms[4] = { MP_METHOD_REML, MP_METHOD_ML, MP_METHOD_EB,
+                              MP_METHOD_PM };
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    ck_assert(rng);
+    gsl_rng_set(rng, 15);
+    double y[50], v[50];
+    size_t bad = 0, safeguard = 0, pm_wide = 0;
+    for (int n = 0; n < SWEEP_SETS; n++) {
+        size_t k = sweep_data(rng, y, v);
+        for (int i = 0; i < 4; i++) {
+            mp_fit_options o;
+            mp_fit_result r;
+            mp_errors err = MP_ERRORS_INIT;
+            mp_fit_options_default(&o);
+            o.method = ms[i];
+            o.tau2_ci = 0;
+            mp_status st = mp_fit(y, v, k, &o, &r, &err);
+            int b = st != MP_OK || sweep_bad(ms[i], y, v, k, r.random.tau2);
+            if (b && bad++ < 10)
+                printf("sweep set %d (k = %zu) %s: %s, tau2 %.17g%s%s\n", n,
+                       k, mp_method_name(ms[i]), mp_status_string(st),
+                       r.random.tau2, err.n ? ": " : "",
+                       err.n ? err.items[0].message : "");
+            safeguard += ms[i] != MP_METHOD_PM
+                         && r.random.iterations > o.maxiter;
+            pm_wide += ms[i] == MP_METHOD_PM && r.random.tau2 > 100;
+            mp_errors_free(&err);
+        }
+    }
+    gsl_rng_free(rng);
+    printf("sweep: %d data sets, %zu scoring fits ended by the safeguard, "
+           "%zu PM roots beyond 100\n", SWEEP_SETS, safeguard, pm_wide);
+    ck_assert_msg(bad == 0, "%zu of %d fits do not solve their estimating "
+                  "equation", bad, 4 * SWEEP_SETS);
+    ck_assert_msg(pm_wide > 0, "no PM root beyond 100 in the sweep");
+    ck_assert_msg(safeguard > 0, "no scoring fit needed the safeguard");
 }
 END_TEST
 
@@ -649,11 +875,17 @@ static Suite *fit_suite(void)
     tcase_add_test(hand, test_extreme_variances);
     tcase_add_test(hand, test_order_independence);
     tcase_add_test(hand, test_invalid_input);
-    tcase_add_test(hand, test_non_convergence);
+    tcase_add_test(hand, test_maxiter_bounds_scoring_only);
+    tcase_add_test(hand, test_reml_oscillating);
+    tcase_add_test(hand, test_pm_beyond_interval);
     tcase_add_test(hand, test_method_names);
     tcase_add_test(hand, test_chisq_quantile_large_df);
     tcase_add_test(hand, test_moment_source);
     suite_add_tcase(s, hand);
+    TCase *sweep = tcase_create("sweep");
+    tcase_set_timeout(sweep, 60);
+    tcase_add_test(sweep, test_estimating_equations_sweep);
+    suite_add_tcase(s, sweep);
     return s;
 }
 

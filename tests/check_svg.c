@@ -590,18 +590,16 @@ START_TEST(test_leave_one_out)
 }
 END_TEST
 
-/* Failed refits are named, not drawn, and the document stays valid. */
+/* Failed refits are named, not drawn, and the document stays valid.  A
+ * refit fails only by overflow since issue 15 (check_analyses.c,
+ * test_failed_subfit); here every row is marked as mp_leave_one_out
+ * marks such a row. */
 START_TEST(test_failed_fits)
 {
     analysis a;
     analyse(&a, shipped, N_SHIPPED, NULL);
-    mp_fit_options o = a.opt;
-    o.method = MP_METHOD_REML;
-    o.maxiter = 1;
-    mp_errors err = MP_ERRORS_INIT;
-    ck_assert_int_eq(mp_leave_one_out(mp_dataset_y(a.ds), mp_dataset_v(a.ds), N_SHIPPED,
-                                      &o, a.loo, &err), MP_OK);
-    mp_errors_free(&err);
+    for (size_t i = 0; i < N_SHIPPED; i++)
+        a.loo[i].status = MP_ENUMERIC;
     svg_plot *s = render(mp_svg_leave_one_out, &a, NULL);
     ck_assert_uint_eq(s->rows, N_SHIPPED);
     ck_assert_uint_eq(s->squares, 0);

@@ -146,3 +146,9 @@ const char *mp_check_dump(const mp_errors *err)
     }
     return err->n ? buf : " (none)";
 }
+
+const double mp_check_oscillating_y[6] = { -0.65912, -0.607028980372706,
+    -1.1907275775759154, -1.1749725425590334, -0.931186, -1.03818 };
+const double mp_check_oscillating_v[6] = { 0.016059225625,
+    0.35428328491461775, 0.086330565149208241, 0.343218012081274,
+    0.279765887041, 0.161960368249 };

@@ -109,4 +109,10 @@ mp_reader *mp_check_reader(int schema);
  * the next call overwrites; do not free it. */
 const char *mp_check_dump(const mp_errors *err);
 
+/* ---- shared data -------------------------------------------------------- */
+
+/* Six studies (log effects, sampling variances) on which REML Fisher
+ * scoring oscillates for ever (issue 15; tests/reference/convergence). */
+extern const double mp_check_oscillating_y[6], mp_check_oscillating_v[6];
+
 #endif

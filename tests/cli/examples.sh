@@ -102,8 +102,11 @@ run "exit 1: outcome nobody has" 1 '^metapool: no input has outcome "NOPE"' \
     'metapool -o NOPE studies/'
 run "exit 1: duplicate id" 1 'duplicate study id "e2108"' \
     'metapool studies/ studies/e2108.xml'
-run "exit 3: no convergence" 3 '^metapool: REML estimator did not converge after 1 iterations$' \
-    'metapool -m REML --maxiter 1 studies/'
+run "exit 3: a fit that is not finite" 3 '^metapool: DL estimator: the fit is not finite \(extreme sampling variances\?\)$' \
+    'for i in 1 2; do printf "<study format=\"1\" id=\"x%s\"><title>X</title><design>rct</design><publication year=\"2020\">X.</publication><outcome name=\"OS\"><log-hazard-ratio estimate=\"0.%s\" se=\"1e-160\"/></outcome></study>\n" $i $i >x$i.xml; done
+     metapool x1.xml x2.xml'
+run "iterative estimators converge: the iteration limit bounds Fisher scoring only" 0 '' \
+    'metapool -m REML --maxiter 1 studies/ >/dev/null && metapool -m PM --maxiter 1 studies/ >/dev/null'
 run "exit 1: --by covariate nobody has" 1 '^metapool: no study with outcome OS has a covariate named "nope"$' \
     'metapool --by nope studies/'
 run "exit 1: --loo-forest needs two studies" 1 '^metapool: --loo-forest needs at least two studies$' \
