@@ -1115,6 +1115,14 @@ mp_status mp_subgroups_fit(const double *y, const double *v,
     return st;
 }
 
+size_t mp_subgroups_unspecified(const mp_subgroups *s)
+{
+    for (size_t g = 0; g < s->n_groups; g++)
+        if (!s->groups[g].value)
+            return s->groups[g].k;
+    return 0;
+}
+
 void mp_subgroups_free(mp_subgroups *s)
 {
     for (size_t g = 0; s->groups && g < s->n_groups; g++)

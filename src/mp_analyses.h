@@ -69,6 +69,10 @@ void mp_subgroups_free(mp_subgroups *s);
  * Returns MP_OK or MP_ENOMEM. */
 mp_status mp_subgroups_test(mp_subgroups *s, int include_missing);
 
+/* The studies of the unspecified group (0 when every study has the
+ * covariate). */
+size_t mp_subgroups_unspecified(const mp_subgroups *s);
+
 /* ---- cumulative meta-analysis ----------------------------------------------- */
 
 typedef struct {

@@ -172,6 +172,9 @@ static void subgroups(FILE *out, const mp_report *r)
     num(out, ",\n  \"subgroup_test\": { ", "Q", s->Q);
     num(out, ", ", "df", s->df);
     num(out, ", ", "p", s->p);
+    str(out, ", ", "unspecified", !mp_subgroups_unspecified(s) ? NULL
+                                  : s->missing_in_test ? "included"
+                                                       : "excluded");
     fputs(" }", out);
 }
 

@@ -317,19 +317,19 @@ static void subgroups(FILE *out, const mp_report *r)
     add(&l, "Subgroups by %s (tau^2 estimated within each subgroup):", r->covariate);
     emit(out, &l);
     fit_table_head(out, r, "Subgroup", "    k");
-    size_t unspecified = 0;
     for (size_t g = 0; g < s->n_groups; g++) {
         const mp_subgroup *sg = &s->groups[g];
         label(&l, sg->value ? sg->value : "unspecified");
         add(&l, " %4zu", sg->k);
         fit_columns(&l, &sg->fit);
         emit(out, &l);
-        if (!sg->value)
-            unspecified = sg->k;
     }
+    size_t unspecified = mp_subgroups_unspecified(s);
     if (unspecified) {
-        add(&l, "(unspecified: %zu stud%s without a %s covariate)", unspecified,
-            unspecified == 1 ? "y" : "ies", r->covariate);
+        add(&l, "(unspecified: %zu stud%s without a %s covariate, %s)",
+            unspecified, unspecified == 1 ? "y" : "ies", r->covariate,
+            s->missing_in_test ? "in the test below as a subgroup"
+                               : "not in the test below");
         emit(out, &l);
     }
     if (isfinite(s->Q)) {

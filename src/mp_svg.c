@@ -746,7 +746,9 @@ static void forest_footer(plot *p)
             mp_format_fixed(df, s->df, 0);
             mp_format_p_text(pv, sizeof pv, s->p);
             snprintf(buf, sizeof buf, "Test for subgroup differences: Q = %s, "
-                     "df = %s (%s)", q, df, pv);
+                     "df = %s (%s)%s", q, df, pv,
+                     mp_subgroups_unspecified(s) && !s->missing_in_test
+                         ? ", unspecified not included" : "");
         } else {
             snprintf(buf, sizeof buf, "Test for subgroup differences: needs at "
                      "least two subgroups");

@@ -57,7 +57,17 @@ if [ $? -eq 0 ]; then passed=$((passed + 1)); else fail "figures differ from met
 # Studies without the covariate form their own group, named in the report.
 what="metapool --by g g002.xml"
 "$METAPOOL" --no-loo --by g "$tmp/g002.xml" >"$tmp/out" 2>"$tmp/err" && passed=$((passed + 1)) || fail "exit status $?"
-contains out "unspecified: 1 study without a g covariate"
+contains out "(unspecified: 1 study without a g covariate, not in the test below)"
+"$METAPOOL" --no-loo --by g --by-missing include "$tmp/g002.xml" >"$tmp/out"
+contains out "(unspecified: 1 study without a g covariate, in the test below as a subgroup)"
+for how in exclude include; do
+    what="JSON subgroup_test.unspecified, --by-missing $how"
+    "$METAPOOL" -f json --no-loo --by g --by-missing $how "$tmp/g002.xml" >"$tmp/out"
+    [ "$(jq -r .subgroup_test.unspecified "$tmp/out")" = "${how}d" ] &&
+        passed=$((passed + 1)) || fail "$(jq -c .subgroup_test "$tmp/out")"
+done
+run 2 --by-missing include good/ && contains err "metapool: --by-missing needs --by"
+run 2 --by sequence --by-missing some good/ && contains err "metapool: --by-missing must be include or exclude, not 'some'"
 "$METAPOOL" -f json --no-loo --by g "$tmp/g002.xml" >"$tmp/out"
 what="JSON value of the unspecified subgroup"
 [ "$(jq -c '[.subgroups[] | select(.value == null) | .k]' "$tmp/out")" = "[1]" ] &&
