@@ -101,6 +101,8 @@ run "exit 2: no operand" 2 '' \
 run "exit 1: outcome nobody has" 1 '^metapool: no input has outcome "NOPE"' \
     'metapool -o NOPE studies/'
 run "exit 1: duplicate id" 1 'duplicate study id "e2108"' \
+    'cp studies/e2108.xml copy.xml && metapool studies/ copy.xml'
+run "exit 0: a file named twice is read once" 0 '^metapool: studies/e2108.xml: warning: named twice on the command line; read once' \
     'metapool studies/ studies/e2108.xml'
 run "exit 3: no convergence" 3 '^metapool: REML estimator did not converge after 1 iterations$' \
     'metapool -m REML --maxiter 1 studies/'
