@@ -389,6 +389,83 @@ static int is_directory(const char *path)
     return strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+/* The files read so far, by device and inode (a hash set, open
+ * addressing), so that a file named twice, or named and in a named
+ * directory, is read once. */
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+    char *name;                 /* as first named; NULL: a free slot */
+} seen_file;
+
+typedef struct {
+    seen_file *v;
+    size_t n, cap;              /* cap: 0 or a power of two */
+} seen_set;
+
+static seen_file *seen_slot(seen_set *s, dev_t dev, ino_t ino)
+{
+    size_t h = ((size_t)ino * 0x9E3779B97F4A7C15u ^ (size_t)dev) & (s->cap - 1);
+    while (s->v[h].name && (s->v[h].dev != dev || s->v[h].ino != ino))
+        h = (h + 1) & (s->cap - 1);
+    return &s->v[h];
+}
+
+static void seen_grow(seen_set *s)
+{
+    seen_set t = { calloc(s->cap ? 2 * s->cap : 64, sizeof *t.v), s->n,
+                   s->cap ? 2 * s->cap : 64 };
+    if (!t.v)
+        fatal_status(MP_ENOMEM);
+    for (size_t i = 0; i < s->cap; i++)
+        if (s->v[i].name)
+            *seen_slot(&t, s->v[i].dev, s->v[i].ino) = s->v[i];
+    free(s->v);
+    *s = t;
+}
+
+/* The name under which the file at path (standard input for "-") was read
+ * before, or NULL (it is then recorded; so is a file that cannot be
+ * examined, never, as reading it will say why it cannot be read). */
+static const char *seen_before(seen_set *s, const char *path)
+{
+    struct stat sb;
+    if (strcmp(path, "-") == 0 ? fstat(STDIN_FILENO, &sb) != 0 : stat(path, &sb) != 0)
+        return NULL;
+    if (2 * (s->n + 1) > s->cap)
+        seen_grow(s);
+    seen_file *f = seen_slot(s, sb.st_dev, sb.st_ino);
+    if (f->name)
+        return f->name;
+    f->name = strdup(path);
+    if (!f->name)
+        fatal_status(MP_ENOMEM);
+    f->dev = sb.st_dev;
+    f->ino = sb.st_ino;
+    s->n++;
+    return NULL;
+}
+
+static void seen_free(seen_set *s)
+{
+    for (size_t i = 0; i < s->cap; i++)
+        free(s->v[i].name);
+    free(s->v);
+}
+
+/* Read path unless it was read before (a warning says so). */
+static void read_once(mp_reader *r, seen_set *seen, const char *path,
+                      mp_dataset_sink *sink, mp_errors *err)
+{
+    const char *first = seen_before(seen, path);
+    if (first && strcmp(first, path) == 0)
+        mp_errors_warn(err, path, 0, "named twice on the command line; read once");
+    else if (first)
+        mp_errors_warn(err, path, 0, "the same file as %s; read once", first);
+    else if (mp_read_file(r, path, mp_dataset_reader_fn, sink, err) == MP_ENOMEM)
+        fatal_status(MP_ENOMEM);
+}
+
 /* Read every input into the dataset; fatal only when memory runs out. */
 static void read_inputs(const options *o, mp_dataset *ds, mp_errors *err)
 {
@@ -402,20 +479,18 @@ static void read_inputs(const options *o, mp_dataset *ds, mp_errors *err)
     if (!r)
         fatal_status(st);
     mp_dataset_sink sink = { ds, err };
+    seen_set seen = { NULL, 0, 0 };
     for (int i = 0; i < o->n_inputs && !mp_dataset_full(ds); i++) {
         const char *in = o->inputs[i];
         size_t n = 1;
         char **files = is_directory(in) ? list_directory(in, &n, err) : NULL;
-        for (size_t j = 0; j < n && !mp_dataset_full(ds); j++) {
-            st = mp_read_file(r, files ? files[j] : in, mp_dataset_reader_fn,
-                              &sink, err);
-            if (st == MP_ENOMEM)
-                fatal_status(st);
-        }
+        for (size_t j = 0; j < n && !mp_dataset_full(ds); j++)
+            read_once(r, &seen, files ? files[j] : in, &sink, err);
         for (size_t j = 0; files && j < n; j++)
             free(files[j]);
         free(files);
     }
+    seen_free(&seen);
     mp_reader_free(r);
 }
 

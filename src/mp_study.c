@@ -42,6 +42,7 @@
 #include <libxml/xmlreader.h>
 
 #include "mp_text.h"
+#include "mp_xmlmsg.h"
 
 /* ---- the arena ------------------------------------------------------------- */
 
@@ -185,6 +186,9 @@ typedef struct source {
     size_t mem_len, pos;
     size_t total, max_bytes;
     long line;
+    int cr;                     /* the last byte scanned was a CR */
+    int eol;                    /* 1: line ends are given to the parser as LF */
+    int eol_cr;                 /* the last byte so given was a CR */
     size_t match;               /* characters of "<!DOCTYPE" matched so far */
     int refused;                /* 1 DOCTYPE, 2 too large, 3 read error */
     long refused_line;
@@ -381,6 +385,50 @@ static long count_newlines(const char *p, size_t n)
     return lines;
 }
 
+/* Line ends as XML 1.0 (section 2.11) has them: CR LF, and a CR not
+ * followed by LF, end a line as LF does (old Mac files have CRs only).
+ * *cr carries "the last byte was CR" from one piece of an input to the
+ * next.  The lines ended in p[0..n): */
+static long count_line_ends(const char *p, size_t n, int *cr)
+{
+    if (n == 0)
+        return 0;
+    long lines;
+    if (!memchr(p, '\r', n)) {
+        lines = count_newlines(p, n) - (*cr && p[0] == '\n');
+        *cr = 0;
+        return lines;
+    }
+    lines = 0;
+    for (size_t i = 0; i < n; i++) {
+        lines += p[i] == '\r' || (p[i] == '\n' && !*cr);
+        *cr = p[i] == '\r';
+    }
+    return lines;
+}
+
+/* 1 when b[0..n) holds a line end other than LF (after *cr, see above). */
+static int eol_needed(const char *b, size_t n, int cr)
+{
+    return n > 0 && ((cr && b[0] == '\n') || memchr(b, '\r', n));
+}
+
+/* b[0..n) into out (which may be b) with every line end written LF, as
+ * the parser reads them; returns the length written.  libxml2 does the
+ * same but counts a lone CR as no line end: its line numbers, which date
+ * every diagnostic, would stay at 1 in a file of CRs. */
+static size_t eol_rewrite(char *out, const char *b, size_t n, int *cr)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        int lf_of_crlf = b[i] == '\n' && *cr;
+        *cr = b[i] == '\r';
+        if (!lf_of_crlf)
+            out[w++] = *cr ? '\n' : b[i];
+    }
+    return w;
+}
+
 /* The line of a text node's first non-blank character.  libxml2 hands
  * text to the SAX handler after counting its line breaks, CDATA before. */
 static long text_line(const xnode *t)
@@ -390,6 +438,16 @@ static long text_line(const xnode *t)
     return t->line - count_newlines(t->text + t->nonblank_at,
                                     t->piece_end - t->nonblank_at);
 }
+
+/* An open element: its name as libxml2 gives it, and its line. */
+typedef struct {
+    const char *local, *prefix;
+    long line;
+} open_element;
+
+/* Open elements whose name and line a message may give: libxml2 refuses
+ * deeper nesting without XML_PARSE_HUGE. */
+enum { MAX_OPEN = 256 };
 
 /* State of the file being read. */
 typedef struct {
@@ -422,6 +480,14 @@ typedef struct {
     size_t run_len;
     int rt_nonblank;            /* a run directly in <studies>: non-blank */
     long rt_line;               /* and the line of its first non-blank */
+    /* for the messages of the parser's errors (mp_xml_where) */
+    open_element open[MAX_OPEN];    /* the elements open, outermost first
+                                   (the first MAX_OPEN of them) */
+    const char *root;           /* the root element, once it has ended */
+    /* line ends (see feed) */
+    int eol;                    /* 1: CR LF and lone CR are given as LF */
+    int cr;                     /* the last byte given was a CR */
+    char *eol_buf;              /* CHUNK + HOLD bytes for the rewritten chunk */
 } file_ctx;
 
 /* State of the <study> being built. */
@@ -1250,20 +1316,30 @@ static int study_too_long(file_ctx *f)
 /* ---- diagnostics of the parse ---------------------------------------------------- */
 
 /* A parser error (libxml2's, or one of its tree builder that this reader
- * repeats).  The first is reported; a fatal one ends reading, so its
- * message (which may be one of libxml2's own limits, such as a text node
- * of 10 MB) is added past the cap of err. */
-static void parse_problem(file_ctx *f, long line, const char *msg, int fatal)
+ * repeats).  The first is reported ("malformed XML: msg" when it is about
+ * the syntax); a fatal one ends reading, so its message (which may be one
+ * of libxml2's own limits, such as a text node of 10 MB) is added past the
+ * cap of err. */
+static void report_parse(file_ctx *f, long line, int syntax, const char *msg,
+                         int fatal)
 {
     if (!f->parse_failed) {
         f->parse_failed = 1;
         (fatal ? mp_errors_add_always : mp_errors_add)(f->err, f->name, line,
-                                                       "malformed XML: %s", msg);
+                                                       "%s%s", syntax ?
+                                                       "malformed XML: " : "",
+                                                       msg);
     }
     if (fatal) {
         f->fatal = 1;
         halt(f, MP_EINPUT);
     }
+}
+
+/* The same, about the syntax. */
+static void parse_problem(file_ctx *f, long line, const char *msg, int fatal)
+{
+    report_parse(f, line, 1, msg, fatal);
 }
 
 /* A diagnostic about the document's root or a child of <studies>.  With
@@ -1502,6 +1578,16 @@ static const char *qname(file_ctx *f, const xmlChar *prefix,
     return (const char *)xmlDictQLookup(f->px->dict, prefix, local);
 }
 
+/* The name of open element i (i < MAX_OPEN), "prefix:local" when it has a
+ * prefix. */
+static const char *open_name(file_ctx *f, int i)
+{
+    const open_element *o = &f->open[i];
+    const char *q = qname(f, (const xmlChar *)o->prefix,
+                          (const xmlChar *)o->local);
+    return q ? q : o->local;
+}
+
 static xnode *new_element(file_ctx *f, xnode *parent, const xmlChar *local,
                           const xmlChar *prefix, const xmlChar *uri,
                           int n_attrs, const xmlChar **attrs, long line)
@@ -1613,6 +1699,9 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix,
         return;
     close_text(f);
     int depth = f->depth++;
+    if (depth < MAX_OPEN)
+        f->open[depth] = (open_element){ (const char *)local,
+                                         (const char *)prefix, line };
     if (f->skipping)
         return;
     if (study_too_long(f))
@@ -1647,6 +1736,10 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix,
         arena_reset(&f->r->arena);
         if (st != MP_OK)
             halt(f, st);
+        return;
+    }
+    if (depth == 0 && strcmp(name, "COCHRANE_REVIEW") == 0) {
+        root_problem(f, 1, 0, "%s", mp_xml_revman_message);
         return;
     }
     if (depth == 0 && strcmp(name, "study") != 0) {
@@ -1687,6 +1780,8 @@ static void on_end(void *ud, const xmlChar *local, const xmlChar *prefix,
         return;
     close_text(f);
     int depth = --f->depth;
+    if (depth == 0)
+        f->root = open_name(f, 0);
     if (f->skipping) {
         if (depth == f->skip_at)
             f->skipping = 0;
@@ -1707,20 +1802,38 @@ static void on_end(void *ud, const xmlChar *local, const xmlChar *prefix,
         halt(f, st);
 }
 
-/* Parser errors: the first is reported.  A fatal one (or any that leaves
- * the document not well-formed) ends reading; after an error that is not
- * fatal (a namespace error: an undeclared prefix) reading goes on. */
+/* What a message of the parser's may say of where it erred. */
+static void where_of(file_ctx *f, mp_xml_where *w)
+{
+    w->open = NULL;
+    w->open_line = 0;
+    w->root = f->root;
+    w->declared = f->px && f->px->encoding;
+    int i = f->depth - 1;
+    if (i >= 0 && i < MAX_OPEN) {
+        w->open = open_name(f, i);
+        w->open_line = f->open[i].line;
+    } else if (i >= 0 && f->px && f->px->nameNr > 0) {
+        w->open = (const char *)f->px->nameTab[f->px->nameNr - 1];
+    }
+}
+
+/* Parser errors: the first is reported, in plain words (mp_xml_message).
+ * A fatal one (or any that leaves the document not well-formed) ends
+ * reading; after an error that is not fatal (a namespace error: an
+ * undeclared prefix) reading goes on. */
 static void on_parse_error(void *arg, xmlErrorPtr e)
 {
     file_ctx *f = arg;
     if (e->level == XML_ERR_WARNING || f->stop ||
         e->domain == XML_FROM_RELAXNGV || e->domain == XML_FROM_RELAXNGP)
         return;
+    mp_xml_where w;
+    where_of(f, &w);
     char msg[512];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "error");
-    mp_text_chomp(msg);
-    parse_problem(f, e->line, msg,
-                  e->level == XML_ERR_FATAL || (f->px && !f->px->wellFormed));
+    int syntax = mp_xml_message(e, &w, msg, sizeof msg);
+    report_parse(f, e->line, syntax, msg,
+                 e->level == XML_ERR_FATAL || (f->px && !f->px->wellFormed));
 }
 
 static void sax_handler(xmlSAXHandler *h)
@@ -1766,10 +1879,22 @@ static const char *find_doctype(const char *b, size_t n)
     return NULL;
 }
 
-/* Give n bytes to the parser, creating it with the first four (for the
- * encoding to be detected from them); terminate: they end the input. */
+/* Give n bytes (n <= CHUNK + HOLD) to the parser, creating it with the
+ * first four (for the encoding to be detected from them), line ends
+ * written LF (see eol_rewrite); terminate: they end the input. */
 static int feed(file_ctx *f, const char *b, size_t n, int terminate)
 {
+    if (!f->px)
+        /* line ends are rewritten where a byte 0x0D is always a CR */
+        f->eol = mp_xml_ascii_compatible(b, n);
+    if (f->eol && eol_needed(b, n, f->cr)) {
+        if (!f->eol_buf && !(f->eol_buf = malloc(CHUNK + HOLD)))
+            return 0;
+        n = eol_rewrite(f->eol_buf, b, n, &f->cr);
+        b = f->eol_buf;
+    } else if (n > 0) {
+        f->cr = 0;
+    }
     if (!f->px) {
         xmlSAXHandler h;
         sax_handler(&h);
@@ -1822,6 +1947,18 @@ static void keep_bytes(byte_buf *k, const char *b, size_t n)
     k->n += n;
 }
 
+/* An input that is not XML at all (empty, a table, an archive; b[0..n)
+ * being its first bytes) is said to be what it is, and not read: 1. */
+static int not_xml(file_ctx *f, const char *b, size_t n, int eof)
+{
+    char msg[512];
+    if (!mp_xml_sniff(b, n, eof, msg, sizeof msg))
+        return 0;
+    mp_errors_add(f->err, f->name, 0, "%s", msg);
+    halt(f, MP_EINPUT);
+    return 1;
+}
+
 /* Read the input in chunks of CHUNK bytes and parse them; refuse it at a
  * "<!DOCTYPE" or past max_bytes, after parsing what comes before.  HOLD
  * bytes beyond a chunk are read with it for a "<!DOCTYPE" across two
@@ -1836,7 +1973,8 @@ static mp_status first_pass(file_ctx *f, source *src, byte_buf *keep)
     }
     size_t have = 0;            /* descriptor: bytes in buf */
     size_t fed = 0;             /* bytes given to the parser */
-    long lines = 0;             /* descriptor: line breaks in them */
+    long lines = 0;             /* line ends in them */
+    int cr = 0;                 /* the last of them was a CR */
     mp_status st = MP_OK;
     for (;;) {
         const char *data;
@@ -1878,6 +2016,8 @@ static mp_status first_pass(file_ctx *f, source *src, byte_buf *keep)
             over = src->total > src->max_bytes;
             data = src->mem + fed;
         }
+        if (fed == 0 && not_xml(f, data, avail, eof))
+            break;
         size_t give = avail < CHUNK || eof ? avail : CHUNK;
         int refuse = 0;
         if (over && src->max_bytes - fed <= give) {
@@ -1889,8 +2029,7 @@ static mp_status first_pass(file_ctx *f, source *src, byte_buf *keep)
         if (d && (size_t)(d - data) < give) {
             give = (size_t)(d - data);
             refuse = 1;
-            src->refused_line = 1 + count_newlines(data, give) +
-                                (src->fd >= 0 ? lines : count_newlines(src->mem, fed));
+            src->refused_line = 1 + lines + count_line_ends(data, give, &cr);
             eof = 0;
         }
         if (!feed(f, data, give, eof)) {
@@ -1901,8 +2040,8 @@ static mp_status first_pass(file_ctx *f, source *src, byte_buf *keep)
             src->refused = refuse;
         if (eof || f->stop || refuse)
             break;
+        lines += count_line_ends(data, give, &cr);
         if (src->fd >= 0) {
-            lines += count_newlines(data, give);
             memmove(buf, buf + give, avail - give);
             have = avail - give;
         }
@@ -1921,8 +2060,8 @@ static const char doctype[] = "<!DOCTYPE";
 static int source_scan(source *s, const char *b, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (b[i] == '\n')
-            s->line++;
+        s->line += b[i] == '\r' || (b[i] == '\n' && !s->cr);
+        s->cr = b[i] == '\r';
         s->match = b[i] == doctype[s->match] ? s->match + 1
                    : b[i] == doctype[0]     ? 1 : 0;
         if (s->match == sizeof doctype - 1) {
@@ -1934,9 +2073,10 @@ static int source_scan(source *s, const char *b, size_t n)
     return 1;
 }
 
-static int source_read(void *ctx, char *buf, int len)
+/* Up to len bytes as they are in the input (scanned, counted): their
+ * number, 0 at its end, -1 when it is refused. */
+static int source_read_raw(source *s, char *buf, int len)
 {
-    source *s = ctx;
     if (s->refused)
         return -1;
     ssize_t n;
@@ -1961,6 +2101,22 @@ static int source_read(void *ctx, char *buf, int len)
         return -1;
     }
     return source_scan(s, buf, (size_t)n) ? (int)n : -1;
+}
+
+/* The reader's input callback: the bytes with their line ends written LF
+ * as in the first pass (a piece that was only the LF of a CR LF gives
+ * nothing, and the next is read). */
+static int source_read(void *ctx, char *buf, int len)
+{
+    source *s = ctx;
+    for (;;) {
+        int n = source_read_raw(s, buf, len);
+        if (n <= 0 || !s->eol)
+            return n;
+        size_t w = eol_rewrite(buf, buf, (size_t)n, &s->eol_cr);
+        if (w > 0)
+            return (int)w;
+    }
 }
 
 static int source_close(void *ctx)
@@ -2056,6 +2212,7 @@ static mp_status read_source(mp_reader *r, source *src, const char *name,
         f.px = NULL;
     }
     arena_trim(&r->arena);
+    free(f.eol_buf);
     if (f.ids)
         xmlHashFree(f.ids, NULL);
     source_problem(src, &f);
@@ -2063,7 +2220,7 @@ static mp_status read_source(mp_reader *r, source *src, const char *name,
         /* The schema is a second line of defence: its findings are shown
          * when our own checks found nothing in this file. */
         source again = { .fd = src->fd, .mem = src->mem, .mem_len = src->mem_len,
-                         .max_bytes = src->max_bytes };
+                         .max_bytes = src->max_bytes, .eol = f.eol };
         int valid;
         if (rewind && !rewind(&again, rewind_arg))
             valid = -3;

@@ -11,8 +11,12 @@
  * that all problems of a file are reported.  Everything takes effect as
  * it is parsed, in document order: a diagnostic when its cause is met, a
  * study (checked, then handed to the callback) at its end tag.  Of
- * malformed XML, the first parser error is reported; nothing after a
- * fatal one is read, and what came before it stands.
+ * malformed XML, the first parser error is reported, in plain words on
+ * one line (mp_xmlmsg.h); nothing after a fatal one is read, and what came
+ * before it stands.  An input that is not XML at all (empty, a CSV table,
+ * a zip archive, a RevMan 5 review, other text) is one diagnostic for the
+ * whole file, line 0, saying what it is.  Lines end at LF, CR LF or a lone
+ * CR (XML 1.0, section 2.11), and line numbers count them so.
  *
  * Safety: no network access, no DTD loading, no entity substitution; a
  * document with a DOCTYPE declaration is refused outright.

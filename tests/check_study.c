@@ -8,8 +8,9 @@
  * in testutil.h).
  *
  * A diagnostic is compared whole (file, line, message) unless its text
- * comes from libxml2 (malformed XML, schema findings), where only our
- * prefix and the line are fixed.
+ * comes from libxml2 (schema findings, parser errors without a wording of
+ * our own), where only our prefix and the line are fixed.  Parser errors
+ * with a wording of ours (mp_xmlmsg.c) are compared whole.
  */
 #include <check.h>
 #include <math.h>
@@ -1140,8 +1141,8 @@ START_TEST(fatal_parse_error_passes_the_diagnostics_limit)
     ck_assert_int_eq(read_with(&o, doc, &err, &studies), MP_EINPUT);
     ck_assert_msg(err.n == 2 && err.suppressed > 0, "diagnostics:%s",
                   mp_check_dump(&err));
-    expect_item(&err, 1, 4, "malformed XML: Opening and ending "
-                "tag mismatch: study line 4 and studyy");
+    expect_item(&err, 1, 4, "malformed XML: end tag </studyy> does not "
+                "match the start tag <study> of line 4");
     mp_errors_free(&err);
 }
 END_TEST
@@ -1200,8 +1201,9 @@ START_TEST(malformed_various)
     /* undefined entity on line 3 */
     expect_only_prefix(DECL OPEN("s1") "  <title>&undefined;</title>\n"
                        DESIGN PUB OS_CI CLOSE, 3, "malformed XML: ");
-    /* not XML at all */
-    expect_only_prefix("just some text\n", 1, "malformed XML");
+    /* not XML at all: said so, for the whole file */
+    expect_only_prefix("just some text\n", 0, "is not XML (it does not "
+                       "begin with '<')");
     /* a second root element after the study (line 8) */
     collector c = { .n = 0 };
     mp_errors err = MP_ERRORS_INIT;
@@ -1231,6 +1233,219 @@ START_TEST(malformed_truncated)
     ck_assert_int_eq(read_doc(1, "", &c, &err), MP_EINPUT);
     ck_assert_msg(err.n >= 1, "an empty input gave no diagnostic");
     mp_errors_free(&err);
+}
+END_TEST
+
+/* ---- messages: libxml2's errors in plain words, inputs that are not XML ---------- */
+
+/* The wordings are those of mp_xmlmsg.c, each the answer to a fault a
+ * reviewer can make by hand (issue 16, "Messages"). */
+#define DESCRIPTOR_HINT "a study descriptor is an XML document whose root " \
+    "element is <study> or <studies> (see metapool-study(5))"
+#define IMPORT_HINT "convert it to descriptors (metapool import, see metapool(1))"
+#define LATIN1_STUDY(decl) decl OPEN("s1")                                 \
+    "  <title>Sch\xf6n</title>\n" DESIGN PUB OS_CI CLOSE
+
+START_TEST(message_not_utf8)
+{
+    /* byte 0xF6 (Latin-1 o-umlaut) on line 2, no declaration */
+    expect_only(LATIN1_STUDY(""), 2, "byte 0xF6 is not UTF-8 (a file that "
+                "declares no encoding is read as UTF-8): save the file as "
+                "UTF-8 or declare its encoding in the XML declaration, such as "
+                "encoding=\"ISO-8859-1\" for Latin-1");
+    /* declared UTF-8: the byte is on line 3 */
+    expect_only(LATIN1_STUDY(DECL), 3, "byte 0xF6 is not UTF-8, the encoding "
+                "the XML declaration names: save the file as UTF-8 or declare "
+                "its real encoding in the XML declaration, such as "
+                "encoding=\"ISO-8859-1\" for Latin-1");
+    /* declared as what it is: read, the title in UTF-8 */
+    collector c = { .n = 0 };
+    mp_errors err = MP_ERRORS_INIT;
+    ck_assert_int_eq(read_doc(1, LATIN1_STUDY("<?xml version=\"1.0\" "
+                                              "encoding=\"ISO-8859-1\"?>\n"),
+                              &c, &err), MP_OK);
+    ck_assert_int_eq(c.n, 1);
+    ck_assert_str_eq(c.s[0].title, "Sch\xc3\xb6n");
+    mp_errors_free(&err);
+}
+END_TEST
+
+START_TEST(message_not_xml)
+{
+    expect_only("", 0, "is empty; " DESCRIPTOR_HINT);
+    expect_only(" \n\t\n", 0, "holds only white space; " DESCRIPTOR_HINT);
+    expect_only("id,title,year,outcome,hr,lower,upper\ns1,T,2020,OS,0.8,0.6,1.07\n",
+                0, "is a CSV table, not a study descriptor; " IMPORT_HINT);
+    /* a semicolon table, as spreadsheets write it in some locales */
+    expect_only("\xef\xbb\xbfid;title\n", 0,
+                "is a CSV table, not a study descriptor; " IMPORT_HINT);
+    expect_only("PK\3\4\24\0\0\0", 0, "is a zip archive, not a study "
+                "descriptor; if it is a zipped RevMan 5 review, " IMPORT_HINT);
+    expect_only(DECL "<COCHRANE_REVIEW DESCRIPTION=\"x\">\n<COVER_SHEET/>\n"
+                "</COCHRANE_REVIEW>\n", 0, "is a RevMan 5 review, not a study "
+                "descriptor; " IMPORT_HINT);
+    expect_only("Hazard ratio 0.8\n", 0, "is not XML (it does not begin "
+                "with '<'); " DESCRIPTOR_HINT "; a CSV table or a RevMan 5 "
+                "review is converted with metapool import (see metapool(1))");
+}
+END_TEST
+
+START_TEST(message_byte_order_marks)
+{
+    /* one byte order mark at the start is UTF-8's signature: read */
+    collector c = { .n = 0 };
+    mp_errors err = MP_ERRORS_INIT;
+    ck_assert_int_eq(read_doc(1, "\xef\xbb\xbf" MINIMAL, &c, &err), MP_OK);
+    ck_assert_int_eq(c.n, 1);
+    mp_errors_free(&err);
+    /* a second one (a file saved twice with a signature) */
+    expect_only("\xef\xbb\xbf\xef\xbb\xbf" MINIMAL, 0, "holds a byte order "
+                "mark (bytes 0xEF 0xBB 0xBF) at byte 4; one may only be the "
+                "file's first three bytes: remove it");
+}
+END_TEST
+
+/* Faults of the syntax, each on line 3 of a study: the line, and the
+ * wording of mp_xmlmsg.c. */
+START_TEST(message_syntax)
+{
+#define MX "malformed XML: "
+#define AMP_MSG MX "'&' that does not begin a reference such as &amp;: " \
+    "write a literal & as &amp;"
+    static const char *const cases[][2] = {
+        { "  <title>A & B</title>\n", AMP_MSG },
+        { "  <title>AT&T</title>\n", AMP_MSG },
+        { "  <title>a < b</title>\n", MX "'<' that does not begin a tag: "
+          "write a literal < as &lt;" },
+        { "  <title>&nbsp;</title>\n", MX "unknown entity &nbsp;: XML has "
+          "only &amp; &lt; &gt; &quot; &apos; and character references such "
+          "as &#233;" },
+        { "  <title x=1>T</title>\n", MX "an attribute value without quotes: "
+          "write name=\"value\"" },
+        { "  <title x=\"1\" x=\"2\">T</title>\n", MX "attribute x appears "
+          "twice in one start tag" },
+        { "  <title x>T</title>\n", MX "attribute x has no value: write "
+          "x=\"...\"" },
+        { "  <title x=\"a<b\">T</title>\n", MX "'<' in an attribute value: "
+          "write it as &lt; (or is the value's closing quote missing?)" },
+        { "  <title>T</titel>\n", MX "end tag </titel> does not match the "
+          "start tag <title> of line 3" },
+        { "  <title>\x01</title>\n", MX "character U+0001 is not allowed in "
+          "XML" },
+        { "  <!-- a -- b -->\n", MX "'--' inside a comment (<!-- ... -->)" },
+        { "  <title>T</title x>\n", MX "an end tag does not end with '>' (an "
+          "end tag holds the element's name only)" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char doc[1024];
+        snprintf(doc, sizeof doc, "%s%s%s", DECL OPEN("s1"), cases[i][0],
+                 DESIGN PUB OS_CI CLOSE);
+        expect_only(doc, 3, cases[i][1]);
+    }
+    expect_only("\n" MINIMAL, 2, MX "the XML declaration (<?xml ...?>) is not "
+                "at the very start of the file: nothing, not even a blank "
+                "line, may come before it");
+#undef AMP_MSG
+#undef MX
+}
+END_TEST
+
+START_TEST(message_document_structure)
+{
+    /* the file ends inside the study: at its last line, naming the
+     * innermost open element */
+    expect_only(DECL OPEN("s1") TITLE "  <outcome name=\"OS\">\n", 4,
+                "malformed XML: the file ends inside <outcome> of line 4: its "
+                "end tag </outcome> is missing");
+    /* a second study after the root: reported after the first is read */
+    collector c = { .n = 0 };
+    mp_errors err = MP_ERRORS_INIT;
+    ck_assert_int_eq(read_doc(1, MINIMAL OPEN("s2") CLOSE, &c, &err), MP_EINPUT);
+    ck_assert_int_eq(c.n, 1);
+    ck_assert_msg(err.n == 1, "diagnostics:%s", mp_check_dump(&err));
+    expect_item(&err, 0, 8, "malformed XML: content after the end of the "
+                "root element <study>: a document has one root element "
+                "(several studies go in one <studies>)");
+    mp_errors_free(&err);
+}
+END_TEST
+
+/* A copy of doc with every "\n" replaced by eol (malloc'd). */
+static char *with_line_ends(const char *doc, const char *eol)
+{
+    size_t n = 0, k = strlen(eol);
+    for (const char *p = doc; *p; p++)
+        n += *p == '\n' ? k : 1;
+    char *out = malloc(n + 1), *w = out;
+    ck_assert_ptr_nonnull(out);
+    for (const char *p = doc; *p; p++) {
+        if (*p == '\n') {
+            memcpy(w, eol, k);
+            w += k;
+        } else {
+            *w++ = *p;
+        }
+    }
+    *w = '\0';
+    return out;
+}
+
+/* Old Mac (CR) and Windows (CR LF) line ends count as LF does (XML 1.0,
+ * section 2.11): the lines of several_problems_all_reported, of stray text,
+ * and of a DOCTYPE (found by the byte scan, not the parser). */
+START_TEST(line_ends_cr_and_crlf)
+{
+    static const char doc[] =
+        DECL "<study id=\"Bad\" format=\"1\">\n"                           /* 2 */
+        DESIGN                                                             /* 3 */
+        "  <publication year=\"15\">P.</publication>\n"                    /* 4 */
+        "  <outcome name=\"OS\">\n\n  x<hazard-ratio estimate=\"0.8\" lower=\"0.6\" upper=\"1.07\"/></outcome>\n"
+        "  <title>T</title>\n" CLOSE;                                      /* 7, 8 */
+    static const char *const eols[] = { "\r", "\r\n", "\n" };
+    for (size_t i = 0; i < 3; i++) {
+        char *d = with_line_ends(doc, eols[i]);
+        collector c = { .n = 0 };
+        mp_errors err = MP_ERRORS_INIT;
+        ck_assert_int_eq(read_doc(1, d, &c, &err), MP_EINPUT);
+        expect_diag(&err, 2, "study id \"Bad\" must match [a-z0-9][a-z0-9-]*");
+        expect_diag(&err, 4, "<publication> year \"15\" is not a four-digit year");
+        expect_diag(&err, 7, "unexpected text in <outcome>");
+        ck_assert_msg(err.n == 3, "line ends %zu: diagnostics:%s", i,
+                      mp_check_dump(&err));
+        mp_errors_free(&err);
+        free(d);
+        d = with_line_ends(DECL "\n<!DOCTYPE study>\n" MINIMAL, eols[i]);
+        expect_only_prefix(d, 3, "DOCTYPE declarations are not allowed");
+        free(d);
+    }
+}
+END_TEST
+
+/* A CR LF split by the end of the first chunk (bytes 65535 and 65536) is
+ * one line end; so is each CR of a file of CRs past the first chunk. */
+START_TEST(line_ends_across_chunks)
+{
+    enum { CHUNK = 65536 };
+    static const char tail[] = "<study id=\"Bad\" format=\"1\">\r\n"  /* 3 */
+        DESIGN                                                         /* 4 */
+        "\r  <publication year=\"15\">P.</publication>\r\n" CLOSE;    /* LF CR: 6 */
+    const char *head = DECL "<!--";
+    size_t pad = CHUNK - 1 - strlen(head) - 3;
+    char *doc = malloc(CHUNK + sizeof tail + 2);
+    ck_assert_ptr_nonnull(doc);
+    strcpy(doc, head);
+    memset(doc + strlen(head), 'x', pad);
+    strcpy(doc + strlen(head) + pad, "-->\r\n");
+    ck_assert_int_eq(doc[CHUNK - 1], '\r');
+    ck_assert_int_eq(doc[CHUNK], '\n');
+    strcat(doc, tail);
+    collector c = { .n = 0 };
+    mp_errors err = MP_ERRORS_INIT;
+    ck_assert_int_eq(read_doc(0, doc, &c, &err), MP_EINPUT);
+    expect_diag(&err, 3, "study id \"Bad\" must match [a-z0-9][a-z0-9-]*");
+    expect_diag(&err, 6, "<publication> year \"15\" is not a four-digit year");
+    mp_errors_free(&err);
+    free(doc);
 }
 END_TEST
 
@@ -1729,6 +1944,16 @@ static Suite *study_suite(void)
     tcase_add_test(tc, billion_laughs_refused_quickly);
     tcase_add_test(tc, external_entity_refused);
     tcase_add_test(tc, doctype_after_long_prolog_refused);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("messages");
+    tcase_add_test(tc, message_not_utf8);
+    tcase_add_test(tc, message_not_xml);
+    tcase_add_test(tc, message_byte_order_marks);
+    tcase_add_test(tc, message_syntax);
+    tcase_add_test(tc, message_document_structure);
+    tcase_add_test(tc, line_ends_cr_and_crlf);
+    tcase_add_test(tc, line_ends_across_chunks);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("schema");

@@ -101,6 +101,8 @@ run "exit 2: no operand" 2 '' \
 run "exit 1: outcome nobody has" 1 '^metapool: no input has outcome "NOPE"' \
     'metapool -o NOPE studies/'
 run "exit 1: duplicate id" 1 'duplicate study id "e2108"' \
+    'cp studies/e2108.xml copy.xml && metapool studies/ copy.xml'
+run "exit 0: a file named twice is read once" 0 '^metapool: studies/e2108.xml: warning: named twice on the command line; read once' \
     'metapool studies/ studies/e2108.xml'
 run "exit 3: a fit that is not finite" 3 '^metapool: DL estimator: the fit is not finite \(extreme sampling variances\?\)$' \
     'for i in 1 2; do printf "<study format=\"1\" id=\"x%s\"><title>X</title><design>rct</design><publication year=\"2020\">X.</publication><outcome name=\"OS\"><log-hazard-ratio estimate=\"0.%s\" se=\"1e-160\"/></outcome></study>\n" $i $i >x$i.xml; done
