@@ -23,6 +23,7 @@ if [ ! -r "$ref" ]; then
 fi
 ref=$(cd "$(dirname "$ref")" && pwd)/expected.tsv
 
+top=$(cd "${top_srcdir:-.}" && pwd)
 # run() works in tests/data, so the shipped folder is ../../studies; expand
 # the globs there too.
 cd "$data" || exit 99
@@ -106,4 +107,12 @@ if [ "$got" = "0.96 (0.71 to 1.30)" ]; then
 else
     fail "got $got"
 fi
+# Every shipped descriptor is installed, and nothing else: Makefile.am
+# names each (a stray file in studies/ must not be installed unseen).
+what="Makefile.am lists exactly the shipped descriptors"
+listed=$(sed -n '/^dist_studies_DATA/,/[^\\]$/p; /^dist_imni_DATA/,/[^\\]$/p' "$top/Makefile.am" |
+    grep -o 'studies/[a-z0-9/-]*\.xml' | sort | tr '\n' ' ')
+present=$(cd "$top" && ls studies/*.xml studies/imni/*.xml | sort | tr '\n' ' ')
+[ -n "$listed" ] && [ "$listed" = "$present" ] && passed=$((passed + 1)) ||
+    fail "listed: $listed; present: $present"
 finish
