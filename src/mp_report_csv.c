@@ -1,6 +1,7 @@
 /* mp_report_csv.c - forest-plot data as CSV (RFC 4180): one row per study,
  * then the pooled rows.  Numbers read back exactly; an empty field is a
- * figure that does not exist. */
+ * figure that does not exist.  Every row ends with the outcome, measure
+ * and level, so that rows of several analyses can be stacked. */
 #include <math.h>
 
 #include "mp_format.h"
@@ -8,7 +9,7 @@
 
 static const char header[] =
     "row,id,label,year,n_experimental,n_control,estimate,lower,upper,"
-    "log_estimate,se,weight_fixed,weight_random\n";
+    "log_estimate,se,weight_fixed,weight_random,outcome,measure,level\n";
 
 static void field_num(FILE *out, double x)
 {
@@ -28,9 +29,20 @@ static void field_count(FILE *out, long n)
         putc(',', out);
 }
 
+/* The last fields of every row: outcome, measure, level; and the end. */
+static void row_end(FILE *out, const mp_report *r)
+{
+    putc(',', out);
+    mp_format_csv_field(out, mp_dataset_outcome(r->ds));
+    fprintf(out, ",%s", mp_measure_name(mp_dataset_measure(r->ds)));
+    field_num(out, r->opt->level);
+    putc('\n', out);
+}
+
 /* A pooled or prediction row: log-scale estimate and bounds. */
-static void pooled(FILE *out, const char *row, const char *label, double est,
-                   double se, double lo, double hi, double wf, double wr)
+static void pooled(FILE *out, const mp_report *r, const char *row,
+                   const char *label, double est, double se, double lo,
+                   double hi, double wf, double wr)
 {
     fprintf(out, "%s,,", row);
     mp_format_csv_field(out, label);
@@ -42,13 +54,14 @@ static void pooled(FILE *out, const char *row, const char *label, double est,
     field_num(out, se);
     field_num(out, wf);
     field_num(out, wr);
-    putc('\n', out);
+    row_end(out, r);
 }
 
 /* A pooled row from a fit: random effects, or the fixed effect of one
  * study; nothing when the fit failed. */
-static void fit_row(FILE *out, const char *row, const char *id,
-                    const char *label, int year, const mp_fit_result *f)
+static void fit_row(FILE *out, const mp_report *r, const char *row,
+                    const char *id, const char *label, int year,
+                    const mp_fit_result *f)
 {
     if (f->status != MP_OK)
         return;
@@ -68,19 +81,20 @@ static void fit_row(FILE *out, const char *row, const char *id,
     field_num(out, exp(re ? rn->upper : fx->upper));
     field_num(out, re ? rn->log_estimate : fx->log_estimate);
     field_num(out, re ? rn->se : fx->se);
-    fputs(",,\n", out);
+    fputs(",,", out);
+    row_end(out, r);
 }
 
 static void group_rows(FILE *out, const mp_report *r)
 {
     for (size_t g = 0; r->sub && g < r->sub->n_groups; g++) {
         const mp_subgroup *sg = &r->sub->groups[g];
-        fit_row(out, "subgroup", sg->value, sg->value ? sg->value : "unspecified",
-                0, &sg->fit);
+        fit_row(out, r, "subgroup", sg->value,
+                sg->value ? sg->value : "unspecified", 0, &sg->fit);
     }
     for (size_t j = 0; r->cum && j < r->cum->k; j++) {
         size_t row = r->cum->order[j];
-        fit_row(out, "cumulative", mp_dataset_id(r->ds, row),
+        fit_row(out, r, "cumulative", mp_dataset_id(r->ds, row),
                 mp_dataset_title(r->ds, row), mp_dataset_year(r->ds, row),
                 &r->cum->fits[j]);
     }
@@ -109,18 +123,18 @@ mp_status mp_report_csv(FILE *out, const mp_report *r)
         field_num(out, f.se);
         field_num(out, f.w_fixed);
         field_num(out, f.w_random);
-        putc('\n', out);
+        row_end(out, r);
     }
     const mp_fixed_result *fx = &r->fit->fixed;
-    pooled(out, "fixed", "Fixed effect", fx->log_estimate, fx->se, fx->lower,
+    pooled(out, r, "fixed", "Fixed effect", fx->log_estimate, fx->se, fx->lower,
            fx->upper, 100, NAN);
     if (r->fit->has_random) {
         const mp_random_result *re = &r->fit->random;
-        pooled(out, "random", "Random effects", re->log_estimate, re->se,
+        pooled(out, r, "random", "Random effects", re->log_estimate, re->se,
                re->lower, re->upper, NAN, 100);
         char label[64];
         mp_report_pi_label(re, label, sizeof label);
-        pooled(out, "prediction", label, re->log_estimate, NAN, re->pi_lower,
+        pooled(out, r, "prediction", label, re->log_estimate, NAN, re->pi_lower,
                re->pi_upper, NAN, NAN);
     }
     group_rows(out, r);
