@@ -1,5 +1,6 @@
 /* testutil.c - helpers shared by the Check suites; see testutil.h. */
 #include "testutil.h"
+#include "mp_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,4 +146,12 @@ const char *mp_check_dump(const mp_errors *err)
             used += (size_t)n;
     }
     return err->n ? buf : " (none)";
+}
+
+mp_number mp_check_number(const char *s)
+{
+    mp_number n;
+    ck_assert_msg(mp_text_parse_decimal(s, &n.value, &n.half_unit),
+                  "test bug: \"%s\" is not a decimal", s);
+    return n;
 }
