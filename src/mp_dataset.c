@@ -4,6 +4,7 @@
  * million studies cost a few dozen bytes each.
  */
 #include "mp_dataset.h"
+#include "mp_crosscheck.h"
 #include "mp_text.h"
 
 #include <stdint.h>
@@ -440,6 +441,8 @@ mp_status mp_dataset_add(mp_dataset *ds, const mp_study *s, mp_errors *err)
         const mp_outcome *o = &s->outcomes[i];
         if (mp_effect_check(&o->effect, s->file, err) != MP_OK)
             st = MP_EINPUT;
+        else
+            mp_crosscheck_outcome(s, o, err);   /* warnings only */
         if (strcmp(o->name, ds->outcome) == 0)
             chosen = o;
     }

@@ -1,7 +1,8 @@
 /* mp_dataset.h - the rows one analysis pools.
  *
  * A dataset is built study by study from the reader's records: every
- * outcome's figures are checked (mp_effect_check), study ids must be unique
+ * outcome's figures are checked (mp_effect_check) and, when valid,
+ * cross-checked (mp_crosscheck_outcome: warnings), study ids must be unique
  * across all inputs, and the selected outcome of each study that has it is
  * converted to (y, v) and kept with the few labels the reports need.  It is
  * the only thing the statistics see: plain arrays y[], v[] of length k.

@@ -65,6 +65,8 @@ static void check_hr_ci(checker *c, const mp_effect_input *e)
     open_unit(c, "level", e->level.value,
               e->level.value > 1 && e->level.value < 100
                   ? " (write 0.95 for a 95% interval)" : "");
+    if (e->has_p)
+        open_unit(c, "p", e->p.value, "");
     if (!ok)
         return;
     if (e->lower.value >= e->upper.value) {

@@ -32,6 +32,10 @@ typedef struct {
     mp_input_kind kind;
     int reference_experimental; /* 1: the figure is control / experimental */
     mp_number estimate, lower, upper, level, p, se, o_minus_e, variance;
+    int has_p;                  /* MP_INPUT_HR_CI: 1 when a published p
+                                   accompanies the interval (a cross-check
+                                   only, see mp_crosscheck.h; the interval
+                                   is what is used) */
     long events_exp, total_exp, events_ctl, total_ctl;   /* counts */
     long line;                  /* where it was written, for diagnostics */
 } mp_effect_input;
@@ -52,7 +56,8 @@ mp_measure mp_effect_measure(const mp_effect_input *e, mp_measure counts_measure
 
 /* Check the values of a figure: ratios and bounds > 0, lower < upper, the
  * estimate inside its interval (allowing for the rounding of the printed
- * digits), level and p strictly between 0 and 1, se and variance > 0,
+ * digits), level and p (also a p beside an interval) strictly between 0
+ * and 1, se and variance > 0,
  * events <= totals.  Adds one diagnostic per problem at (file, e->line).
  * Returns MP_OK or MP_EINPUT. */
 mp_status mp_effect_check(const mp_effect_input *e, const char *file,

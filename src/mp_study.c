@@ -221,6 +221,7 @@ static const char doctype_message[] =
     X(outcome, "outcome") \
     X(events, "events") \
     X(followup, "followup") \
+    X(median_survival, "median-survival") \
     X(hazard_ratio, "hazard-ratio") \
     X(log_hazard_ratio, "log-hazard-ratio") \
     X(peto, "peto") \
@@ -840,11 +841,7 @@ static void read_hazard_ratio(study_ctx *sc, xnode *n, mp_effect_input *e)
     int has_p = has_attr(n, K_p);
     int has_ci = has_attr(n, K_lower) ||
                  has_attr(n, K_upper);
-    if (has_p && has_ci) {
-        problem(sc, n, "<hazard-ratio> takes either lower and upper or p, not both");
-        return;
-    }
-    if (has_p) {
+    if (has_p && !has_ci) {
         e->kind = MP_INPUT_HR_P;
         number_attr(sc, n, K_p, 1, &e->p);
         if (has_attr(n, K_level))
@@ -855,9 +852,12 @@ static void read_hazard_ratio(study_ctx *sc, xnode *n, mp_effect_input *e)
         problem(sc, n, "<hazard-ratio> needs lower and upper, or p");
         return;
     }
+    /* An interval, and perhaps the published p beside it: the interval is
+     * used, the p cross-checked (mp_crosscheck.h). */
     e->kind = MP_INPUT_HR_CI;
     number_attr(sc, n, K_lower, 1, &e->lower);
     number_attr(sc, n, K_upper, 1, &e->upper);
+    e->has_p = has_p && number_attr(sc, n, K_p, 1, &e->p);
     if (!number_attr(sc, n, K_level, 0, &e->level))
         e->level = (mp_number){ 0.95, 0.0 };
 }
@@ -921,6 +921,32 @@ static void read_events(study_ctx *sc, xnode *n, mp_outcome *o)
     check_attributes(sc, n, allowed);
     count_attr(sc, n, K_experimental, 0, 0, &o->events_exp);
     count_attr(sc, n, K_control, 0, 0, &o->events_ctl);
+    o->events_line = n->line;
+}
+
+/* A duration attribute (<followup> median, <median-survival> per arm):
+ * 1 when present, a number and > 0. */
+static int duration_attr(study_ctx *sc, xnode *n, int key, mp_number *out)
+{
+    if (!number_attr(sc, n, key, 1, out))
+        return 0;
+    if (out->value > 0)
+        return 1;
+    problem(sc, n, "<%s> %s must be > 0, not %g", ename(n), kname[key],
+            out->value);
+    return 0;
+}
+
+/* The unit attribute of a duration: months (*unit unchanged when absent)
+ * or years. */
+static void unit_attr(study_ctx *sc, xnode *n, const char **unit)
+{
+    const char *u = attr(sc, n, K_unit);
+    if (u && strcmp(u, "months") != 0 && strcmp(u, "years") != 0)
+        problem(sc, n, "<%s> unit must be months or years, not \"%s\"",
+                ename(n), u);
+    else if (u)
+        *unit = u;
 }
 
 static void read_followup(study_ctx *sc, xnode *n, mp_outcome *o)
@@ -928,16 +954,21 @@ static void read_followup(study_ctx *sc, xnode *n, mp_outcome *o)
     static const int allowed[] = { K_median, K_unit, K_NONE };
     check_attributes(sc, n, allowed);
     mp_number m;
-    if (number_attr(sc, n, K_median, 1, &m)) {
-        if (m.value <= 0)
-            problem(sc, n, "<followup> median must be > 0, not %g", m.value);
+    if (duration_attr(sc, n, K_median, &m))
         o->followup_median = m.value;
-    }
-    const char *unit = attr(sc, n, K_unit);
-    if (unit && strcmp(unit, "months") != 0 && strcmp(unit, "years") != 0)
-        problem(sc, n, "<followup> unit must be months or years, not \"%s\"", unit);
-    else if (unit)
-        o->followup_unit = unit;
+    unit_attr(sc, n, &o->followup_unit);
+}
+
+/* <median-survival experimental= control= [unit=]>: display and
+ * cross-check only (mp_crosscheck.h). */
+static void read_median_survival(study_ctx *sc, xnode *n, mp_outcome *o)
+{
+    static const int allowed[] = { K_experimental, K_control, K_unit, K_NONE };
+    check_attributes(sc, n, allowed);
+    int ok = duration_attr(sc, n, K_experimental, &o->median_exp);
+    ok &= duration_attr(sc, n, K_control, &o->median_ctl);
+    unit_attr(sc, n, &o->median_unit);
+    o->median_line = ok ? n->line : 0;
 }
 
 static void read_outcome(study_ctx *sc, xnode *n, mp_outcome *o)
@@ -949,11 +980,12 @@ static void read_outcome(study_ctx *sc, xnode *n, mp_outcome *o)
     o->events_exp = o->events_ctl = -1;
     o->followup_median = NAN;
     o->followup_unit = "months";
+    o->median_unit = "months";
     o->name = req_attr(sc, n, K_name);
     if (o->name && !*o->name)
         problem(sc, n, "<outcome> name is empty");
     int effects = 0, unknown = 0;
-    const void *events = NULL, *followup = NULL;
+    const void *events = NULL, *followup = NULL, *median = NULL;
     for (xnode *c = n->children; c; c = c->next) {
         if (stray_text(sc, n, c) || !c->elem)
             continue;
@@ -969,6 +1001,10 @@ static void read_outcome(study_ctx *sc, xnode *n, mp_outcome *o)
             if (once(sc, c, followup))
                 read_followup(sc, c, o);
             followup = c;
+        } else if (is(c, K_median_survival)) {
+            if (once(sc, c, median))
+                read_median_survival(sc, c, o);
+            median = c;
         } else {
             unknown_element(sc, c, n);
             unknown = 1;

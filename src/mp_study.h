@@ -33,6 +33,11 @@ typedef struct {
     const char *name;           /* OS, PFS, ... */
     mp_effect_input effect;
     long events_exp, events_ctl; /* <events>, -1 when not given */
+    long events_line;           /* line of <events>, 0 when not given */
+    mp_number median_exp, median_ctl;   /* <median-survival> per arm, when
+                                           median_line > 0 */
+    const char *median_unit;    /* "months" (the default) or "years" */
+    long median_line;           /* line of <median-survival>, 0 when not given */
     double followup_median;     /* NAN when not given */
     const char *followup_unit;  /* "months" or "years" */
     long line;

@@ -725,7 +725,7 @@ START_TEST(hundred_thousand_studies)
         s.title = title;
         s.design = "rct";
         s.year = pub.year;
-        s.n_exp = s.n_ctl = i;
+        s.n_exp = s.n_ctl = 1000 + i;   /* room for the events se implies */
         s.n_publications = 1;
         s.publications = &pub;
         s.n_covariates = 1;
@@ -746,7 +746,7 @@ START_TEST(hundred_thousand_studies)
         double se = 0.1 + (double)(i % 7) / 100;
         expect_row(ds, i, (double)i / N_SCALE, se * se);
         ck_assert_int_eq(mp_dataset_year(ds, i), 2000 + (int)(i % 20));
-        ck_assert_int_eq(mp_dataset_n(ds, i, 1), (long)i);
+        ck_assert_int_eq(mp_dataset_n(ds, i, 1), 1000 + (long)i);
         snprintf(want, sizeof want, "b%zu", i % 10);
         ck_assert_str_eq(mp_dataset_group(ds, i), want);
         ck_assert_str_eq(mp_dataset_file(ds, i), i < N_SCALE / 2 ? "half1.xml" : "half2.xml");

@@ -30,13 +30,7 @@
 
 /* A number as the reader would give it: value and half unit of the last
  * printed digit, from its text. */
-static mp_number num(const char *s)
-{
-    mp_number n;
-    ck_assert_msg(mp_text_parse_decimal(s, &n.value, &n.half_unit),
-                  "test bug: \"%s\" is not a decimal", s);
-    return n;
-}
+static mp_number num(const char *s) { return mp_check_number(s); }
 
 static mp_effect_input hr_ci(const char *est, const char *lo, const char *hi,
                              const char *level)

@@ -35,6 +35,10 @@ typedef struct {
     long events_exp, events_ctl;
     double followup_median;
     char followup_unit[16];
+    long events_line;
+    mp_number median_exp, median_ctl;
+    char median_unit[16];
+    long median_line;
     long line;
 } rec_outcome;
 
@@ -118,6 +122,12 @@ static mp_status collect(const mp_study *s, void *ctx)
         ro->followup_median = o->followup_median;
         snprintf(ro->followup_unit, sizeof ro->followup_unit, "%s",
                  o->followup_unit ? o->followup_unit : "(null)");
+        ro->events_line = o->events_line;
+        ro->median_exp = o->median_exp;
+        ro->median_ctl = o->median_ctl;
+        snprintf(ro->median_unit, sizeof ro->median_unit, "%s",
+                 o->median_unit ? o->median_unit : "(null)");
+        ro->median_line = o->median_line;
         ro->line = o->line;
     }
     if (c->stop_after && c->n >= c->stop_after)
@@ -783,10 +793,83 @@ START_TEST(reject_numbers)
 }
 END_TEST
 
+/* One outcome read from doc with a validating reader, without any
+ * diagnostic. */
+static rec_outcome read_one_outcome(const char *doc)
+{
+    collector c = { .n = 0 };
+    mp_errors err = MP_ERRORS_INIT;
+    mp_status st = read_doc(1, doc, &c, &err);
+    ck_assert_msg(st == MP_OK && err.n == 0 && c.n == 1, "status %s:%s",
+                  mp_status_string(st), mp_check_dump(&err));
+    mp_errors_free(&err);
+    return c.s[0].outs[0];
+}
+
+/* A published p beside an interval (analyses-2 section 6): the interval
+ * is the figure, the p kept for the cross-check; without p, has_p = 0. */
+START_TEST(interval_with_p)
+{
+    rec_outcome o = read_one_outcome(HR("estimate=\"0.8\" lower=\"0.6\" "
+                                        "upper=\"1.07\" level=\"0.90\" p=\"0.13\""));
+    ck_assert_int_eq(o.effect.kind, MP_INPUT_HR_CI);
+    ck_assert_int_eq(o.effect.has_p, 1);
+    ck_assert_double_eq_tol(o.effect.p.value, 0.13, TOL_EXACT);
+    ck_assert_double_eq_tol(o.effect.p.half_unit, 0.005, TOL_EXACT);
+    ck_assert_double_eq_tol(o.effect.level.value, 0.90, TOL_EXACT);
+    o = read_one_outcome(MINIMAL);
+    ck_assert_int_eq(o.effect.has_p, 0);
+    ck_assert_int_eq(o.median_line, 0);
+    ck_assert_int_eq(o.events_line, 0);
+}
+END_TEST
+
+#define OUTCOME_WITH(child) DECL OPEN("s1") TITLE DESIGN PUB \
+    "  <outcome name=\"OS\">\n" \
+    "    <hazard-ratio estimate=\"0.8\" lower=\"0.6\" upper=\"1.07\"/>\n" \
+    "    " child "\n" /* line 8 */ \
+    "  </outcome>\n" CLOSE
+
+START_TEST(median_survival_read)
+{
+    rec_outcome o = read_one_outcome(OUTCOME_WITH(
+        "<median-survival experimental=\"54.8\" control=\"34.6\"/>"));
+    ck_assert_int_eq(o.median_line, 8);
+    ck_assert_double_eq_tol(o.median_exp.value, 54.8, TOL_EXACT);
+    ck_assert_double_eq_tol(o.median_exp.half_unit, 0.05, TOL_EXACT);
+    ck_assert_double_eq_tol(o.median_ctl.value, 34.6, TOL_EXACT);
+    ck_assert_str_eq(o.median_unit, "months");
+    o = read_one_outcome(OUTCOME_WITH(
+        "<median-survival experimental=\"4\" control=\"3.5\" unit=\"years\"/>"));
+    ck_assert_str_eq(o.median_unit, "years");
+    ck_assert_double_eq_tol(o.median_exp.half_unit, 0.5, TOL_EXACT);
+    o = read_one_outcome(OUTCOME_WITH("<events experimental=\"3\"/>"));
+    ck_assert_int_eq(o.events_line, 8);
+}
+END_TEST
+
+START_TEST(reject_median_survival)
+{
+    expect_only(OUTCOME_WITH("<median-survival experimental=\"0\" control=\"3\"/>"),
+                8, "<median-survival> experimental must be > 0, not 0");
+    expect_only(OUTCOME_WITH("<median-survival experimental=\"5\"/>"),
+                8, "<median-survival> lacks the required attribute control");
+    expect_only(OUTCOME_WITH("<median-survival experimental=\"5\" control=\"NR\"/>"),
+                8, "<median-survival> control \"NR\" is not a decimal number");
+    expect_only(OUTCOME_WITH("<median-survival experimental=\"5\" control=\"3\" unit=\"weeks\"/>"),
+                8, "<median-survival> unit must be months or years, not \"weeks\"");
+    expect_only(OUTCOME_WITH("<median-survival experimental=\"5\" control=\"3\" n=\"3\"/>"),
+                8, "unknown attribute n on <median-survival>");
+    expect_only(OUTCOME_WITH("<median-survival experimental=\"5\" control=\"3\"/>"
+                             "<median-survival experimental=\"5\" control=\"3\"/>"),
+                8, "<median-survival> appears more than once");
+}
+END_TEST
+
 START_TEST(reject_hazard_ratio_forms)
 {
-    expect_only(HR("estimate=\"0.8\" lower=\"0.6\" upper=\"1.07\" p=\"0.1\""), 7,
-                "<hazard-ratio> takes either lower and upper or p, not both");
+    expect_only(HR("estimate=\"0.8\" lower=\"0.6\" upper=\"1.07\" p=\"0.1x\""), 7,
+                "<hazard-ratio> p \"0.1x\" is not a decimal number");
     expect_only(HR("estimate=\"0.8\""), 7,
                 "<hazard-ratio> needs lower and upper, or p");
     expect_only(HR("estimate=\"0.8\" lower=\"0.6\""), 7,
@@ -1916,6 +1999,9 @@ static Suite *study_suite(void)
     tcase_add_test(tc, reject_unknown_attribute);
     tcase_add_test(tc, reject_numbers);
     tcase_add_test(tc, reject_hazard_ratio_forms);
+    tcase_add_test(tc, interval_with_p);
+    tcase_add_test(tc, median_survival_read);
+    tcase_add_test(tc, reject_median_survival);
     tcase_add_test(tc, reject_two_effects);
     tcase_add_test(tc, reject_duplicate_outcome);
     tcase_add_test(tc, reject_repeated_outcomes_in_order);

@@ -1,5 +1,6 @@
 /* testutil.c - helpers shared by the Check suites; see testutil.h. */
 #include "testutil.h"
+#include "mp_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,3 +153,11 @@ const double mp_check_oscillating_y[6] = { -0.65912, -0.607028980372706,
 const double mp_check_oscillating_v[6] = { 0.016059225625,
     0.35428328491461775, 0.086330565149208241, 0.343218012081274,
     0.279765887041, 0.161960368249 };
+
+mp_number mp_check_number(const char *s)
+{
+    mp_number n;
+    ck_assert_msg(mp_text_parse_decimal(s, &n.value, &n.half_unit),
+                  "test bug: \"%s\" is not a decimal", s);
+    return n;
+}

@@ -104,6 +104,11 @@ void mp_check_ref_tol(mp_method m, double *rel, double *abs_tol);
  * caller frees it with mp_reader_free. */
 mp_reader *mp_check_reader(int schema);
 
+/* A number as the reader would give it (mp_text_parse_decimal): value and
+ * half unit of the last printed digit, from its text; fails the test when
+ * s is not a decimal. */
+mp_number mp_check_number(const char *s);
+
 /* All diagnostics of err as "\n    file:line: message" lines, or " (none)",
  * for failure messages.  Returns a static buffer (truncated at 4 KiB) that
  * the next call overwrites; do not free it. */
