@@ -1,7 +1,9 @@
 /* mp_format.c - number and string formatting; see mp_format.h. */
 #include "mp_format.h"
+#include "mp_shortest.h"
 
 #include <float.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,25 +14,22 @@ static int round_trips(char buf[MP_NUMBUF], double x, int prec)
     return strtod(buf, NULL) == x;
 }
 
-void mp_format_json_number(char buf[MP_NUMBUF], double x)
+/* The least precision of "%.*g" that reads back as x, by trying: the
+ * rare case mp_shortest leaves (see mp_shortest.h).  Round-tripping is
+ * monotone in the precision, and 17 digits always suffice.  For a normal
+ * double, when 15 digits round-trip they are already the shortest form:
+ * %g drops trailing zeros, and a shorter decimal that reads back as x
+ * agrees with x to within half an ulp, far below half a unit of the 15th
+ * digit.  Subnormals have fewer significant bits, so there the shortest
+ * precision is searched for. */
+static void shortest_by_printf(char buf[MP_NUMBUF], double x)
 {
-    if (!isfinite(x)) {
-        strcpy(buf, "null");
-        return;
-    }
-    /* The fewest significant digits that read back as x.  Round-tripping
-     * is monotone in the precision, and 17 digits always suffice.  For a
-     * normal double, when 15 digits round-trip they are already the
-     * shortest form: %g drops trailing zeros, and a shorter decimal that
-     * reads back as x agrees with x to within half an ulp, far below half
-     * a unit of the 15th digit.  Subnormals have fewer significant bits,
-     * so there the shortest precision is searched for. */
     if (!round_trips(buf, x, 15)) {
         if (!round_trips(buf, x, 16))
             round_trips(buf, x, 17);
         return;
     }
-    if (x == 0 || fabs(x) >= DBL_MIN)
+    if (fabs(x) >= DBL_MIN)
         return;
     int lo = 1, hi = 15;        /* hi round-trips */
     while (lo < hi) {
@@ -41,6 +40,72 @@ void mp_format_json_number(char buf[MP_NUMBUF], double x)
             lo = mid + 1;
     }
     round_trips(buf, x, hi);
+}
+
+/* What printf's "%.*g" (C11 7.21.6.1) prints at precision prec for the
+ * value (-1)^neg * d * 10^e, d having n digits and no trailing zeros (so
+ * n <= prec): scientific notation when the decimal exponent x of the
+ * leading digit is below -4 or at least prec, else fixed; no trailing
+ * zeros; an exponent of at least two digits. */
+static void format_g(char *p, int neg, uint64_t d, int e, int prec)
+{
+    char dig[20];
+    int n = 0;
+    for (; d; d /= 10)
+        dig[19 - n++] = (char)('0' + d % 10);
+    const char *s = dig + 20 - n;
+    int x = e + n - 1;
+    if (neg)
+        *p++ = '-';
+    if (x < -4 || x >= prec) {
+        *p++ = s[0];
+        if (n > 1) {
+            *p++ = '.';
+            p = (char *)memcpy(p, s + 1, (size_t)n - 1) + n - 1;
+        }
+        int a = x < 0 ? -x : x;
+        *p++ = 'e';
+        *p++ = x < 0 ? '-' : '+';
+        if (a >= 100)
+            *p++ = (char)('0' + a / 100);
+        *p++ = (char)('0' + a / 10 % 10);
+        *p++ = (char)('0' + a % 10);
+        *p = '\0';
+        return;
+    }
+    int whole = x + 1;          /* digits before the point, <= 0 below 1 */
+    if (whole <= 0) {
+        p = (char *)memcpy(p, "0.0000", (size_t)(2 - whole)) + 2 - whole;
+        whole = 0;
+    }
+    for (int i = 0; i < whole; i++)
+        *p++ = i < n ? s[i] : '0';
+    if (n > whole) {
+        if (whole > 0)
+            *p++ = '.';
+        p = (char *)memcpy(p, s + whole, (size_t)(n - whole)) + n - whole;
+    }
+    *p = '\0';
+}
+
+void mp_format_json_number(char buf[MP_NUMBUF], double x)
+{
+    uint64_t d;
+    int e;
+    if (!isfinite(x))
+        strcpy(buf, "null");
+    else if (x == 0)
+        strcpy(buf, signbit(x) ? "-0" : "0");
+    else if (!mp_shortest(x, &d, &e))
+        shortest_by_printf(buf, x);
+    else {
+        /* The output of shortest_by_printf: "%.15g" when up to 15 digits
+         * do for a normal double, else the shortest precision. */
+        int n = 1;
+        for (uint64_t t = d; t >= 10; t /= 10)
+            n++;
+        format_g(buf, signbit(x) != 0, d, e, fabs(x) >= DBL_MIN && n < 15 ? 15 : n);
+    }
 }
 
 void mp_format_fixed(char buf[MP_NUMBUF], double x, int d)
