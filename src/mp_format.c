@@ -42,6 +42,15 @@ static void shortest_by_printf(char buf[MP_NUMBUF], double x)
     round_trips(buf, x, hi);
 }
 
+/* The decimal digits of d, written backwards to end: the first. */
+static char *digits(char *end, uint64_t d)
+{
+    do
+        *--end = (char)('0' + d % 10);
+    while (d /= 10);
+    return end;
+}
+
 /* What printf's "%.*g" (C11 7.21.6.1) prints at precision prec for the
  * value (-1)^neg * d * 10^e, d having n digits and no trailing zeros (so
  * n <= prec): scientific notation when the decimal exponent x of the
@@ -50,10 +59,8 @@ static void shortest_by_printf(char buf[MP_NUMBUF], double x)
 static void format_g(char *p, int neg, uint64_t d, int e, int prec)
 {
     char dig[20];
-    int n = 0;
-    for (; d; d /= 10)
-        dig[19 - n++] = (char)('0' + d % 10);
-    const char *s = dig + 20 - n;
+    const char *s = digits(dig + sizeof dig, d);
+    int n = (int)(dig + sizeof dig - s);
     int x = e + n - 1;
     if (neg)
         *p++ = '-';
@@ -100,12 +107,23 @@ void mp_format_json_number(char buf[MP_NUMBUF], double x)
         shortest_by_printf(buf, x);
     else {
         /* The output of shortest_by_printf: "%.15g" when up to 15 digits
-         * do for a normal double, else the shortest precision. */
-        int n = 1;
-        for (uint64_t t = d; t >= 10; t /= 10)
-            n++;
-        format_g(buf, signbit(x) != 0, d, e, fabs(x) >= DBL_MIN && n < 15 ? 15 : n);
+         * do, else the shortest precision (subnormals, which it searches
+         * below 15, are in scientific notation at any precision). */
+        int prec = d >= UINT64_C(10000000000000000) ? 17
+                   : d >= UINT64_C(1000000000000000) ? 16 : 15;
+        format_g(buf, signbit(x) != 0, d, e, prec);
     }
+}
+
+void mp_format_int(char buf[MP_NUMBUF], long n)
+{
+    char dig[24];
+    unsigned long u = n < 0 ? 0UL - (unsigned long)n : (unsigned long)n;
+    char *s = digits(dig + sizeof dig, u);
+    if (n < 0)
+        *--s = '-';
+    memcpy(buf, s, (size_t)(dig + sizeof dig - s));
+    buf[dig + sizeof dig - s] = '\0';
 }
 
 void mp_format_fixed(char buf[MP_NUMBUF], double x, int d)
@@ -165,23 +183,35 @@ void mp_format_p_text(char *buf, size_t n, double p)
     snprintf(buf, n, "p %s%s", b[0] == '<' ? "" : "= ", b);
 }
 
+/* The JSON escape of c (RFC 8259 section 7) into e[8]. */
+static void json_escape(char e[8], unsigned char c)
+{
+    const char *short_form = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n"
+                             : c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
+    if (short_form)
+        strcpy(e, short_form);
+    else
+        snprintf(e, 8, "\\u%04x", c);
+}
+
 int mp_format_json_string(FILE *out, const char *s)
 {
+    static const char special[] = "\"\\\001\002\003\004\005\006\007\010\011\012"
+                                  "\013\014\015\016\017\020\021\022\023\024\025\026"
+                                  "\027\030\031\032\033\034\035\036\037";
     if (putc('"', out) == EOF)
         return -1;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        int r;
-        switch (*p) {
-        case '"': r = fputs("\\\"", out); break;
-        case '\\': r = fputs("\\\\", out); break;
-        case '\n': r = fputs("\\n", out); break;
-        case '\r': r = fputs("\\r", out); break;
-        case '\t': r = fputs("\\t", out); break;
-        default:
-            r = *p < 0x20 ? fprintf(out, "\\u%04x", *p) : putc(*p, out);
-        }
-        if (r < 0)
+    for (;;) {      /* a run that needs no escape, then one escape */
+        size_t n = strcspn(s, special);
+        if (n > 0 && fwrite(s, 1, n, out) != n)
             return -1;
+        if (s[n] == '\0')
+            break;
+        char e[8];
+        json_escape(e, (unsigned char)s[n]);
+        if (fputs(e, out) < 0)
+            return -1;
+        s += n + 1;
     }
     return putc('"', out) == EOF ? -1 : 0;
 }

@@ -8,6 +8,7 @@
  */
 #include <check.h>
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -350,6 +351,18 @@ START_TEST(json_number_as_printf)
 }
 END_TEST
 
+START_TEST(int_as_printf)
+{
+    static const long c[] = { 0, 7, -1, 10, 2024, -987654321, LONG_MAX, LONG_MIN };
+    char b[MP_NUMBUF], want[MP_NUMBUF];
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        mp_format_int(b, c[i]);
+        snprintf(want, sizeof want, "%ld", c[i]);
+        ck_assert_str_eq(b, want);
+    }
+}
+END_TEST
+
 /* ---- fixed, ratio, p ------------------------------------------------------------ */
 
 START_TEST(fixed_decimals)
@@ -610,6 +623,7 @@ static Suite *format_suite(void)
     tcase_add_test(tc, json_number_shortest_normal);
     tcase_add_test(tc, json_number_shortest_subnormal);
     tcase_add_test(tc, json_number_as_printf);
+    tcase_add_test(tc, int_as_printf);
     tcase_add_test(tc, fixed_decimals);
     tcase_add_test(tc, ratio_for_people);
     tcase_add_test(tc, p_for_people);
