@@ -42,12 +42,19 @@ static void shortest_by_printf(char buf[MP_NUMBUF], double x)
     round_trips(buf, x, hi);
 }
 
-/* The decimal digits of d, written backwards to end: the first. */
+/* The decimal digits of d, written backwards to end, two at a time;
+ * returns the first. */
 static char *digits(char *end, uint64_t d)
 {
-    do
-        *--end = (char)('0' + d % 10);
-    while (d /= 10);
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    for (; d >= 100; d /= 100)
+        end = memcpy(end - 2, pairs + 2 * (d % 100), 2);
+    if (d >= 10)
+        return memcpy(end - 2, pairs + 2 * d, 2);
+    *--end = (char)('0' + d);
     return end;
 }
 
