@@ -1,7 +1,9 @@
 /* mp_format.c - number and string formatting; see mp_format.h. */
 #include "mp_format.h"
+#include "mp_shortest.h"
 
 #include <float.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,25 +14,22 @@ static int round_trips(char buf[MP_NUMBUF], double x, int prec)
     return strtod(buf, NULL) == x;
 }
 
-void mp_format_json_number(char buf[MP_NUMBUF], double x)
+/* The least precision of "%.*g" that reads back as x, by trying: the
+ * rare case mp_shortest leaves (see mp_shortest.h).  Round-tripping is
+ * monotone in the precision, and 17 digits always suffice.  For a normal
+ * double, when 15 digits round-trip they are already the shortest form:
+ * %g drops trailing zeros, and a shorter decimal that reads back as x
+ * agrees with x to within half an ulp, far below half a unit of the 15th
+ * digit.  Subnormals have fewer significant bits, so there the shortest
+ * precision is searched for. */
+static void shortest_by_printf(char buf[MP_NUMBUF], double x)
 {
-    if (!isfinite(x)) {
-        strcpy(buf, "null");
-        return;
-    }
-    /* The fewest significant digits that read back as x.  Round-tripping
-     * is monotone in the precision, and 17 digits always suffice.  For a
-     * normal double, when 15 digits round-trip they are already the
-     * shortest form: %g drops trailing zeros, and a shorter decimal that
-     * reads back as x agrees with x to within half an ulp, far below half
-     * a unit of the 15th digit.  Subnormals have fewer significant bits,
-     * so there the shortest precision is searched for. */
     if (!round_trips(buf, x, 15)) {
         if (!round_trips(buf, x, 16))
             round_trips(buf, x, 17);
         return;
     }
-    if (x == 0 || fabs(x) >= DBL_MIN)
+    if (fabs(x) >= DBL_MIN)
         return;
     int lo = 1, hi = 15;        /* hi round-trips */
     while (lo < hi) {
@@ -41,6 +40,97 @@ void mp_format_json_number(char buf[MP_NUMBUF], double x)
             lo = mid + 1;
     }
     round_trips(buf, x, hi);
+}
+
+/* The decimal digits of d, written backwards to end, two at a time;
+ * returns the first. */
+static char *digits(char *end, uint64_t d)
+{
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    for (; d >= 100; d /= 100)
+        end = memcpy(end - 2, pairs + 2 * (d % 100), 2);
+    if (d >= 10)
+        return memcpy(end - 2, pairs + 2 * d, 2);
+    *--end = (char)('0' + d);
+    return end;
+}
+
+/* What printf's "%.*g" (C11 7.21.6.1) prints at precision prec for the
+ * value (-1)^neg * d * 10^e, d having n digits and no trailing zeros (so
+ * n <= prec): scientific notation when the decimal exponent x of the
+ * leading digit is below -4 or at least prec, else fixed; no trailing
+ * zeros; an exponent of at least two digits. */
+static void format_g(char *p, int neg, uint64_t d, int e, int prec)
+{
+    char dig[20];
+    const char *s = digits(dig + sizeof dig, d);
+    int n = (int)(dig + sizeof dig - s);
+    int x = e + n - 1;
+    if (neg)
+        *p++ = '-';
+    if (x < -4 || x >= prec) {
+        *p++ = s[0];
+        if (n > 1) {
+            *p++ = '.';
+            p = (char *)memcpy(p, s + 1, (size_t)n - 1) + n - 1;
+        }
+        int a = x < 0 ? -x : x;
+        *p++ = 'e';
+        *p++ = x < 0 ? '-' : '+';
+        if (a >= 100)
+            *p++ = (char)('0' + a / 100);
+        *p++ = (char)('0' + a / 10 % 10);
+        *p++ = (char)('0' + a % 10);
+        *p = '\0';
+        return;
+    }
+    int whole = x + 1;          /* digits before the point, <= 0 below 1 */
+    if (whole <= 0) {
+        p = (char *)memcpy(p, "0.0000", (size_t)(2 - whole)) + 2 - whole;
+        whole = 0;
+    }
+    for (int i = 0; i < whole; i++)
+        *p++ = i < n ? s[i] : '0';
+    if (n > whole) {
+        if (whole > 0)
+            *p++ = '.';
+        p = (char *)memcpy(p, s + whole, (size_t)(n - whole)) + n - whole;
+    }
+    *p = '\0';
+}
+
+void mp_format_json_number(char buf[MP_NUMBUF], double x)
+{
+    uint64_t d;
+    int e;
+    if (!isfinite(x))
+        strcpy(buf, "null");
+    else if (x == 0)
+        strcpy(buf, signbit(x) ? "-0" : "0");
+    else if (!mp_shortest(x, &d, &e))
+        shortest_by_printf(buf, x);
+    else {
+        /* The output of shortest_by_printf: "%.15g" when up to 15 digits
+         * do, else the shortest precision (subnormals, which it searches
+         * below 15, are in scientific notation at any precision). */
+        int prec = d >= UINT64_C(10000000000000000) ? 17
+                   : d >= UINT64_C(1000000000000000) ? 16 : 15;
+        format_g(buf, signbit(x) != 0, d, e, prec);
+    }
+}
+
+void mp_format_int(char buf[MP_NUMBUF], long n)
+{
+    char dig[24];
+    unsigned long u = n < 0 ? 0UL - (unsigned long)n : (unsigned long)n;
+    char *s = digits(dig + sizeof dig, u);
+    if (n < 0)
+        *--s = '-';
+    memcpy(buf, s, (size_t)(dig + sizeof dig - s));
+    buf[dig + sizeof dig - s] = '\0';
 }
 
 void mp_format_fixed(char buf[MP_NUMBUF], double x, int d)
@@ -100,23 +190,35 @@ void mp_format_p_text(char *buf, size_t n, double p)
     snprintf(buf, n, "p %s%s", b[0] == '<' ? "" : "= ", b);
 }
 
+/* The JSON escape of c (RFC 8259 section 7) into e[8]. */
+static void json_escape(char e[8], unsigned char c)
+{
+    const char *short_form = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n"
+                             : c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
+    if (short_form)
+        strcpy(e, short_form);
+    else
+        snprintf(e, 8, "\\u%04x", c);
+}
+
 int mp_format_json_string(FILE *out, const char *s)
 {
+    static const char special[] = "\"\\\001\002\003\004\005\006\007\010\011\012"
+                                  "\013\014\015\016\017\020\021\022\023\024\025\026"
+                                  "\027\030\031\032\033\034\035\036\037";
     if (putc('"', out) == EOF)
         return -1;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        int r;
-        switch (*p) {
-        case '"': r = fputs("\\\"", out); break;
-        case '\\': r = fputs("\\\\", out); break;
-        case '\n': r = fputs("\\n", out); break;
-        case '\r': r = fputs("\\r", out); break;
-        case '\t': r = fputs("\\t", out); break;
-        default:
-            r = *p < 0x20 ? fprintf(out, "\\u%04x", *p) : putc(*p, out);
-        }
-        if (r < 0)
+    for (;;) {      /* a run that needs no escape, then one escape */
+        size_t n = strcspn(s, special);
+        if (n > 0 && fwrite(s, 1, n, out) != n)
             return -1;
+        if (s[n] == '\0')
+            break;
+        char e[8];
+        json_escape(e, (unsigned char)s[n]);
+        if (fputs(e, out) < 0)
+            return -1;
+        s += n + 1;
     }
     return putc('"', out) == EOF ? -1 : 0;
 }

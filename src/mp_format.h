@@ -16,6 +16,9 @@
  * "null" for NaN or infinities (JSON has no such numbers). */
 void mp_format_json_number(char buf[MP_NUMBUF], double x);
 
+/* n in decimal ("%ld"). */
+void mp_format_int(char buf[MP_NUMBUF], long n);
+
 /* x with d decimals; "NA" when not finite. */
 void mp_format_fixed(char buf[MP_NUMBUF], double x, int d);
 

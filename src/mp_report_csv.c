@@ -11,20 +11,28 @@ static const char header[] =
     "row,id,label,year,n_experimental,n_control,estimate,lower,upper,"
     "log_estimate,se,weight_fixed,weight_random,outcome,measure,level\n";
 
+/* ",x": one write per field, as these are most of a long report; an
+ * empty field when x is not finite. */
 static void field_num(FILE *out, double x)
 {
-    char b[MP_NUMBUF];
-    putc(',', out);
-    if (isfinite(x)) {
-        mp_format_json_number(b, x);
-        fputs(b, out);
-    }
+    char b[1 + MP_NUMBUF] = ",";
+    if (isfinite(x))
+        mp_format_json_number(b + 1, x);
+    fputs(b, out);
 }
 
+static void field_int(FILE *out, long n)
+{
+    char b[1 + MP_NUMBUF] = ",";
+    mp_format_int(b + 1, n);
+    fputs(b, out);
+}
+
+/* A count, empty when unknown (-1). */
 static void field_count(FILE *out, long n)
 {
     if (n >= 0)
-        fprintf(out, ",%ld", n);
+        field_int(out, n);
     else
         putc(',', out);
 }
@@ -44,7 +52,8 @@ static void pooled(FILE *out, const mp_report *r, const char *row,
                    const char *label, double est, double se, double lo,
                    double hi, double wf, double wr)
 {
-    fprintf(out, "%s,,", row);
+    fputs(row, out);
+    fputs(",,", out);
     mp_format_csv_field(out, label);
     fputs(",,,", out);
     field_num(out, exp(est));
@@ -68,14 +77,16 @@ static void fit_row(FILE *out, const mp_report *r, const char *row,
     int re = f->has_random;
     const mp_fixed_result *fx = &f->fixed;
     const mp_random_result *rn = &f->random;
-    fprintf(out, "%s,", row);
+    fputs(row, out);
+    putc(',', out);
     mp_format_csv_field(out, id);
     putc(',', out);
     mp_format_csv_field(out, label);
     if (year > 0)
-        fprintf(out, ",%d,,", year);
+        field_int(out, year);
     else
-        fputs(",,,", out);
+        putc(',', out);
+    fputs(",,", out);
     field_num(out, exp(re ? rn->log_estimate : fx->log_estimate));
     field_num(out, exp(re ? rn->lower : fx->lower));
     field_num(out, exp(re ? rn->upper : fx->upper));
@@ -113,7 +124,7 @@ mp_status mp_report_csv(FILE *out, const mp_report *r)
         mp_format_csv_field(out, mp_dataset_id(ds, i));
         putc(',', out);
         mp_format_csv_field(out, mp_dataset_title(ds, i));
-        fprintf(out, ",%d", mp_dataset_year(ds, i));
+        field_int(out, mp_dataset_year(ds, i));
         field_count(out, mp_dataset_n(ds, i, 1));
         field_count(out, mp_dataset_n(ds, i, 0));
         field_num(out, exp(f.yi));

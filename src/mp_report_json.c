@@ -3,22 +3,45 @@
  * figures that do not exist are null.  "conclusion" is mp_conclusion's
  * paragraph, as the text report prints it. */
 #include <math.h>
+#include <string.h>
 
 #include "mp_conclusion.h"
 #include "mp_format.h"
 #include "mp_report.h"
 
-/* "key": number, with the separator that precedes it. */
-static void num(FILE *out, const char *sep, const char *key, double x)
+/* Room for a separator and a key of this file (short literals). */
+#define KEY_ROOM 64
+
+/* sep"key": into b[KEY_ROOM]; returns the end. */
+static char *key(char *b, const char *sep, const char *k)
 {
-    char b[MP_NUMBUF];
-    mp_format_json_number(b, x);
-    fprintf(out, "%s\"%s\": %s", sep, key, b);
+    b = stpcpy(b, sep);
+    *b++ = '"';
+    b = stpcpy(b, k);
+    return stpcpy(b, "\": ");
 }
 
-static void str(FILE *out, const char *sep, const char *key, const char *s)
+/* "key": number, with the separator that precedes it; one write each,
+ * as these are most of a report of many studies. */
+static void num(FILE *out, const char *sep, const char *k, double x)
 {
-    fprintf(out, "%s\"%s\": ", sep, key);
+    char b[KEY_ROOM + MP_NUMBUF];
+    mp_format_json_number(key(b, sep, k), x);
+    fputs(b, out);
+}
+
+static void integer(FILE *out, const char *sep, const char *k, long n)
+{
+    char b[KEY_ROOM + MP_NUMBUF];
+    mp_format_int(key(b, sep, k), n);
+    fputs(b, out);
+}
+
+static void str(FILE *out, const char *sep, const char *k, const char *s)
+{
+    char b[KEY_ROOM];
+    key(b, sep, k);
+    fputs(b, out);
     if (s)
         mp_format_json_string(out, s);
     else
@@ -26,12 +49,12 @@ static void str(FILE *out, const char *sep, const char *key, const char *s)
 }
 
 /* A count that may be unknown (-1). */
-static void count(FILE *out, const char *sep, const char *key, long n)
+static void count(FILE *out, const char *sep, const char *k, long n)
 {
     if (n < 0)
-        fprintf(out, "%s\"%s\": null", sep, key);
+        str(out, sep, k, NULL);
     else
-        fprintf(out, "%s\"%s\": %ld", sep, key, n);
+        integer(out, sep, k, n);
 }
 
 static void fixed_block(FILE *out, const mp_fixed_result *f)
@@ -93,11 +116,16 @@ static void het_block(FILE *out, const mp_fit_result *r)
 /* "fixed": ..., "random": ..., "heterogeneity": ... of one fit. */
 static void fit_blocks(FILE *out, const char *indent, const mp_fit_result *r)
 {
-    fprintf(out, "%s\"fixed\": ", indent);
+    fputs(indent, out);
+    fputs("\"fixed\": ", out);
     fixed_block(out, &r->fixed);
-    fprintf(out, ",\n%s\"random\": ", indent);
+    fputs(",\n", out);
+    fputs(indent, out);
+    fputs("\"random\": ", out);
     random_block(out, r);
-    fprintf(out, ",\n%s\"heterogeneity\": ", indent);
+    fputs(",\n", out);
+    fputs(indent, out);
+    fputs("\"heterogeneity\": ", out);
     het_block(out, r);
 }
 
@@ -109,7 +137,7 @@ static void study(FILE *out, const mp_report *r, const mp_weight_sums *sums,
     const mp_dataset *ds = r->ds;
     str(out, "    { ", "id", mp_dataset_id(ds, i));
     str(out, ", ", "title", mp_dataset_title(ds, i));
-    fprintf(out, ", \"year\": %d", mp_dataset_year(ds, i));
+    integer(out, ", ", "year", mp_dataset_year(ds, i));
     num(out, ",\n      ", "yi", f.yi);
     num(out, ", ", "se", f.se);
     num(out, ", ", "estimate", exp(f.yi));
@@ -128,8 +156,8 @@ static void study(FILE *out, const mp_report *r, const mp_weight_sums *sums,
 static void fit_or_error(FILE *out, const char *indent, const mp_fit_result *f)
 {
     if (f->status != MP_OK) {
-        fprintf(out, ",\n%s", indent);
-        str(out, "", "error", mp_status_string(f->status));
+        fputs(",\n", out);
+        str(out, indent, "error", mp_status_string(f->status));
         return;
     }
     fputs(",\n", out);
@@ -143,7 +171,7 @@ static void leave_one_out(FILE *out, const mp_report *r)
     for (size_t i = 0; i < k; i++) {
         fputs(i ? ",\n    {\n" : "\n    {\n", out);
         str(out, "      ", "omitted", mp_dataset_id(r->ds, i));
-        fprintf(out, ", \"k\": %zu", k - 1);
+        integer(out, ", ", "k", (long)(k - 1));
         fit_or_error(out, "      ", &r->loo[i]);
         fputs("\n    }", out);
     }
@@ -159,7 +187,8 @@ static void subgroups(FILE *out, const mp_report *r)
         fputs(g ? ",\n    {\n" : "\n    {\n", out);
         str(out, "      ", "covariate", r->covariate);
         str(out, ", ", "value", sg->value);
-        fprintf(out, ", \"k\": %zu,\n      \"studies\": [", sg->k);
+        integer(out, ", ", "k", (long)sg->k);
+        fputs(",\n      \"studies\": [", out);
         for (size_t j = 0; j < sg->k; j++) {
             fputs(j ? ", " : "", out);
             mp_format_json_string(out, mp_dataset_id(r->ds, sg->rows[j]));
@@ -186,8 +215,8 @@ static void cumulative(FILE *out, const mp_report *r)
         size_t row = c->order[j];
         fputs(j ? ",\n    {\n" : "\n    {\n", out);
         str(out, "      ", "added", mp_dataset_id(r->ds, row));
-        fprintf(out, ", \"year\": %d, \"k\": %zu", mp_dataset_year(r->ds, row),
-                j + 1);
+        integer(out, ", ", "year", mp_dataset_year(r->ds, row));
+        integer(out, ", ", "k", (long)(j + 1));
         fit_or_error(out, "      ", &c->fits[j]);
         fputs("\n    }", out);
     }
@@ -222,7 +251,8 @@ mp_status mp_report_json(FILE *out, const mp_report *r)
     str(out, "{\n  ", "outcome", mp_dataset_outcome(ds));
     str(out, ", ", "measure", mp_measure_name(mp_dataset_measure(ds)));
     num(out, ", ", "level", r->opt->level);
-    fprintf(out, ", \"k\": %zu,\n  \"studies\": [", k);
+    integer(out, ", ", "k", (long)k);
+    fputs(",\n  \"studies\": [", out);
     for (size_t i = 0; i < k; i++) {
         fputs(i ? ",\n" : "\n", out);
         study(out, r, &sums, i);

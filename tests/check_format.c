@@ -8,6 +8,7 @@
  */
 #include <check.h>
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,8 @@
 
 /* How many random doubles the round-trip test formats. */
 #define N_RANDOM 200000
+/* How many random bit patterns are compared with printf byte for byte. */
+#define N_AS_PRINTF 1000000L
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -288,6 +291,78 @@ START_TEST(json_number_shortest_subnormal)
 }
 END_TEST
 
+/* What the JSON report printed before mp_shortest, by printf and strtod
+ * alone: "%.*g" at the least precision that reads back as x, and at no
+ * less than 15 for a normal double. */
+static void printf_reference(char b[MP_NUMBUF], double x)
+{
+    for (int p = isnormal(x) ? 15 : 1; p <= 17; p++) {
+        snprintf(b, MP_NUMBUF, "%.*g", p, x);
+        if (strtod(b, NULL) == x && signbit(strtod(b, NULL)) == signbit(x))
+            return;
+    }
+}
+
+static void expect_as_printf(double x)
+{
+    char got[MP_NUMBUF], want[MP_NUMBUF];
+    if (!isfinite(x))
+        return;
+    mp_format_json_number(got, x);
+    printf_reference(want, x);
+    ck_assert_msg(strcmp(got, want) == 0, "json_number(%a) = \"%s\", printf gives \"%s\"",
+                  x, got, want);
+}
+
+/* x and its two neighbours */
+static void expect_as_printf_near(double x)
+{
+    expect_as_printf(x);
+    expect_as_printf(nextafter(x, 0));
+    expect_as_printf(nextafter(x, x > 0 ? INFINITY : -INFINITY));
+}
+
+/* The same bytes as printf_reference, so that no report changes: random
+ * bit patterns (every exponent and sign), then the edges of the
+ * algorithm: powers of two (where the gap below is half the gap above)
+ * and of ten, subnormals, 2^53 and the integers, and the extremes. */
+START_TEST(json_number_as_printf)
+{
+    for (long i = 0; i < N_AS_PRINTF; i++) {
+        expect_as_printf(bits_to_double(rng_next()));
+    }
+    for (int e = -1074; e <= 1023; e++)
+        expect_as_printf_near(-ldexp(1.0, e));
+    for (int e = -323; e <= 308; e++) {
+        char t[16];
+        snprintf(t, sizeof t, "1e%d", e);
+        expect_as_printf_near(strtod(t, NULL));
+    }
+    for (uint64_t m = 1; m < 20000; m++)
+        expect_as_printf(bits_to_double(m * 224737));     /* subnormals */
+    for (long n = 1; n < 100000; n++)
+        expect_as_printf((double)n * 3);
+    expect_as_printf_near(9007199254740992.0);          /* 2^53 */
+    expect_as_printf_near(DBL_MAX);
+    expect_as_printf_near(DBL_MIN);
+    expect_as_printf(5e-324);
+    expect_as_printf(0.0);
+    expect_as_printf(-0.0);
+}
+END_TEST
+
+START_TEST(int_as_printf)
+{
+    static const long c[] = { 0, 7, -1, 10, 2024, -987654321, LONG_MAX, LONG_MIN };
+    char b[MP_NUMBUF], want[MP_NUMBUF];
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        mp_format_int(b, c[i]);
+        snprintf(want, sizeof want, "%ld", c[i]);
+        ck_assert_str_eq(b, want);
+    }
+}
+END_TEST
+
 /* ---- fixed, ratio, p ------------------------------------------------------------ */
 
 START_TEST(fixed_decimals)
@@ -547,6 +622,8 @@ static Suite *format_suite(void)
     tcase_add_test(tc, json_number_round_trip_random);
     tcase_add_test(tc, json_number_shortest_normal);
     tcase_add_test(tc, json_number_shortest_subnormal);
+    tcase_add_test(tc, json_number_as_printf);
+    tcase_add_test(tc, int_as_printf);
     tcase_add_test(tc, fixed_decimals);
     tcase_add_test(tc, ratio_for_people);
     tcase_add_test(tc, p_for_people);

@@ -7,7 +7,8 @@
  *    not finite; otherwise valid JSON number syntax, reads back as the
  *    same double, and has no more significant digits than the least
  *    precision of "%.*g" that reads back (found here by trying 1 to 17):
- *    the shortest form.
+ *    the shortest form; and is byte for byte that "%.*g" (at 15 digits
+ *    when fewer do for a normal double), as printed before mp_shortest.
  *  - mp_text_parse_decimal / _double / _count / _year (every number of a
  *    study descriptor and of the command line), on the input as a string:
  *    accepted exactly when a separate recognizer of the documented grammar
@@ -104,6 +105,11 @@ static void check_json_number(double x)
         }
     }
     REQUIRE(significant_digits(buf) <= shortest);
+    /* and byte for byte what the report printed by printf alone: "%.*g"
+     * at that precision, or at 15 for a normal double that needs less */
+    char want[MP_NUMBUF];
+    snprintf(want, sizeof want, "%.*g", isnormal(x) && shortest < 15 ? 15 : shortest, x);
+    REQUIRE(strcmp(buf, want) == 0);
 }
 
 /* The decimal grammar of mp_text.h, recognized on its own:
