@@ -3,7 +3,8 @@
  * Usage: gen K SEED
  * Writes a <studies> collection of K randomized studies to standard output:
  * true log hazard ratios drawn around -0.1 with tau = 0.15, standard errors
- * uniform on [0.08, 0.45], each study reporting its effect in one of the
+ * uniform on [0.08, 0.45], arms of 0.75 to 1.25 times the events that se
+ * implies (4 / se^2), each study reporting its effect in one of the
  * published forms (hazard ratio with a 95% or 90% interval, with a
  * p-value, log hazard ratio with SE, Peto O-E and V), rounded as papers
  * print them.  Deterministic for a given seed on every platform
@@ -91,7 +92,12 @@ int main(int argc, char **argv)
         double y = -0.1 + 0.15 * normal() + se * normal();
         int form = (int)(uniform() * 5);
         int year = 1990 + (int)(uniform() * 35);
-        int n1 = 50 + (int)(uniform() * 400), n2 = 50 + (int)(uniform() * 400);
+        /* arms of 0.75 to 1.25 times the events a balanced trial with
+         * this se has (Schoenfeld: 4 / se^2), so that no trial implies
+         * more events than patients (metapool's cross-check) */
+        double d0 = 4.0 / (se * se);
+        int n1 = (int)ceil(d0 * (0.75 + 0.5 * uniform()));
+        int n2 = (int)ceil(d0 * (0.75 + 0.5 * uniform()));
         printf("<study id=\"s%ld\"><title>Study %ld</title><design>rct</design>"
                "<publication year=\"%d\">Synthetic.</publication>"
                "<arms><arm role=\"experimental\" n=\"%d\">LRT</arm>"
