@@ -252,15 +252,10 @@ static mp_status loo_rows_init(const double *y, const double *v, size_t k,
     lr->k = k;
     lr->perm = malloc(k * sizeof *lr->perm);
     lr->y = malloc(2 * k * sizeof *lr->y);
-    if (!lr->perm || !lr->y
-        || mp_canonical_order(y, v, k, lr->perm) != MP_OK)
+    if (!lr->perm || !lr->y)
         return MP_ENOMEM;
     lr->v = lr->y + k;
-    for (size_t j = 0; j < k; j++) {
-        lr->y[j] = y[lr->perm[j]];
-        lr->v[j] = v[lr->perm[j]];
-    }
-    return MP_OK;
+    return mp_canonical_copy(y, v, k, lr->perm, lr->y, lr->v);
 }
 
 static void loo_rows_free(loo_rows *lr)
@@ -1009,14 +1004,13 @@ static void group_estimate(const mp_fit_result *f, double *est, double *se)
  * subgroup estimates around their inverse-variance mean, df = groups - 1.
  * The estimates are summed in canonical order (mp_canonical_order), so Q
  * does not depend on the order in which the groups first appear. */
-mp_status mp_subgroups_test(mp_subgroups *s, int include_missing)
+/* The estimates and variances the test compares, into e, ve; their
+ * number. */
+static size_t test_estimates(const mp_subgroups *s, int include_missing,
+                             double *e, double *ve)
 {
-    size_t n = 0, g;
-    double *e = malloc(2 * (s->n_groups ? s->n_groups : 1) * sizeof *e);
-    size_t *perm = malloc((s->n_groups ? s->n_groups : 1) * sizeof *perm);
-    mp_status st = e && perm ? MP_OK : MP_ENOMEM;
-    double *ve = e + s->n_groups;
-    for (g = 0; st == MP_OK && g < s->n_groups; g++) {
+    size_t n = 0;
+    for (size_t g = 0; g < s->n_groups; g++) {
         const mp_fit_result *f = &s->groups[g].fit;
         double se;
         if (f->status != MP_OK || (!s->groups[g].value && !include_missing))
@@ -1026,26 +1020,26 @@ mp_status mp_subgroups_test(mp_subgroups *s, int include_missing)
         if (isfinite(1.0 / ve[n]) && ve[n] > 0)
             n++;
     }
+    return n;
+}
+
+mp_status mp_subgroups_test(mp_subgroups *s, int include_missing)
+{
+    size_t g = s->n_groups ? s->n_groups : 1;
+    double *e = malloc(4 * g * sizeof *e);      /* e, ve, then canonical */
+    size_t *perm = malloc(g * sizeof *perm);
     s->Q = s->df = s->p = NAN;
     s->missing_in_test = include_missing;
-    if (st == MP_OK && n >= 2)
-        st = mp_canonical_order(e, ve, n, perm);
+    mp_status st = e && perm ? MP_OK : MP_ENOMEM;
+    size_t n = st == MP_OK ? test_estimates(s, include_missing, e, e + g) : 0;
+    if (n >= 2)
+        st = mp_canonical_copy(e, e + g, n, perm, e + 2 * g, e + 3 * g);
     if (st == MP_OK && n >= 2) {
-        double *ce = malloc(2 * n * sizeof *ce);
-        if (!ce) {
-            st = MP_ENOMEM;
-        } else {
-            for (size_t j = 0; j < n; j++) {
-                ce[j] = e[perm[j]];
-                ce[n + j] = ve[perm[j]];
-            }
-            mp_moments m;
-            mp_moments_at(ce, ce + n, n, MP_SKIP_NONE, 0.0, &m);
-            s->Q = m.q;
-            s->df = (double)(n - 1);
-            s->p = gsl_cdf_chisq_Q(s->Q, s->df);
-            free(ce);
-        }
+        mp_moments m;
+        mp_moments_at(e + 2 * g, e + 3 * g, n, MP_SKIP_NONE, 0.0, &m);
+        s->Q = m.q;
+        s->df = (double)(n - 1);
+        s->p = gsl_cdf_chisq_Q(s->Q, s->df);
     }
     free(e);
     free(perm);

@@ -1115,29 +1115,40 @@ static mp_status fit_random(const double *y, const double *v, size_t k,
     return st;
 }
 
+/* The checks of mp_fit (options, then data): MP_OK or MP_EINPUT. */
+static mp_status check_all(const double *y, const double *v, size_t k,
+                           const mp_fit_options *o, mp_errors *err)
+{
+    mp_status st = mp_fit_check_options(o, err);
+    return st == MP_OK ? mp_fit_check_input(y, v, k, err) : st;
+}
+
+/* The fit of checked studies in canonical order. */
+static mp_status fit_checked(const double *y, const double *v, size_t k,
+                             const mp_fit_options *o, mp_fit_result *r,
+                             mp_errors *err)
+{
+    mp_moments fe;
+    mp_moments_at(y, v, k, MP_SKIP_NONE, 0.0, &fe);
+    if (k == 1)
+        return mp_fit_finish(k, &fe, NAN, NULL, o, r, err);
+    return fit_random(y, v, k, o, &fe, r, err);
+}
+
 mp_status mp_fit_canonical(const double *y, const double *v, size_t k,
                            const mp_fit_options *o, mp_fit_result *r,
                            mp_errors *err)
 {
-    mp_status st = mp_fit_check_options(o, err);
+    mp_status st = check_all(y, v, k, o, err);
     if (st == MP_OK)
-        st = mp_fit_check_input(y, v, k, err);
-    if (st == MP_OK) {
-        mp_moments fe;
-        mp_moments_at(y, v, k, MP_SKIP_NONE, 0.0, &fe);
-        if (k == 1)
-            st = mp_fit_finish(k, &fe, NAN, NULL, o, r, err);
-        else
-            st = fit_random(y, v, k, o, &fe, r, err);
-    }
+        st = fit_checked(y, v, k, o, r, err);
     r->k = k;
     r->status = st;
     return st;
 }
 
-/* Copy the studies into canonical order (ys, vs; perm a scratch array). */
-static mp_status canonical_copy(const double *y, const double *v, size_t k,
-                                size_t *perm, double *ys, double *vs)
+mp_status mp_canonical_copy(const double *y, const double *v, size_t k,
+                            size_t *perm, double *ys, double *vs)
 {
     if (mp_canonical_order(y, v, k, perm) != MP_OK)
         return MP_ENOMEM;
@@ -1151,22 +1162,21 @@ static mp_status canonical_copy(const double *y, const double *v, size_t k,
 mp_status mp_fit(const double *y, const double *v, size_t k,
                  const mp_fit_options *o, mp_fit_result *r, mp_errors *err)
 {
-    /* the checks first, so that their messages name rows as given */
-    mp_status st = mp_fit_check_options(o, err);
-    if (st == MP_OK)
-        st = mp_fit_check_input(y, v, k, err);
-    if (st != MP_OK) {
-        r->k = k;
-        r->status = st;
-        return st;
+    /* the checks first, so that their messages name rows as given, and
+     * once: the canonical copy is fitted without checking it again */
+    mp_status st = check_all(y, v, k, o, err);
+    size_t *perm = NULL;
+    double *ys = NULL;
+    if (st == MP_OK) {
+        perm = malloc(k * sizeof *perm);
+        ys = malloc(2 * k * sizeof *ys);
+        st = perm && ys ? mp_canonical_copy(y, v, k, perm, ys, ys + k)
+                        : MP_ENOMEM;
+        if (st == MP_OK)
+            st = fit_checked(ys, ys + k, k, o, r, err);
+        else if (err)
+            mp_errors_add(err, NULL, 0, "out of memory");
     }
-    size_t *perm = malloc(k * sizeof *perm);
-    double *ys = malloc(2 * k * sizeof *ys);
-    st = perm && ys ? canonical_copy(y, v, k, perm, ys, ys + k) : MP_ENOMEM;
-    if (st == MP_OK)
-        st = mp_fit_canonical(ys, ys + k, k, o, r, err);
-    else if (err)
-        mp_errors_add(err, NULL, 0, "out of memory");
     free(perm);
     free(ys);
     r->k = k;

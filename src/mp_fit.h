@@ -139,6 +139,11 @@ double mp_chisq_quantile_upper(double p, double df);
 mp_status mp_canonical_order(const double *y, const double *v, size_t k,
                              size_t *perm);
 
+/* y, v in canonical order: ys[j] = y[perm[j]], vs[j] = v[perm[j]]
+ * (perm: k entries, filled).  MP_OK or MP_ENOMEM. */
+mp_status mp_canonical_copy(const double *y, const double *v, size_t k,
+                            size_t *perm, double *ys, double *vs);
+
 /* mp_fit on studies already in canonical order (no copy, no sort; the
  * checks of mp_fit are made). */
 mp_status mp_fit_canonical(const double *y, const double *v, size_t k,
