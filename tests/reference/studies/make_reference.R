@@ -99,6 +99,7 @@ invisible(emit("studies-REML-hksj", studies, "REML", TRUE))
 dpfs <- read_dir("studies", "DPFS")
 stopifnot(nrow(dpfs) == 2)
 invisible(emit("studies-DPFS-DL", dpfs, "DL", FALSE))
+invisible(emit("studies-DPFS-REML-hksj", dpfs, "REML", TRUE))
 
 # 2. Reinhorn et al. 2021 as the paper read its inputs (E2108's 90% interval
 #    taken as 95%), and 3. the same with E2108 at its true level 0.90.
