@@ -2,9 +2,10 @@
 # The shipped data set (studies/) as a regression test, and the Reinhorn et
 # al. (The Breast 2021) reproduction (tests/data/reinhorn*/):
 #   * studies/*.xml and studies/imni/*.xml validate;
-#   * the pooled OS of studies/*.xml (DL, and REML with --hksj), and of the
-#     two Reinhorn directories (DL), equal what R metafor 3.8 computes from
-#     the same descriptors (tests/reference/studies/expected.tsv, written by
+#   * the pooled OS and DPFS of studies/*.xml (DL, and REML with --hksj),
+#     and the OS of the two Reinhorn directories (DL), equal what R metafor
+#     3.8 computes from the same descriptors
+#     (tests/reference/studies/expected.tsv, written by
 #     tests/reference/studies/make_reference.R): relative tolerance 1e-8 for
 #     DL and the fixed effect, 1e-6 for REML;
 #   * tests/data/reinhorn/ reproduces the published random-effects figure
@@ -76,6 +77,16 @@ what="studies/*.xml: 5 studies pooled"
 
 run 0 -f json --no-loo -m REML --hksj ../../studies/*.xml && cp "$tmp/out" "$tmp/studies-reml.json" &&
     check studies-REML-hksj "$tmp/studies-reml.json"
+
+# DPFS: the studies without it are left out with a warning each (checked in
+# crosscheck.sh); the two that have it (ABCSG-28, Tata Memorial) are pooled.
+run 0 -f json --no-loo -o DPFS ../../studies/*.xml && cp "$tmp/out" "$tmp/studies-dpfs.json" &&
+    check studies-DPFS-DL "$tmp/studies-dpfs.json"
+run 0 -f json --no-loo -m REML --hksj -o DPFS ../../studies/*.xml && cp "$tmp/out" "$tmp/studies-dpfs-reml.json" &&
+    check studies-DPFS-REML-hksj "$tmp/studies-dpfs-reml.json"
+what="studies/*.xml -o DPFS: abcsg-28 and tata-memorial pooled"
+[ "$(jq -c '[.studies[].id]' "$tmp/studies-dpfs.json" 2>/dev/null)" = '["abcsg-28","tata-memorial"]' ] &&
+    passed=$((passed + 1)) || fail "pooled: $(jq -c '[.studies[].id]' "$tmp/studies-dpfs.json" 2>&1)"
 
 run 0 -f json --no-loo reinhorn/ && cp "$tmp/out" "$tmp/reinhorn.json" &&
     check reinhorn-DL "$tmp/reinhorn.json"

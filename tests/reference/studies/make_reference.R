@@ -1,5 +1,5 @@
 # Reference values for tests/cli/studies.sh: what R metafor (3.8) computes
-# for the shipped stage IV pool (studies/*.xml, outcome OS) and for the
+# for the shipped stage IV pool (studies/*.xml, outcomes OS and DPFS) and for the
 # Reinhorn et al. (The Breast 2021) reproduction (tests/data/reinhorn/ and
 # tests/data/reinhorn-corrected/).
 #
@@ -7,7 +7,7 @@
 # Writes tests/reference/studies/expected.tsv next to this script.
 #
 # The figures are NOT hard-coded: each descriptor is parsed here with base
-# R's regmatches, and its OS <hazard-ratio> is converted exactly as
+# R's regmatches, and its OS (or DPFS) <hazard-ratio> is converted exactly as
 # metapool-study(5) says:
 #   y  = ln(estimate)
 #   se = (ln(upper) - ln(lower)) / (2 z((1 + level) / 2))
@@ -31,13 +31,16 @@ attr1 <- function(tag, name) {
   sub("^[^\"]*\"([^\"]*)\"$", "\\1", m)
 }
 
-# One study file -> its OS hazard ratio as (yi, sei), by the format's rules.
-read_os <- function(path) {
+# One study file -> its hazard ratio for OUTCOME as (yi, sei), by the
+# format's rules; NULL when the study has no such outcome (metapool leaves
+# it out of that pool with a warning).
+read_outcome <- function(path, outcome) {
   x <- paste(readLines(path, warn = FALSE), collapse = "\n")
   id <- attr1(regmatches(x, regexpr("<study [^>]*>", x)), "id")
-  os <- regmatches(x, regexpr("(?s)<outcome name=\"OS\">.*?</outcome>", x, perl = TRUE))
-  stopifnot(length(os) == 1)
-  hr <- regmatches(os, regexpr("<hazard-ratio[^>]*/>", os))
+  pat <- paste0("(?s)<outcome name=\"", outcome, "\">.*?</outcome>")
+  oc <- regmatches(x, regexpr(pat, x, perl = TRUE))
+  if (length(oc) == 0) return(NULL)
+  hr <- regmatches(oc, regexpr("<hazard-ratio[^>]*/>", oc))
   stopifnot(length(hr) == 1)
   est <- as.numeric(attr1(hr, "estimate"))
   lo <- as.numeric(attr1(hr, "lower"))
@@ -45,16 +48,16 @@ read_os <- function(path) {
   lev <- attr1(hr, "level")
   lev <- if (is.na(lev)) 0.95 else as.numeric(lev)
   ref <- attr1(hr, "reference")
-  stopifnot(!is.na(lo), !is.na(up))          # all shipped OS figures are intervals
+  stopifnot(!is.na(lo), !is.na(up))          # all shipped figures are intervals
   yi <- log(est)
   if (!is.na(ref) && ref == "experimental") yi <- -yi
   sei <- (log(up) - log(lo)) / (2 * qnorm((1 + lev) / 2))
   data.frame(id = id, yi = yi, sei = sei, stringsAsFactors = FALSE)
 }
 
-read_dir <- function(dir) {
+read_dir <- function(dir, outcome = "OS") {
   files <- sort(Sys.glob(file.path(top, dir, "*.xml")), method = "radix")  # byte order, as metapool
-  do.call(rbind, lapply(files, read_os))
+  do.call(rbind, lapply(files, read_outcome, outcome = outcome))
 }
 
 out <- file(file.path(here, "expected.tsv"), "w")
@@ -90,6 +93,14 @@ stopifnot(nrow(studies) == 5)
 invisible(emit("studies-DL", studies, "DL", FALSE))
 invisible(emit("studies-REML-hksj", studies, "REML", TRUE))
 
+# 1b. The shipped DPFS pool: the studies of studies/*.xml that have a DPFS
+#     outcome (ABCSG-28 and Tata Memorial, the latter from the Cochrane
+#     review's extraction; see studies/README.md).
+dpfs <- read_dir("studies", "DPFS")
+stopifnot(nrow(dpfs) == 2)
+invisible(emit("studies-DPFS-DL", dpfs, "DL", FALSE))
+invisible(emit("studies-DPFS-REML-hksj", dpfs, "REML", TRUE))
+
 # 2. Reinhorn et al. 2021 as the paper read its inputs (E2108's 90% interval
 #    taken as 95%), and 3. the same with E2108 at its true level 0.90.
 rein <- read_dir("tests/data/reinhorn")
@@ -105,5 +116,6 @@ show <- function(lab, f) cat(sprintf("%-24s HR %.4f (%.4f to %.4f), p = %.4f, I2
                                      lab, exp(f$beta[1]), exp(f$ci.lb), exp(f$ci.ub), f$pval, f$I2))
 show("studies DL", rma(studies$yi, sei = studies$sei, method = "DL"))
 show("studies REML+HKSJ", rma(studies$yi, sei = studies$sei, method = "REML", test = "knha", control = ctl))
+show("studies DPFS DL", rma(dpfs$yi, sei = dpfs$sei, method = "DL"))
 show("reinhorn (published)", r1)
 show("reinhorn corrected", r2)
