@@ -313,6 +313,7 @@ static int key_table_init(key_table *t, xmlDictPtr dict)
 typedef struct {
     const char *name;           /* local name; "p:name" for an unbound prefix */
     char *value;                /* NUL-terminated, in the arena */
+    size_t len;                 /* strlen(value) */
     int key;                    /* K_... of name, K_NONE when none */
     unsigned char ns;           /* in a namespace */
     unsigned char spaced;       /* value holds whitespace, not yet squeezed */
@@ -674,10 +675,10 @@ static const char *attr(study_ctx *sc, xnode *n, int key)
     if (!a || a->too_long)
         return NULL;
     if (a->spaced)
-        mp_text_squeeze(a->value);
+        a->len = strlen(mp_text_squeeze(a->value));
     a->spaced = 0;
     size_t max = sc->f->r->opt.max_text;
-    if (strlen(a->value) > max) {
+    if (a->len > max) {
         a->too_long = 1;
         problem(sc, n, "<%s> attribute %s is longer than %zu bytes", ename(n),
                 a->name, max);
@@ -1575,22 +1576,23 @@ static void on_entity_decl(void *ud, const xmlChar *name, int type,
     on_internal_subset(ud, NULL, NULL, NULL);
 }
 
-/* A copy of an attribute value in the arena; *spaced tells whether it
- * holds whitespace.  Without entity substitution libxml2 passes an '&' of
- * the value as "&#38;" (its tree builder turns it back into '&'); every
- * '&' in the value is such a reference. */
-static char *copy_value(arena *a, const xmlChar *value, const xmlChar *end,
-                        unsigned char *spaced)
+/* A copy of an attribute value into x->value, in the arena, with its
+ * length and whether it holds whitespace; 0 when memory runs out.
+ * Without entity substitution libxml2 passes an '&' of the value as
+ * "&#38;" (its tree builder turns it back into '&'); every '&' in the
+ * value is such a reference. */
+static int copy_value(arena *a, const xmlChar *value, const xmlChar *end,
+                      xattr *x)
 {
     size_t len = (size_t)(end - value);
     char *v = arena_alloc(a, len + 1, 1);
     if (!v)
-        return NULL;
+        return 0;
     char *w = v;
     int sp = 0;
     for (const xmlChar *s = value; s < end;) {
         xmlChar c = *s;
-        sp |= c == ' ' || c == '\t' || c == '\n' || c == '\r';
+        sp |= is_blank(c);
         if (c == '&' && end - s >= 5 && memcmp(s, "&#38;", 5) == 0) {
             *w++ = '&';
             s += 5;
@@ -1600,8 +1602,10 @@ static char *copy_value(arena *a, const xmlChar *value, const xmlChar *end,
         }
     }
     *w = '\0';
-    *spaced = (unsigned char)sp;
-    return v;
+    x->value = v;
+    x->len = (size_t)(w - v);
+    x->spaced = (unsigned char)sp;
+    return 1;
 }
 
 /* "prefix:local" from the parser's dictionary, as libxml2's tree builder
@@ -1653,8 +1657,7 @@ static xnode *new_element(file_ctx *f, xnode *parent, const xmlChar *local,
             return NULL;
         x->key = key_of(&f->keys, x->name);
         x->too_long = 0;
-        x->value = copy_value(a, at[3], at[4], &x->spaced);
-        if (!x->value)
+        if (!copy_value(a, at[3], at[4], x))
             return NULL;
     }
     return n;
