@@ -43,7 +43,7 @@ static void teardown(void)
 
 static mp_dataset *dataset(const char *outcome, mp_measure cm, const char *by)
 {
-    mp_dataset_options o = { outcome, cm, by };
+    mp_dataset_options o = { outcome, cm, by, 0 };
     mp_dataset *ds = mp_dataset_new(&o);
     ck_assert_ptr_nonnull(ds);
     return ds;
@@ -63,14 +63,15 @@ static mp_status feed(mp_dataset *ds, const char *name, const char *doc,
 static char *study_doc(const char *id, int year, const char *body)
 {
     static char buf[8192];
-    snprintf(buf, sizeof buf,
-             "<?xml version=\"1.0\"?>\n"
-             "<study id=\"%s\" format=\"1\">\n"
-             "  <title>Title of %s</title>\n"
-             "  <design>rct</design>\n"
-             "  <publication year=\"%d\">P.</publication>\n"
-             "%s"
-             "</study>\n", id, id, year, body);
+    int n = snprintf(buf, sizeof buf,
+                     "<?xml version=\"1.0\"?>\n"
+                     "<study id=\"%s\" format=\"1\">\n"
+                     "  <title>Title of %s</title>\n"
+                     "  <design>rct</design>\n"
+                     "  <publication year=\"%d\">P.</publication>\n"
+                     "%s"
+                     "</study>\n", id, id, year, body);
+    ck_assert_msg(n >= 0 && (size_t)n < sizeof buf, "study_doc: body too long");
     return buf;
 }
 
@@ -282,7 +283,7 @@ END_TEST
 START_TEST(options_are_copied)
 {
     char outcome[8] = "OS", by[8] = "region";
-    mp_dataset_options o = { outcome, MP_MEASURE_RR, by };
+    mp_dataset_options o = { outcome, MP_MEASURE_RR, by, 0 };
     mp_dataset *ds = mp_dataset_new(&o);
     ck_assert_ptr_nonnull(ds);
     strcpy(outcome, "XX");
