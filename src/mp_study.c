@@ -26,6 +26,7 @@
  * RELAX NG schema in streaming mode.
  */
 #include "mp_study_impl.h"
+#include "mp_study_sax.h"
 
 #include <errno.h>
 #include <fcntl.h>

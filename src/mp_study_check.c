@@ -4,7 +4,7 @@
  * then as a whole, turned into an mp_study and handed to the caller's
  * callback.  See mp_study.h for the diagnostics' contract and
  * mp_study_impl.h for the files of the reader. */
-#include "mp_study_impl.h"
+#include "mp_study_check.h"
 
 #include <math.h>
 #include <stdarg.h>

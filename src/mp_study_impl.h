@@ -13,6 +13,10 @@
  *                      the study being read
  *   mp_arena.c         the memory of the tree, reused study after study
  *
+ * This header holds the types they share; each file's functions for the
+ * others are in its own header (mp_study_sax.h, mp_study_check.h,
+ * mp_study_limits.h, mp_arena.h).
+ *
  * Ownership: everything here belongs to the reader (mp_reader) or to the
  * input being read (file_ctx); nothing outlives mp_read_file.
  */
@@ -228,45 +232,8 @@ typedef struct {
     char *eol_buf;              /* CHUNK + HOLD bytes for the rewritten chunk */
 } file_ctx;
 
-/* ---- across the files ---------------------------------------------------- */
-
-/* The message of a refused DOCTYPE (mp_study.c). */
+/* The message of a refused DOCTYPE (mp_study.c; the SAX callbacks refuse
+ * a declaration the byte scan could not see). */
 extern const char mp_study_doctype_message[];
-
-/* mp_study_sax.c: the handler of the parser's events, for a push parser
- * whose user data is the file_ctx. */
-void mp_study_sax_handler(xmlSAXHandler *h);
-
-/* mp_study_sax.c: look up the names of the format in the parser's
- * dictionary; 0 when memory runs out. */
-int mp_study_keys_init(key_table *t, xmlDictPtr dict);
-
-/* mp_study_sax.c: nothing more is read (or reported) from this file; st
- * says why (the first call's st stays). */
-void mp_study_halt(file_ctx *f, mp_status st);
-
-/* mp_study_sax.c: the parser's line, as libxml2's tree builder dates its
- * nodes (1 before the parser exists). */
-long mp_study_parser_line(const file_ctx *f);
-
-/* mp_study_check.c: check a finished <study> tree n and hand it to f's
- * callback when valid (in_collection: its root is <studies>).  Returns
- * MP_OK, MP_ENOMEM, or what the callback returned. */
-mp_status mp_study_check_study(file_ctx *f, xnode *n, int in_collection);
-
-/* mp_study_check.c: check a <studies> root's attributes.  MP_OK, MP_EINPUT
- * (reported: the collection is not read) or MP_ENOMEM. */
-mp_status mp_study_check_root(file_ctx *f, xnode *n);
-
-/* mp_study_limits.c: bytes of the document parsed so far (after decoding
- * to UTF-8). */
-size_t mp_study_parse_pos(const file_ctx *f);
-
-/* mp_study_limits.c: a study of len bytes so far, started at line, over
- * max_study ends reading with a diagnostic: 1 when it did. */
-int mp_study_over_limit(file_ctx *f, size_t len, long line);
-
-/* mp_study_limits.c: the same for the study being built (0 when none). */
-int mp_study_too_long(file_ctx *f);
 
 #endif

@@ -5,7 +5,8 @@
  * xml:id attributes where they are met, in mp_study_sax.c.)  See
  * mp_study.h for the options and mp_study_impl.h for the files of the
  * reader. */
-#include "mp_study_impl.h"
+#include "mp_study_limits.h"
+#include "mp_study_sax.h"
 
 void mp_read_options_default(mp_read_options *o)
 {

@@ -3,7 +3,9 @@
  * in the arena), hands a finished one to the element checks, and reports
  * what the parser finds wrong.  See mp_study.h for the contract and
  * mp_study_impl.h for the files of the reader. */
-#include "mp_study_impl.h"
+#include "mp_study_sax.h"
+#include "mp_study_check.h"
+#include "mp_study_limits.h"
 
 #include <stdarg.h>
 #include <stdint.h>
