@@ -21,11 +21,20 @@ typedef struct {
     size_t len, cap;
 } pool;
 
-/* Where each study id was first seen, for the duplicate check. */
+/* Where each study id was first seen, for the duplicate check, in the
+ * order claimed; with the id's hash, so that growing the table never
+ * reads the strings again. */
 typedef struct {
     size_t id, file;    /* pool offsets */
     long line;
+    uint64_t hash;
 } seen_id;
+
+/* A slot of the id table: 0 when empty, else the top bits of the id's
+ * hash (a tag that settles almost every mismatch without reading the
+ * string) above 1 + the id's index in seen[]. */
+#define SLOT_INDEX_BITS 40
+#define SLOT_INDEX_MASK ((UINT64_C(1) << SLOT_INDEX_BITS) - 1)
 
 /* A valid study without the chosen outcome: its id and the names of the
  * outcomes it has (n of them, consecutive NUL-terminated strings from
@@ -52,9 +61,12 @@ struct mp_dataset {
     int measure_set;
     mp_measure measure;
     size_t arm_label[2];
-    /* open-addressing hash of every study id seen */
-    seen_id *ids;
-    size_t n_ids, cap_ids;
+    /* every study id seen, and an open-addressing hash table of them
+     * (8-byte slots, at most half full: 16 MB for a million ids) */
+    seen_id *seen;
+    size_t n_ids, cap_seen;
+    uint64_t *slots;
+    size_t cap_slots;
     size_t n_valid;             /* studies that passed every check */
     size_t n_seen, max_studies; /* studies given to mp_dataset_add; limit */
     size_t last_file;           /* pool offset of the last file name */
@@ -68,33 +80,39 @@ struct mp_dataset {
 
 /* ---- string pool ------------------------------------------------------------ */
 
-static size_t pool_add(pool *p, const char *s)
+/* Copy s (NULL: absent) into the pool; *off receives its offset (NONE for
+ * NULL).  MP_ENOMEM, with *off and the pool unchanged, when memory runs
+ * out.  The pool doubles, so n bytes cost O(n) copying in all. */
+static mp_status pool_add(pool *p, const char *s, size_t *off)
 {
-    if (!s)
-        return NONE;
+    if (!s) {
+        *off = NONE;
+        return MP_OK;
+    }
     size_t n = strlen(s) + 1;
-    if (p->len + n > p->cap) {
+    if (n > p->cap - p->len) {
         size_t cap = p->cap ? p->cap : 4096;
-        while (cap < p->len + n)
+        while (cap - p->len < n) {
+            if (cap > SIZE_MAX / 2)
+                return MP_ENOMEM;
             cap *= 2;
+        }
         char *b = realloc(p->buf, cap);
         if (!b)
-            return NONE - 1;
+            return MP_ENOMEM;
         p->buf = b;
         p->cap = cap;
     }
     memcpy(p->buf + p->len, s, n);
-    size_t off = p->len;
+    *off = p->len;
     p->len += n;
-    return off;
+    return MP_OK;
 }
 
 static const char *pool_str(const pool *p, size_t off)
 {
     return off == NONE ? NULL : p->buf + off;
 }
-
-#define POOL_FAILED(off) ((off) == NONE - 1)
 
 /* ---- construction ------------------------------------------------------------ */
 
@@ -126,82 +144,11 @@ void mp_dataset_free(mp_dataset *ds)
     free(ds->y);
     free(ds->v);
     free(ds->rows);
-    free(ds->ids);
+    free(ds->seen);
+    free(ds->slots);
     free(ds->outcomes);
     free(ds->skipped);
     free(ds);
-}
-
-/* ---- the id hash --------------------------------------------------------------- */
-
-static size_t hash(const char *s)
-{
-    size_t h = 1469598103934665603u;    /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-static int ids_grow(mp_dataset *ds)
-{
-    size_t cap = ds->cap_ids ? 2 * ds->cap_ids : 64;
-    seen_id *t = malloc(cap * sizeof *t);
-    if (!t)
-        return 0;
-    for (size_t i = 0; i < cap; i++)
-        t[i].id = NONE;
-    for (size_t i = 0; i < ds->cap_ids; i++) {
-        if (ds->ids[i].id == NONE)
-            continue;
-        size_t j = hash(pool_str(&ds->strings, ds->ids[i].id)) & (cap - 1);
-        while (t[j].id != NONE)
-            j = (j + 1) & (cap - 1);
-        t[j] = ds->ids[i];
-    }
-    free(ds->ids);
-    ds->ids = t;
-    ds->cap_ids = cap;
-    return 1;
-}
-
-/* The slot of id: its first sighting, or the empty slot where it goes. */
-static seen_id *ids_find(mp_dataset *ds, const char *id)
-{
-    size_t j = hash(id) & (ds->cap_ids - 1);
-    while (ds->ids[j].id != NONE &&
-           strcmp(pool_str(&ds->strings, ds->ids[j].id), id) != 0)
-        j = (j + 1) & (ds->cap_ids - 1);
-    return &ds->ids[j];
-}
-
-static size_t file_offset(mp_dataset *ds, const char *file)
-{
-    /* Studies come file by file: one copy of each file name suffices. */
-    const char *last = pool_str(&ds->strings, ds->last_file);
-    if (!last || strcmp(last, file) != 0)
-        ds->last_file = pool_add(&ds->strings, file);
-    return ds->last_file;
-}
-
-/* Record s's id; MP_EINPUT with a diagnostic when an earlier input has it. */
-static mp_status claim_id(mp_dataset *ds, const mp_study *s, mp_errors *err)
-{
-    if (2 * (ds->n_ids + 1) > ds->cap_ids && !ids_grow(ds))
-        return MP_ENOMEM;
-    seen_id *slot = ids_find(ds, s->id);
-    if (slot->id != NONE) {
-        mp_errors_add(err, s->file, s->line,
-                      "duplicate study id \"%s\" (first defined at %s:%ld)",
-                      s->id, pool_str(&ds->strings, slot->file), slot->line);
-        return MP_EINPUT;
-    }
-    size_t id = pool_add(&ds->strings, s->id);
-    size_t file = file_offset(ds, s->file);
-    if (POOL_FAILED(id) || POOL_FAILED(file))
-        return MP_ENOMEM;
-    *slot = (seen_id){ id, file, s->line };
-    ds->n_ids++;
-    return MP_OK;
 }
 
 /* Room for item n of an array of *cap items of size bytes, doubling it
@@ -219,6 +166,129 @@ static int room_for_one(void **arr, size_t *cap, size_t n, size_t size)
     return 1;
 }
 
+/* ---- the id hash --------------------------------------------------------------- */
+
+/* FNV-1a (Fowler, Noll, Vo; 64-bit), then the finalizer of MurmurHash3
+ * (Appleby) so that the top bits, the slot's tag, depend on every byte. */
+static uint64_t hash(const char *s)
+{
+    uint64_t h = UINT64_C(1469598103934665603);
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    return h;
+}
+
+/* The slot for seen entry i (hash h) in an empty or partial table. */
+static size_t free_slot(const uint64_t *slots, size_t cap, uint64_t h)
+{
+    size_t j = (size_t)h & (cap - 1);
+    while (slots[j])
+        j = (j + 1) & (cap - 1);
+    return j;
+}
+
+static uint64_t slot_of(uint64_t h, size_t i)
+{
+    return (h & ~SLOT_INDEX_MASK) | (uint64_t)(i + 1);
+}
+
+/* Double the table (64 slots at first), from seen[] in order: sequential
+ * reads, no string touched. */
+static mp_status slots_grow(mp_dataset *ds)
+{
+    size_t cap = ds->cap_slots ? 2 * ds->cap_slots : 64;
+    if (cap > SIZE_MAX / sizeof *ds->slots)
+        return MP_ENOMEM;
+    uint64_t *t = calloc(cap, sizeof *t);
+    if (!t)
+        return MP_ENOMEM;
+    for (size_t i = 0; i < ds->n_ids; i++)
+        t[free_slot(t, cap, ds->seen[i].hash)] = slot_of(ds->seen[i].hash, i);
+    free(ds->slots);
+    ds->slots = t;
+    ds->cap_slots = cap;
+    return MP_OK;
+}
+
+/* The seen entry of id (hash h), or NULL; *empty receives the slot where
+ * it would go. */
+static const seen_id *ids_find(const mp_dataset *ds, const char *id,
+                               uint64_t h, size_t *empty)
+{
+    size_t j = (size_t)h & (ds->cap_slots - 1);
+    for (uint64_t s; (s = ds->slots[j]) != 0; j = (j + 1) & (ds->cap_slots - 1)) {
+        if ((s ^ h) & ~SLOT_INDEX_MASK)
+            continue;           /* another tag: another id */
+        const seen_id *e = &ds->seen[(s & SLOT_INDEX_MASK) - 1];
+        if (strcmp(pool_str(&ds->strings, e->id), id) == 0)
+            return e;
+    }
+    *empty = j;
+    return NULL;
+}
+
+/* The pool offset of the file name (studies come file by file: one copy
+ * of each file name suffices). */
+static mp_status file_offset(mp_dataset *ds, const char *file, size_t *off)
+{
+    const char *last = pool_str(&ds->strings, ds->last_file);
+    if (!last || strcmp(last, file) != 0) {
+        mp_status st = pool_add(&ds->strings, file, &ds->last_file);
+        if (st != MP_OK)
+            return st;
+    }
+    *off = ds->last_file;
+    return MP_OK;
+}
+
+/* Ask for the cache line of id's first slot (hash h) ahead of its use:
+ * in a table of megabytes the probe otherwise waits for memory, and the
+ * checks of a study take long enough to hide the wait. */
+static void prefetch_slot(const mp_dataset *ds, uint64_t h)
+{
+#if defined(__GNUC__)
+    if (ds->cap_slots)
+        __builtin_prefetch(&ds->slots[(size_t)h & (ds->cap_slots - 1)]);
+#else
+    (void)ds;
+    (void)h;
+#endif
+}
+
+/* Record s's id (hash h) as seen[n_ids - 1]; MP_EINPUT with a diagnostic
+ * when an earlier input has it, MP_ENOMEM. */
+static mp_status claim_id(mp_dataset *ds, const mp_study *s, uint64_t h,
+                          mp_errors *err)
+{
+    mp_status st = MP_OK;
+    if (2 * (ds->n_ids + 1) > ds->cap_slots)
+        st = slots_grow(ds);
+    if (st == MP_OK && !room_for_one((void **)&ds->seen, &ds->cap_seen,
+                                     ds->n_ids, sizeof *ds->seen))
+        st = MP_ENOMEM;
+    if (st != MP_OK || ds->n_ids >= SLOT_INDEX_MASK)
+        return MP_ENOMEM;
+    size_t slot;
+    const seen_id *first = ids_find(ds, s->id, h, &slot);
+    if (first) {
+        mp_errors_add(err, s->file, s->line,
+                      "duplicate study id \"%s\" (first defined at %s:%ld)",
+                      s->id, pool_str(&ds->strings, first->file), first->line);
+        return MP_EINPUT;
+    }
+    size_t id, file;
+    if (pool_add(&ds->strings, s->id, &id) != MP_OK ||
+        file_offset(ds, s->file, &file) != MP_OK)
+        return MP_ENOMEM;
+    ds->seen[ds->n_ids] = (seen_id){ id, file, s->line, h };
+    ds->slots[slot] = slot_of(h, ds->n_ids);
+    ds->n_ids++;
+    return MP_OK;
+}
+
 static mp_status note_outcome_name(mp_dataset *ds, const char *name)
 {
     /* the names serve only the message of mp_dataset_finish, which has
@@ -233,11 +303,10 @@ static mp_status note_outcome_name(mp_dataset *ds, const char *name)
     if (!room_for_one((void **)&ds->outcomes, &ds->cap_outcomes,
                       ds->n_outcomes, sizeof *ds->outcomes))
         return MP_ENOMEM;
-    size_t off = pool_add(&ds->strings, name);
-    if (POOL_FAILED(off))
-        return MP_ENOMEM;
-    ds->outcomes[ds->n_outcomes++] = off;
-    return MP_OK;
+    mp_status st = pool_add(&ds->strings, name, &ds->outcomes[ds->n_outcomes]);
+    if (st == MP_OK)
+        ds->n_outcomes++;
+    return st;
 }
 
 /* ---- rows ------------------------------------------------------------------------ */
@@ -300,8 +369,10 @@ static void arm_counts(const mp_study *s, const mp_outcome *o, row_info *r)
     r->events[0] = counts ? e->events_ctl : o->events_ctl;
 }
 
+/* The row of s (whose id is claimed, *me) with its outcome o.  MP_EINPUT
+ * with a diagnostic, or MP_ENOMEM; the dataset then has no new row. */
 static mp_status add_row(mp_dataset *ds, const mp_study *s, const mp_outcome *o,
-                         mp_errors *err)
+                         const seen_id *me, mp_errors *err)
 {
     double y, se;
     if (mp_effect_convert(&o->effect, ds->counts_measure, &y, &se) != MP_OK) {
@@ -313,18 +384,18 @@ static mp_status add_row(mp_dataset *ds, const mp_study *s, const mp_outcome *o,
     if (!rows_grow(ds))
         return MP_ENOMEM;
     row_info *r = &ds->rows[ds->k];
-    r->id = pool_add(&ds->strings, s->id);
-    r->title = pool_add(&ds->strings, s->title);
-    r->file = file_offset(ds, s->file);
-    r->group = pool_add(&ds->strings, covariate(s, ds->by));
-    if (POOL_FAILED(r->id) || POOL_FAILED(r->title) || POOL_FAILED(r->group))
+    r->id = me->id;
+    r->file = me->file;
+    if (pool_add(&ds->strings, s->title, &r->title) != MP_OK ||
+        pool_add(&ds->strings, covariate(s, ds->by), &r->group) != MP_OK)
         return MP_ENOMEM;
     r->year = s->year;
     arm_counts(s, o, r);
     for (int a = 0; a < 2; a++) {
         const char *label = a ? s->arm_exp : s->arm_ctl;
-        if (ds->arm_label[a] == NONE && label)
-            ds->arm_label[a] = pool_add(&ds->strings, label);
+        if (ds->arm_label[a] == NONE && label &&
+            pool_add(&ds->strings, label, &ds->arm_label[a]) != MP_OK)
+            return MP_ENOMEM;
     }
     ds->y[ds->k] = y;
     ds->v[ds->k] = se * se;
@@ -378,22 +449,23 @@ static void outcome_names(const mp_dataset *ds, const skipped_study *k,
 
 /* Record a valid study that lacks the chosen outcome (the warning that
  * names it comes with mp_dataset_finish). */
-static mp_status skip_study(mp_dataset *ds, const mp_study *s)
+static mp_status skip_study(mp_dataset *ds, const mp_study *s,
+                            const seen_id *me)
 {
     if (!room_for_one((void **)&ds->skipped, &ds->cap_skipped,
                       ds->n_skipped, sizeof *ds->skipped))
         return MP_ENOMEM;
     skipped_study *k = &ds->skipped[ds->n_skipped];
-    k->id = pool_add(&ds->strings, s->id);
-    k->file = file_offset(ds, s->file);
+    k->id = me->id;
+    k->file = me->file;
     k->line = s->line;
     k->names = ds->strings.len;
     k->n = s->n_outcomes;
-    for (size_t i = 0; i < s->n_outcomes; i++)
-        if (POOL_FAILED(pool_add(&ds->strings, s->outcomes[i].name)))
+    for (size_t i = 0; i < s->n_outcomes; i++) {
+        size_t off;             /* consecutive from k->names on */
+        if (pool_add(&ds->strings, s->outcomes[i].name, &off) != MP_OK)
             return MP_ENOMEM;
-    if (POOL_FAILED(k->id) || POOL_FAILED(k->file))
-        return MP_ENOMEM;
+    }
     ds->n_skipped++;
     return MP_OK;
 }
@@ -435,6 +507,8 @@ mp_status mp_dataset_add(mp_dataset *ds, const mp_study *s, mp_errors *err)
         return MP_ELIMIT;
     }
     ds->n_seen++;
+    uint64_t h = hash(s->id);
+    prefetch_slot(ds, h);
     mp_status st = MP_OK;
     const mp_outcome *chosen = NULL;
     for (size_t i = 0; i < s->n_outcomes; i++) {
@@ -446,9 +520,10 @@ mp_status mp_dataset_add(mp_dataset *ds, const mp_study *s, mp_errors *err)
         if (strcmp(o->name, ds->outcome) == 0)
             chosen = o;
     }
-    mp_status id_st = claim_id(ds, s, err);
+    mp_status id_st = claim_id(ds, s, h, err);
     if (id_st != MP_OK)
         return id_st;
+    const seen_id *me = &ds->seen[ds->n_ids - 1];
     if (st != MP_OK)
         return st;
     for (size_t i = 0; i < s->n_outcomes; i++)
@@ -457,9 +532,9 @@ mp_status mp_dataset_add(mp_dataset *ds, const mp_study *s, mp_errors *err)
     if (chosen) {
         st = check_measure(ds, s, chosen, err);
         if (st == MP_OK)
-            st = add_row(ds, s, chosen, err);
+            st = add_row(ds, s, chosen, me, err);
     } else {
-        st = skip_study(ds, s);
+        st = skip_study(ds, s, me);
     }
     if (st == MP_OK)
         ds->n_valid++;

@@ -190,10 +190,12 @@ void mp_moments_unit(const double *y, const double *v, size_t k, size_t skip,
 
 /* ---- canonical order ---------------------------------------------------- */
 
-/* A study's sort key: the order keys of y and v, then its row. */
+/* A study's sort item, 16 bytes: the order key of y, then either the
+ * order key of v (canonical_values: equal items are equal studies) or
+ * the study's row (mp_canonical_order: its v is looked up for ties of y,
+ * which are rare). */
 typedef struct {
-    uint64_t ky, kv;
-    size_t i;
+    uint64_t ky, aux;
 } sort_item;
 
 static int item_cmp(const void *pa, const void *pb)
@@ -201,74 +203,136 @@ static int item_cmp(const void *pa, const void *pb)
     const sort_item *a = pa, *b = pb;
     if (a->ky != b->ky)
         return a->ky < b->ky ? -1 : 1;
-    if (a->kv != b->kv)
-        return a->kv < b->kv ? -1 : 1;
-    return (a->i > b->i) - (a->i < b->i);
+    return (a->aux > b->aux) - (a->aux < b->aux);
 }
 
-/* Below this many studies a comparison sort; above, radix on y's key. */
+/* Below this many studies a comparison sort; above, radix. */
 enum { RADIX_MIN_K = 64 };
 
-/* One stable counting pass on byte `shift / 8` of ky (LSD radix sort,
- * Knuth TAOCP vol. 3, sec. 5.2.5); skipped when every item has the same
- * byte there.  Returns 1 when the items moved to dst. */
-static int radix_pass(const sort_item *src, sort_item *dst, size_t k,
-                      unsigned shift)
+/* Byte b (0 the lowest) of an item's 128-bit key: aux below, ky above. */
+static unsigned key_byte(const sort_item *it, unsigned b)
 {
-    size_t count[257] = { 0 };
-    for (size_t j = 0; j < k; j++)
-        count[((src[j].ky >> shift) & 0xff) + 1]++;
-    if (count[((src[0].ky >> shift) & 0xff) + 1] == k)
-        return 0;
-    for (int b = 0; b < 256; b++)
-        count[b + 1] += count[b];
-    for (size_t j = 0; j < k; j++)
-        dst[count[(src[j].ky >> shift) & 0xff]++] = src[j];
-    return 1;
+    return (unsigned)((b < 8 ? it->aux >> (8 * b) : it->ky >> (8 * (b - 8))) & 0xff);
 }
 
-/* Sort a[0..k-1] (rows in index order) by item_cmp: radix passes on ky
- * keep ties in row order; runs of equal ky are then sorted by kv. */
-static void radix_sort(sort_item *a, sort_item *tmp, size_t k)
+/* LSD radix sort (Knuth TAOCP vol. 3, sec. 5.2.5) of src[0..k-1] by its
+ * bytes from..15 of the key, stable, with dst as scratch: the histograms
+ * of every byte in one reading pass, then one scattering pass per byte,
+ * skipped for a byte that all items share.  Returns the array that holds
+ * the result (src or dst). */
+static sort_item *radix_sort(sort_item *src, sort_item *dst, size_t k,
+                             unsigned from)
 {
-    sort_item *src = a, *dst = tmp;
-    for (unsigned shift = 0; shift < 64; shift += 8) {
-        if (radix_pass(src, dst, k, shift)) {
-            sort_item *t = src;
-            src = dst;
-            dst = t;
-        }
+    enum { BYTES = 16 };
+    size_t count[BYTES][257] = { { 0 } };    /* 33 KB */
+    for (size_t j = 0; j < k; j++)
+        for (unsigned b = from; b < BYTES; b++)
+            count[b][key_byte(&src[j], b) + 1]++;
+    for (unsigned b = from; b < BYTES; b++) {
+        size_t *c = count[b];
+        if (c[key_byte(&src[0], b) + 1] == k)
+            continue;
+        for (int i = 0; i < 256; i++)
+            c[i + 1] += c[i];
+        for (size_t j = 0; j < k; j++)
+            dst[c[key_byte(&src[j], b)]++] = src[j];
+        sort_item *t = src;
+        src = dst;
+        dst = t;
     }
-    if (src != a)
-        memcpy(a, src, k * sizeof *a);
+    return src;
+}
+
+/* Sort a run of items of equal ky, rows in aux, by the order key of
+ * v[aux] then aux: the key of v stands in ky while the run is sorted. */
+static void sort_ties(sort_item *a, size_t n, const double *v)
+{
+    uint64_t ky = a[0].ky;
+    for (size_t j = 0; j < n; j++)
+        a[j].ky = mp_order_key(v[a[j].aux]);
+    qsort(a, n, sizeof *a, item_cmp);
+    for (size_t j = 0; j < n; j++)
+        a[j].ky = ky;
+}
+
+/* Sort a[0..k-1] by (ky, aux) (v NULL: aux is v's order key), or by ky
+ * then as sort_ties orders ties (v: the rows' variances, aux their rows;
+ * rows in order are already sorted by aux); tmp (k items, for k >=
+ * RADIX_MIN_K) is scratch.  Returns the array that holds the result (a or
+ * tmp). */
+static sort_item *sort_items(sort_item *a, sort_item *tmp, size_t k,
+                             const double *v)
+{
+    sort_item *s = a;
+    if (k < RADIX_MIN_K)
+        qsort(a, k, sizeof *a, item_cmp);
+    else
+        s = radix_sort(a, tmp, k, v ? 8 : 0);
+    if (!v)
+        return s;
     for (size_t j = 0, e; j < k; j = e) {
-        for (e = j + 1; e < k && a[e].ky == a[j].ky; e++)
+        for (e = j + 1; e < k && s[e].ky == s[j].ky; e++)
             ;
         if (e - j > 1)
-            qsort(a + j, e - j, sizeof *a, item_cmp);
+            sort_ties(s + j, e - j, v);
     }
+    return s;
+}
+
+/* Two arrays of k sort items (the second NULL below RADIX_MIN_K). */
+static mp_status sort_arrays(size_t k, sort_item **a, sort_item **tmp)
+{
+    *a = malloc((k ? k : 1) * sizeof **a);
+    *tmp = k >= RADIX_MIN_K ? malloc(k * sizeof **tmp) : NULL;
+    if (*a && (k < RADIX_MIN_K || *tmp))
+        return MP_OK;
+    free(*a);
+    free(*tmp);
+    return MP_ENOMEM;
 }
 
 mp_status mp_canonical_order(const double *y, const double *v, size_t k,
                              size_t *perm)
 {
-    sort_item *a = malloc((k ? k : 1) * sizeof *a);
-    sort_item *tmp = k >= RADIX_MIN_K ? malloc(k * sizeof *tmp) : NULL;
-    if (!a || (k >= RADIX_MIN_K && !tmp)) {
-        free(a);
-        free(tmp);
+    sort_item *a, *tmp;
+    if (sort_arrays(k, &a, &tmp) != MP_OK)
         return MP_ENOMEM;
-    }
     for (size_t j = 0; j < k; j++)
-        a[j] = (sort_item){ mp_order_key(y[j]), mp_order_key(v[j]), j };
-    if (tmp)
-        radix_sort(a, tmp, k);
-    else
-        qsort(a, k, sizeof *a, item_cmp);
+        a[j] = (sort_item){ mp_order_key(y[j]), j };
+    const sort_item *s = sort_items(a, tmp, k, v);
     for (size_t j = 0; j < k; j++)
-        perm[j] = a[j].i;
+        perm[j] = (size_t)s[j].aux;
     free(a);
     free(tmp);
+    return MP_OK;
+}
+
+/* y and v in canonical order without a permutation: the sorted items are
+ * the (y, v) pairs themselves (as order keys), and studies with equal
+ * pairs are interchangeable.  *out receives 2k doubles, ys then vs (the
+ * caller frees it); the peak is two arrays of 16 bytes a study.  MP_OK or
+ * MP_ENOMEM. */
+static mp_status canonical_values(const double *y, const double *v, size_t k,
+                                  double **out)
+{
+    sort_item *a, *tmp;
+    if (sort_arrays(k, &a, &tmp) != MP_OK)
+        return MP_ENOMEM;
+    for (size_t j = 0; j < k; j++)
+        a[j] = (sort_item){ mp_order_key(y[j]), mp_order_key(v[j]) };
+    sort_item *s = sort_items(a, tmp, k, NULL);
+    /* the array the result is not in takes the values (same size) */
+    double *ys = (double *)(s == a ? tmp : a);
+    if (!ys && !(ys = malloc((k ? 2 * k : 1) * sizeof *ys))) {
+        free(a);
+        return MP_ENOMEM;
+    }
+    for (size_t j = 0; j < k; j++) {
+        ys[j] = mp_order_key_value(s[j].ky);
+        ys[k + j] = mp_order_key_value(s[j].aux);
+    }
+    free(s);
+    *out = ys;
     return MP_OK;
 }
 
@@ -1165,19 +1229,14 @@ mp_status mp_fit(const double *y, const double *v, size_t k,
     /* the checks first, so that their messages name rows as given, and
      * once: the canonical copy is fitted without checking it again */
     mp_status st = check_all(y, v, k, o, err);
-    size_t *perm = NULL;
     double *ys = NULL;
     if (st == MP_OK) {
-        perm = malloc(k * sizeof *perm);
-        ys = malloc(2 * k * sizeof *ys);
-        st = perm && ys ? mp_canonical_copy(y, v, k, perm, ys, ys + k)
-                        : MP_ENOMEM;
+        st = canonical_values(y, v, k, &ys);
         if (st == MP_OK)
             st = fit_checked(ys, ys + k, k, o, r, err);
         else if (err)
             mp_errors_add(err, NULL, 0, "out of memory");
     }
-    free(perm);
     free(ys);
     r->k = k;
     r->status = st;

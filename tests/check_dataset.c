@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "mp_dataset.h"
 #include "mp_study.h"
@@ -41,7 +43,7 @@ static void teardown(void)
 
 static mp_dataset *dataset(const char *outcome, mp_measure cm, const char *by)
 {
-    mp_dataset_options o = { outcome, cm, by };
+    mp_dataset_options o = { outcome, cm, by, 0 };
     mp_dataset *ds = mp_dataset_new(&o);
     ck_assert_ptr_nonnull(ds);
     return ds;
@@ -61,14 +63,15 @@ static mp_status feed(mp_dataset *ds, const char *name, const char *doc,
 static char *study_doc(const char *id, int year, const char *body)
 {
     static char buf[8192];
-    snprintf(buf, sizeof buf,
-             "<?xml version=\"1.0\"?>\n"
-             "<study id=\"%s\" format=\"1\">\n"
-             "  <title>Title of %s</title>\n"
-             "  <design>rct</design>\n"
-             "  <publication year=\"%d\">P.</publication>\n"
-             "%s"
-             "</study>\n", id, id, year, body);
+    int n = snprintf(buf, sizeof buf,
+                     "<?xml version=\"1.0\"?>\n"
+                     "<study id=\"%s\" format=\"1\">\n"
+                     "  <title>Title of %s</title>\n"
+                     "  <design>rct</design>\n"
+                     "  <publication year=\"%d\">P.</publication>\n"
+                     "%s"
+                     "</study>\n", id, id, year, body);
+    ck_assert_msg(n >= 0 && (size_t)n < sizeof buf, "study_doc: body too long");
     return buf;
 }
 
@@ -280,7 +283,7 @@ END_TEST
 START_TEST(options_are_copied)
 {
     char outcome[8] = "OS", by[8] = "region";
-    mp_dataset_options o = { outcome, MP_MEASURE_RR, by };
+    mp_dataset_options o = { outcome, MP_MEASURE_RR, by, 0 };
     mp_dataset *ds = mp_dataset_new(&o);
     ck_assert_ptr_nonnull(ds);
     strcpy(outcome, "XX");
@@ -606,6 +609,26 @@ START_TEST(studies_read_counts_valid_only)
 }
 END_TEST
 
+/* A record built directly (no reader): study id of file, line 2, with
+ * one publication and the one outcome o. */
+static void direct_study(mp_study *s, const char *file, const char *id,
+                         const char *title, mp_publication *pub,
+                         mp_outcome *o)
+{
+    memset(s, 0, sizeof *s);
+    s->file = file;
+    s->line = 2;
+    s->id = id;
+    s->title = title;
+    s->design = "rct";
+    s->year = pub->year;
+    s->n_exp = s->n_ctl = -1;
+    s->n_publications = 1;
+    s->publications = pub;
+    s->n_outcomes = 1;
+    s->outcomes = o;
+}
+
 START_TEST(non_finite_effect_reported)
 {
     /* peto variance 1e-320 passes the check (> 0) but (O-E)/V overflows */
@@ -619,18 +642,7 @@ START_TEST(non_finite_effect_reported)
     o.events_exp = o.events_ctl = -1;
     mp_publication pub = { 2020, NULL, "P.", 5 };
     mp_study s;
-    memset(&s, 0, sizeof s);
-    s.file = "z.xml";
-    s.line = 2;
-    s.id = "z";
-    s.title = "Z";
-    s.design = "rct";
-    s.year = 2020;
-    s.n_exp = s.n_ctl = -1;
-    s.n_publications = 1;
-    s.publications = &pub;
-    s.n_outcomes = 1;
-    s.outcomes = &o;
+    direct_study(&s, "z.xml", "z", "Z", &pub, &o);
     mp_errors err = MP_ERRORS_INIT;
     mp_dataset *ds = dataset("OS", MP_MEASURE_RR, NULL);
     ck_assert_int_eq(mp_dataset_add(ds, &s, &err), MP_EINPUT);
@@ -780,6 +792,62 @@ START_TEST(hundred_thousand_studies)
 }
 END_TEST
 
+START_TEST(pool_out_of_memory)
+{
+    /* The string pool cannot grow to hold a 64 MB arm label: the address
+     * space is capped (RLIMIT_AS) just above what the process uses, so
+     * the pool's realloc fails.  Before mp_status was checked there, the
+     * failure was stored as the label's offset and the study counted as
+     * added. */
+    enum { HUGE = 64 << 20, MARGIN = 16 << 20 };
+    char *label = malloc(HUGE + 1);
+    ck_assert_ptr_nonnull(label);
+    memset(label, 'a', HUGE);
+    label[HUGE] = '\0';
+    mp_dataset *ds = dataset("OS", MP_MEASURE_RR, NULL);
+    mp_errors err = MP_ERRORS_INIT;
+    mp_outcome o;
+    memset(&o, 0, sizeof o);
+    o.name = "OS";
+    o.effect.kind = MP_INPUT_LOG_HR;
+    o.effect.estimate = (mp_number){ -0.2, 0 };
+    o.effect.se = (mp_number){ 0.1, 0 };
+    o.events_exp = o.events_ctl = -1;
+    mp_publication pub = { 2000, NULL, "P.", 3 };
+    mp_study s;
+    direct_study(&s, "big.xml", "big", "Big", &pub, &o);
+    s.arm_exp = label;
+
+    FILE *statm = fopen("/proc/self/statm", "r");
+    unsigned long pages = 0;
+    if (!statm || fscanf(statm, "%lu", &pages) != 1)
+        pages = 0;              /* no /proc: the cap cannot be placed */
+    if (statm)
+        fclose(statm);
+    struct rlimit old;
+    ck_assert_int_eq(getrlimit(RLIMIT_AS, &old), 0);
+    if (pages > 0) {
+        struct rlimit cap = old;
+        cap.rlim_cur = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + MARGIN;
+        ck_assert_int_eq(setrlimit(RLIMIT_AS, &cap), 0);
+        ck_assert_int_eq(mp_dataset_add(ds, &s, &err), MP_ENOMEM);
+        ck_assert_int_eq(setrlimit(RLIMIT_AS, &old), 0);
+        ck_assert_uint_eq(mp_dataset_k(ds), 0);
+        ck_assert_ptr_null(mp_dataset_arm_label(ds, 1));
+        ck_assert_int_eq(err.n, 0);
+    }
+    /* with the memory back, the dataset takes the next study whole */
+    s.id = "big2";
+    ck_assert_int_eq(mp_dataset_add(ds, &s, &err), MP_OK);
+    ck_assert_uint_eq(mp_dataset_k(ds), 1);
+    ck_assert_uint_eq(strlen(mp_dataset_arm_label(ds, 1)), HUGE);
+    ck_assert_str_eq(mp_dataset_id(ds, 0), "big2");
+    free(label);
+    mp_dataset_free(ds);
+    mp_errors_free(&err);
+}
+END_TEST
+
 static Suite *dataset_suite(void)
 {
     Suite *s = suite_create("mp_dataset");
@@ -807,6 +875,7 @@ static Suite *dataset_suite(void)
     tcase_add_test(tc, non_finite_effect_reported);
     tcase_add_test(tc, max_studies_stops_the_run);
     tcase_add_test(tc, max_studies_message_passes_the_diagnostics_limit);
+    tcase_add_test(tc, pool_out_of_memory);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("scale");
