@@ -46,6 +46,8 @@ static const char too_few[] =
     "fewer than 3 studies: too few for a test of small-study effects";
 static const char equal_se[] =
     "all standard errors are equal: nothing to relate the effects to";
+static const char equal_effects[] =
+    "all standardized effects are equal: no rank correlation";
 
 /* ---- the studies in canonical order ------------------------------------ */
 
@@ -504,7 +506,9 @@ static void egger_tests(const studies *s, const mp_fit_options *o,
     r->tau2 = tau2;
     r->slope = m.b1;
     r->slope_se = sqrt(s2w / m.sxx);
-    r->statistic = m.b1 / r->slope_se;
+    /* s2w = 0 (every residual 0 under HKSJ): metafor's b1/0 is Inf or
+     * NaN by rounding, its p 0 or NaN; no test exists, so NAN */
+    r->statistic = s2w > 0.0 ? m.b1 / r->slope_se : NAN;
     r->p = two_sided_p(r->statistic, r->df);
     r->limit_log_estimate = m.b0;
     r->limit_se = sqrt(s2w * (1.0 / m.s0 + m.xbar * m.xbar / m.sxx));
@@ -533,7 +537,8 @@ static mp_status egger_fit(const studies *s, const mp_fit_options *o,
     r->reason = NULL;
     r->iterations = iters;
     egger_tests(s, o, tau2, r);
-    if (!isfinite(r->statistic) || !isfinite(r->limit_log_estimate))
+    /* the statistic may be NAN (egger_tests); the estimates must exist */
+    if (!isfinite(r->slope) || !isfinite(r->limit_log_estimate))
         return reg_failed(MP_ENUMERIC, o, err);
     return MP_OK;
 }
@@ -633,28 +638,31 @@ static double sort_by_y(xy_pair *p, xy_pair *tmp, size_t n)
 /* P(T <= m) for Kendall's statistic T (concordant pairs; equivalently
  * inversions of a random permutation) of n items without ties: the
  * distribution built one item at a time, f_j(i) = (1/j) sum_{l<j}
- * f_{j-1}(i - l), on 0..m only (the values above m are not needed).
- * NAN without memory. */
+ * f_{j-1}(i - l), as the running sum f_j(i) = f_j(i-1) + (f_{j-1}(i)
+ * - f_{j-1}(i-j)) / j, on 0..m only (the values above m are not needed)
+ * and on the support i <= j(j-1)/2.  O(n m) time.  NAN without memory. */
 static double kendall_cdf(size_t n, size_t m)
 {
     double *f = calloc(2 * (m + 1), sizeof *f);
     if (!f)
         return NAN;
-    double *c = f + m + 1;
+    double *g = f + m + 1;
     f[0] = 1.0;
     for (size_t j = 2; j <= n; j++) {
+        size_t top = GSL_MIN(m, j * (j - 1) / 2);
         double run = 0.0;
-        for (size_t i = 0; i <= m; i++) {
-            run += f[i];
-            c[i] = run;   /* prefix sums of f_{j-1} */
+        for (size_t i = 0; i <= top; i++) {
+            run += (f[i] - (i >= j ? f[i - j] : 0.0)) / (double)j;
+            g[i] = run;
         }
-        for (size_t i = 0; i <= m; i++)
-            f[i] = (c[i] - (i >= j ? c[i - j] : 0.0)) / (double)j;
+        double *t = f;
+        f = g;
+        g = t;
     }
     double p = 0.0;
     for (size_t i = 0; i <= m; i++)
         p += f[i];
-    free(f);
+    free(f < g ? f : g);
     return p;
 }
 
@@ -717,8 +725,9 @@ mp_status mp_rank_test(const double *y, const double *v, size_t k,
             st = kendall(p, k, r);
         }
         free(p);
-        r->available = st == MP_OK;
-        r->reason = st == MP_OK ? NULL : r->reason;
+        /* R's cor.test gives NA for a constant variable */
+        r->available = st == MP_OK && !isnan(r->tau);
+        r->reason = r->available ? NULL : equal_effects;
     }
     studies_free(&s);
     if (st == MP_ENOMEM && err)

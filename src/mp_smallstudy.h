@@ -33,7 +33,9 @@
  * k < 3: a test is not available (available = 0, reason set, MP_OK):
  * Egger's regression has 3 parameters (b0, b1, tau2), and metafor's
  * trim-and-fill needs it for the side.  So are the tests when all
- * standard errors are equal (no slope, no rank correlation).
+ * standard errors are equal (no slope, no rank correlation; metafor
+ * fails), and the rank test when all standardized effects are equal
+ * (R's cor.test gives NA).
  *
  * Deterministic: every figure depends on the set of (y, v) pairs alone
  * (the studies are put in mp_canonical_order first).  Where metafor's
@@ -121,8 +123,11 @@ typedef struct {
  * trimfill(), the fits of the iterations (and of the side's regression)
  * and the fit of the k + k0 studies use the z test, whatever o->hksj;
  * with k0 = 0, fit is the fit of the k studies with o as given (its
- * HKSJ block under hksj).  The filled studies are in metafor's order
- * (by increasing distance from the trimmed estimate's side).
+ * HKSJ block under hksj).  The adjusted fit uses o->level (metafor's
+ * refit takes its default 95% whatever the model's level).  The filled
+ * studies are in metafor's order: that of the studies they mirror, by
+ * increasing effect on the side's scale (the effects negated for the
+ * right side).
  * Returns MP_OK (also when not available: nothing allocated); MP_EINPUT
  * for invalid data or options; MP_ENUMERIC when a fit fails (its
  * diagnostic added) or k0 does not settle within MP_TRIMFILL_MAXITER

@@ -364,6 +364,31 @@ START_TEST(test_equal_se)
 }
 END_TEST
 
+/* Every effect equal: Egger's slope and intercept exist, its HKSJ
+ * statistic does not (s2w = 0; metafor gives Inf or NaN by rounding);
+ * the rank test has no correlation to give (metafor correlates rounding
+ * noise); trim-and-fill fills nothing (metafor's does not converge). */
+START_TEST(test_equal_effects)
+{
+    const double y[4] = { 0.2, 0.2, 0.2, 0.2 };
+    const double v[4] = { 0.04, 0.09, 0.02, 0.05 };
+    mp_fit_options o;
+    mp_fit_options_default(&o);
+    o.hksj = 1;
+    analyses a;
+    analyses_run(y, v, 4, &o, &a);
+    ck_assert(a.st_egger == MP_OK && a.egger.available);
+    ck_assert(isnan(a.egger.statistic) && isnan(a.egger.p));
+    ck_assert_double_eq_tol(a.egger.limit_log_estimate, 0.2, 1e-14);
+    ck_assert(a.st_rank == MP_OK && !a.rank.available);
+    ck_assert_str_eq(a.rank.reason, "all standardized effects are equal: no "
+                     "rank correlation");
+    ck_assert(a.st_tf == MP_OK && a.tf.available);
+    ck_assert_uint_eq(a.tf.k0, 0);
+    analyses_free(&a);
+}
+END_TEST
+
 /* A study with v = 1e-200: its weight squared, which Egger's regression
  * needs (tr P), overflows; the fit fails with a diagnostic. */
 START_TEST(test_fit_fails)
@@ -462,6 +487,7 @@ static Suite *smallstudy_suite(void)
     tcase_add_test(tc, test_too_few);
     tcase_add_test(tc, test_bad_variance);
     tcase_add_test(tc, test_equal_se);
+    tcase_add_test(tc, test_equal_effects);
     tcase_add_test(tc, test_fit_fails);
     tcase_add_test(tc, test_k_warning);
     tcase_add_loop_test(tc, test_order, 0, MP_METHOD_COUNT);
