@@ -1,9 +1,9 @@
 /* mp_influence.c - case-deletion diagnostics; see mp_influence.h.
  *
  * Every figure is a closed-form function of the full fit, the fit without
- * the study and the study itself (Viechtbauer and Cheung 2010, sec. 3 for
- * the intercept-only model), so after mp_fit and mp_leave_one_out (O(k)
- * for every estimator) each study costs O(1).  The formulas are those of
+ * the study and the study itself (Viechtbauer and Cheung 2010, for
+ * the intercept-only model), so after mp_fit and mp_leave_one_out (O(k),
+ * O(k log k) for PM) each study costs O(1).  The formulas are those of
  * metafor 3.8's influence.rma.uni() and baujat.rma() with X = 1, where
  * x_i'(X'WX)^-1 x_j = 1/W for every pair.
  */
@@ -95,7 +95,7 @@ static int criterion(double x, double limit)
     return isnan(x) ? -1 : x > limit;
 }
 
-/* metafor's is.infl (Viechtbauer and Cheung 2010, sec. 3.7) with R's
+/* metafor's is.infl (Viechtbauer and Cheung 2010) with R's
  * three-valued `|`: TRUE if any criterion holds, else NA if any is NA. */
 static mp_infl_flag influential(const mp_influence_row *r, size_t k)
 {

@@ -3,7 +3,7 @@
  * For every study, the figures of metafor 3.8's influence() (its `inf`
  * table, `dfbs` and `is.infl`) and baujat() for the intercept-only model,
  * computed from the full fit (mp_fit) and the leave-one-out fits
- * (mp_leave_one_out), so in O(k) time for every estimator.  Sources:
+ * (mp_leave_one_out), so in O(k) time (O(k log k) for PM).  Sources:
  * Viechtbauer and Cheung 2010 (Res Synth Methods 1:112-125) for the
  * diagnostics and the rule that flags a study, Belsley, Kuh and Welsch
  * 1980 for DFFITS, DFBETAS and COVRATIO, Cook 1977 for the distance,

@@ -260,6 +260,7 @@ START_TEST(test_rank_ties)
     own_case("ties", &a);
     ck_assert(a.rank.available);
     ck_assert_int_eq(a.rank.exact, 0);
+    analyses_free(&a);
     own_case("k60", &a);
     ck_assert_int_eq(a.rank.exact, 1);
     analyses_free(&a);
@@ -361,6 +362,7 @@ START_TEST(test_equal_se)
     ck_assert(!a.rank.available && !a.tf.available);
     ck_assert_str_eq(a.tf.reason, "all standard errors are equal: nothing "
                      "to relate the effects to");
+    analyses_free(&a);
 }
 END_TEST
 
