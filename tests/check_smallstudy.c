@@ -425,6 +425,34 @@ START_TEST(test_k_warning)
 }
 END_TEST
 
+/* Where Fisher scoring stops at the iteration limit, the root of the
+ * estimating equation is taken instead: the same estimate (ML, REML, EB
+ * on Egger's regression, one step allowed). */
+START_TEST(test_scoring_safeguard)
+{
+    tsv_table cases = mp_check_read_tsv("bias/own_cases.tsv");
+    double *y, *v;
+    size_t k = mp_check_case_data(&cases, "k60", 2, 3, &y, &v);
+    const mp_method m[3] = { MP_METHOD_ML, MP_METHOD_REML, MP_METHOD_EB };
+    for (int j = 0; j < 3; j++) {
+        mp_fit_options o;
+        mp_fit_options_default(&o);
+        o.method = m[j];
+        mp_egger_result a, b;
+        ck_assert_int_eq(mp_egger(y, v, k, &o, &a, NULL), MP_OK);
+        o.maxiter = 1;
+        ck_assert_int_eq(mp_egger(y, v, k, &o, &b, NULL), MP_OK);
+        ck_assert_msg(a.tau2 > 0 && b.iterations > 1, "%s: tau2 %g, %d steps",
+                      mp_method_name(m[j]), a.tau2, b.iterations);
+        ck_assert_double_eq_tol(b.tau2, a.tau2, 1e-10 * a.tau2);
+        ck_assert_double_eq_tol(b.statistic, a.statistic, 1e-9);
+    }
+    free(y);
+    free(v);
+    mp_check_tsv_free(&cases);
+}
+END_TEST
+
 static int same_bits(double a, double b)
 {
     return memcmp(&a, &b, sizeof a) == 0;
@@ -484,6 +512,7 @@ static Suite *smallstudy_suite(void)
     tcase_add_test(tc, test_rank_ties);
     tcase_add_test(tc, test_rank_exact_known);
     tcase_add_test(tc, test_rank_large);
+    tcase_add_test(tc, test_scoring_safeguard);
     suite_add_tcase(s, tc);
     tc = tcase_create("bad input");
     tcase_add_test(tc, test_too_few);

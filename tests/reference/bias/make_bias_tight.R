@@ -24,11 +24,15 @@ put <- function(cs, m, kn, block, id, key, v) {
   v <- if (is.null(v) || length(v) == 0 || is.na(v)) "NA" else if (is.logical(v)) as.character(v) else sprintf("%.17g", v)
   cat(cs, m, kn, block, id, key, v, sep = "\t", file = out); cat("\n", file = out)
 }
-con <- list(stepadj = 0.5, maxiter = 10000, threshold = 1e-13, tol = 1e-13)
 for (cs in unique(cases$case)) {
   d <- cases[cases$case == cs, ]
   yi <- d[[ycol]]; vi <- d[[vcol]]
   k <- nrow(d)
+  # 1e-13 absolute, or relative to the spread of the effects where tau^2
+  # is so large (case "wide" of make_own_cases.R: ~1000) that a change of
+  # 1e-13 is below its rounding and Fisher scoring could never stop
+  eps <- 1e-13 * max(1, var(yi))
+  con <- list(stepadj = 0.5, maxiter = 10000, threshold = eps, tol = eps)
   if (k < 2) next  # k = 2: influence() and ranktest() exist, the others fail
   for (m in c("FE", "DL", "HE", "SJ", "REML", "ML", "PM", "EB")) for (kn in c(FALSE, TRUE)) {
     if (m == "FE" && kn) next

@@ -34,4 +34,7 @@ s <- se(5); add("none", c(-0.2 + s * 0.7 + c(0.013, -0.021, 0.008, 0.017, -0.011
 s <- se(60); add("k60", rnorm(60, -0.25, sqrt(s^2 + 0.03)), s^2)
 # one study with most of the weight, and an outlier: influential studies
 s <- c(0.03, se(7)); add("dominant", c(-0.9, rnorm(6, -0.1, 0.2), 1.4), s^2)
+# effects spread over tens of log units: tau^2 in the hundreds, beyond
+# the first bracket [0, 100] of Paule-Mandel's root search
+s <- se(7); add("wide", rnorm(7, 0, 25), s^2)
 write.table(do.call(rbind, rows), a[1], sep = "\t", quote = FALSE, row.names = FALSE)
