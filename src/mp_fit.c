@@ -11,7 +11,7 @@
  *   tr PP    = sum w^2 - 2 sum w^3 / sum w + (sum w^2 / sum w)^2
  * with mu = sum w y / sum w.  All sums are compensated (mp_nsum).
  */
-#include "mp_fit.h"
+#include "mp_fit_impl.h"
 
 #include <float.h>
 #include <math.h>

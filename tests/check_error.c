@@ -20,7 +20,7 @@ START_TEST(records_file_line_message)
     ck_assert_str_eq(e.items[0].message, "bad value 7");
     ck_assert_ptr_null(e.items[1].file);
     ck_assert_str_eq(e.items[1].message, "no file");
-    mp_errors_free(&e);
+    mp_errors_clear(&e);
     ck_assert_uint_eq(e.n, 0);
     ck_assert_uint_eq(mp_errors_count(&e), 0);
 }
@@ -33,7 +33,7 @@ START_TEST(file_name_is_copied)
     mp_errors_add(&e, name, 1, "m");
     name[0] = 'y';
     ck_assert_str_eq(e.items[0].file, "x.xml");
-    mp_errors_free(&e);
+    mp_errors_clear(&e);
 }
 END_TEST
 
@@ -50,7 +50,7 @@ START_TEST(growth_keeps_every_item)
         ck_assert_str_eq(e.items[i].message, want);
         ck_assert_int_eq(e.items[i].line, i + 1);
     }
-    mp_errors_free(&e);
+    mp_errors_clear(&e);
 }
 END_TEST
 
@@ -66,12 +66,12 @@ START_TEST(limit_counts_without_recording)
     ck_assert_uint_eq(mp_errors_count(&e), 10);
     ck_assert_str_eq(e.items[2].message, "item 2");
     /* freeing empties the list and keeps the limit */
-    mp_errors_free(&e);
+    mp_errors_clear(&e);
     ck_assert_uint_eq(mp_errors_count(&e), 0);
     ck_assert_uint_eq(e.limit, 3);
     mp_errors_add(&e, NULL, 0, "again");
     ck_assert_uint_eq(e.n, 1);
-    mp_errors_free(&e);
+    mp_errors_clear(&e);
 }
 END_TEST
 
@@ -95,7 +95,7 @@ START_TEST(always_passes_the_limit)
     ck_assert_str_eq(e.items[3].file, "g");
     ck_assert_str_eq(e.items[3].message, "stop 5");
     ck_assert_int_eq(e.items[3].line, 5);
-    mp_errors_free(&e);
+    mp_errors_clear(&e);
     ck_assert_uint_eq(e.always, 0);
     ck_assert_uint_eq(e.limit, 2);
 }
@@ -123,7 +123,7 @@ START_TEST(sort_keep_orders_and_cuts)
     ck_assert_int_eq(mp_errors_sort_keep(&e, 0), MP_OK);
     ck_assert_uint_eq(e.n, 0);
     ck_assert_uint_eq(mp_errors_count(&e), 7);
-    mp_errors_free(&e);
+    mp_errors_clear(&e);
 }
 END_TEST
 
@@ -148,7 +148,7 @@ START_TEST(warnings_are_not_problems)
     ck_assert_int_eq(mp_errors_sort_keep(&e, 1), MP_OK);
     ck_assert_uint_eq(mp_errors_count(&e), 2);
     ck_assert_uint_eq(mp_errors_warnings(&e), 2);
-    mp_errors_free(&e);
+    mp_errors_clear(&e);
     ck_assert_uint_eq(mp_errors_warnings(&e), 0);
 }
 END_TEST

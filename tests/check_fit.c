@@ -20,7 +20,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "mp_error.h"
-#include "mp_fit.h"
+#include "mp_fit_impl.h"
 #include "testutil.h"
 
 /* ---- comparing a fit with expected rows ------------------------------- */
@@ -223,7 +223,7 @@ static void fit_ok(const double *y, const double *v, size_t k,
                   mp_method_name(o->method), mp_status_string(st),
                   err.n ? err.items[0].message : "no diagnostic");
     ck_assert_int_eq(r->status, MP_OK);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 
 #define ASSERT_NEAR(got, want, tol)                                         \
@@ -438,7 +438,7 @@ static void expect_input_error(const double *y, const double *v, size_t k,
     ck_assert_int_eq(r.status, MP_EINPUT);
     ck_assert_msg(err.n == ndiag, "%s: %zu diagnostics, expected %zu", what,
                   err.n, ndiag);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 
 START_TEST(test_invalid_input)
@@ -845,7 +845,7 @@ START_TEST(test_estimating_equations_sweep)
             safeguard += ms[i] != MP_METHOD_PM
                          && r.random.iterations > o.maxiter;
             pm_wide += ms[i] == MP_METHOD_PM && r.random.tau2 > 100;
-            mp_errors_free(&err);
+            mp_errors_clear(&err);
         }
     }
     gsl_rng_free(rng);
