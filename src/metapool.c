@@ -83,10 +83,9 @@ static const char usage_text[] =
     "Diagnostics go to standard error as 'metapool: FILE:LINE: message'.\n"
     "See metapool(1) and metapool-study(5).\n";
 
-static void usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
+static _Noreturn void usage_error(const char *fmt, ...) MP_PRINTF(1, 2);
 
-static void usage_error(const char *fmt, ...)
+static _Noreturn void usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -147,7 +146,7 @@ static mp_measure parse_measure(const char *s)
 static mp_pi_method parse_pi(const char *s)
 {
     mp_pi_method m;
-    if (mp_pi_method_parse(s, &m) != 0)
+    if (mp_pi_method_parse(s, &m) != MP_OK)
         usage_error("--pi must be z, t-k1 or t-k2, not '%s'", s);
     return m;
 }
@@ -207,7 +206,7 @@ static void apply_option(options *o, int c, const char *arg)
         o->outcome_given = 1;
         break;
     case 'm':
-        if (mp_method_parse(arg, &o->an.fit.method) != 0)
+        if (mp_method_parse(arg, &o->an.fit.method) != MP_OK)
             usage_error("--method must be DL, REML, PM, SJ, HE, ML or EB, "
                         "not '%s'", arg);
         break;
@@ -332,7 +331,7 @@ static void print_stage(mp_analysis *a, mp_stage stage)
                 mp_errors_unrecorded(e));
 }
 
-static void fatal_status(mp_status st)
+static _Noreturn void fatal_status(mp_status st)
 {
     fprintf(stderr, "metapool: %s\n", mp_status_string(st));
     exit(st == MP_ENUMERIC ? EXIT_NUMERIC : EXIT_INPUT);

@@ -141,9 +141,9 @@ typedef enum {
 
 /* "DL", "REML", ... */
 const char *mp_method_name(mp_method m);
-/* Parse an estimator name (exact, upper case as in metafor).  Returns 0 and
- * sets *m on success, -1 for an unknown name. */
-int mp_method_parse(const char *name, mp_method *m);
+/* Parse an estimator name (exact, upper case as in metafor).  MP_OK with
+ * *m set, or MP_EINPUT for an unknown name. */
+mp_status mp_method_parse(const char *name, mp_method *m);
 
 /* Critical value of the prediction interval mu +/- crit sqrt(se^2 + tau2). */
 typedef enum {
@@ -157,8 +157,8 @@ typedef enum {
 
 /* "z", "t-k1", "t-k2" (MP_PI_DEFAULT: "default"). */
 const char *mp_pi_method_name(mp_pi_method m);
-/* Parse "z", "t-k1" or "t-k2".  0 and *m set, or -1. */
-int mp_pi_method_parse(const char *name, mp_pi_method *m);
+/* Parse "z", "t-k1" or "t-k2".  MP_OK with *m set, or MP_EINPUT. */
+mp_status mp_pi_method_parse(const char *name, mp_pi_method *m);
 
 typedef struct {
     mp_method method;

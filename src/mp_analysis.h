@@ -8,6 +8,13 @@
  * drive it; the analyses to come (influence, small-study tests, Bayesian
  * pooling, sequential monitoring) are stages of it.
  *
+ * A new analysis is a new stage: an mp_stage before MP_STAGE_COUNT (its
+ * own diagnostics, with mp_diag.index saying which study or step a
+ * warning is about), a switch in mp_analysis_options (with its default in
+ * mp_analysis_options_default), a run_<stage> function called in order by
+ * run_stages in mp_analysis.c, its results freed by drop_results, handed
+ * out by an accessor, and read by the reports through mp_report.
+ *
  * This header adds what only the library and its tests use.
  */
 #ifndef MP_ANALYSIS_H

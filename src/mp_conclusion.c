@@ -17,7 +17,7 @@ typedef struct {
     int cut;                    /* 1: something did not fit */
 } sink;
 
-static void put(sink *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(sink *o, const char *fmt, ...) MP_PRINTF(2, 3);
 
 static void put(sink *o, const char *fmt, ...)
 {

@@ -16,7 +16,7 @@ typedef struct {
     char s[1024];
 } line;
 
-static void add(line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(line *l, const char *fmt, ...) MP_PRINTF(2, 3);
 
 static void add(line *l, const char *fmt, ...)
 {

@@ -148,7 +148,7 @@ static int check_loo_table(const char *cases_file, int yc, int vc,
             ck_assert(out != NULL);
             mp_fit_options o;
             mp_fit_options_default(&o);
-            ck_assert_int_eq(mp_method_parse(e->f[E_METHOD], &m), 0);
+            ck_assert_int_eq(mp_method_parse(e->f[E_METHOD], &m), MP_OK);
             o.method = m;
             o.hksj = atoi(e->f[E_KNHA]);
             o.maxiter = 10000;  /* make_cases.R's control */

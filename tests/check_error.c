@@ -168,6 +168,45 @@ START_TEST(status_strings)
 }
 END_TEST
 
+/* The public side of a list (metapool.h): made with mp_errors_new and
+ * destroyed with mp_errors_free, read through accessors; clear empties it
+ * and keeps its limit; a warning about an item carries its index. */
+START_TEST(public_list)
+{
+    mp_errors *e = mp_errors_new(2);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_uint_eq(mp_errors_size(e), 0);
+    ck_assert_ptr_null(mp_errors_get(e, 0));
+    ck_assert_int_eq(mp_errors_add(e, "a.xml", 3, "first"), MP_OK);
+    ck_assert_int_eq(mp_errors_warn_at(e, 7, "step %d", 8), MP_OK);
+    ck_assert_int_eq(mp_errors_add(e, NULL, 0, "past the limit"), MP_OK);
+    ck_assert_int_eq(mp_errors_warn(e, NULL, 0, "past the limit too"), MP_OK);
+    ck_assert_uint_eq(mp_errors_size(e), 2);
+    ck_assert_uint_eq(mp_errors_count(e), 2);
+    ck_assert_uint_eq(mp_errors_warnings(e), 2);
+    ck_assert_uint_eq(mp_errors_unrecorded(e), 2);
+    const mp_diag *d = mp_errors_get(e, 0);
+    ck_assert_str_eq(d->file, "a.xml");
+    ck_assert_int_eq(d->line, 3);
+    ck_assert_int_eq(d->warning, 0);
+    ck_assert_uint_eq(d->index, MP_NO_INDEX);
+    d = mp_errors_get(e, 1);
+    ck_assert_ptr_null(d->file);
+    ck_assert_int_eq(d->warning, 1);
+    ck_assert_uint_eq(d->index, 7);
+    ck_assert_str_eq(d->message, "step 8");
+    ck_assert_ptr_null(mp_errors_get(e, 2));
+    mp_errors_clear(e);
+    ck_assert_uint_eq(mp_errors_size(e), 0);
+    ck_assert_uint_eq(mp_errors_count(e) + mp_errors_unrecorded(e), 0);
+    for (int i = 0; i < 3; i++)
+        mp_errors_add(e, NULL, 0, "again");
+    ck_assert_uint_eq(mp_errors_size(e), 2);       /* the limit stayed */
+    mp_errors_free(e);
+    mp_errors_free(NULL);
+}
+END_TEST
+
 static Suite *error_suite(void)
 {
     Suite *s = suite_create("mp_error");
@@ -180,6 +219,7 @@ static Suite *error_suite(void)
     tcase_add_test(tc, warnings_are_not_problems);
     tcase_add_test(tc, always_passes_the_limit);
     tcase_add_test(tc, status_strings);
+    tcase_add_test(tc, public_list);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -119,7 +119,7 @@ static int check_row(const tsv_row *e, const mp_fit_result *r, mp_method m,
 static void options_for(const tsv_row *e, mp_fit_options *o)
 {
     mp_fit_options_default(o);
-    ck_assert_msg(mp_method_parse(e->f[E_METHOD], &o->method) == 0,
+    ck_assert_msg(mp_method_parse(e->f[E_METHOD], &o->method) == MP_OK,
                   "unknown method %s", e->f[E_METHOD]);
     o->hksj = atoi(e->f[E_KNHA]);
     /* make_cases.R: control = list(maxiter = 10000, threshold = 1e-13,
@@ -556,11 +556,11 @@ START_TEST(test_method_names)
 {
     mp_method m;
     for (int i = 0; i < MP_METHOD_COUNT; i++) {
-        ck_assert_int_eq(mp_method_parse(mp_method_name((mp_method)i), &m), 0);
+        ck_assert_int_eq(mp_method_parse(mp_method_name((mp_method)i), &m), MP_OK);
         ck_assert_int_eq(m, i);
     }
-    ck_assert_int_eq(mp_method_parse("reml", &m), -1);
-    ck_assert_int_eq(mp_method_parse("FE", &m), -1);
+    ck_assert_int_eq(mp_method_parse("reml", &m), MP_EINPUT);
+    ck_assert_int_eq(mp_method_parse("FE", &m), MP_EINPUT);
 }
 END_TEST
 

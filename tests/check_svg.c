@@ -528,6 +528,41 @@ START_TEST(test_forest_subgroups)
 }
 END_TEST
 
+/* The plot and the text report state the test for subgroup differences
+ * in the same words when it cannot be made: here two subgroups, one of
+ * whose fits failed (issue 17: the plot said "needs at least two
+ * subgroups").  tests/cli/phrases.sh makes a fit fail for real. */
+START_TEST(test_subgroup_test_failed)
+{
+    analysis a;
+    how h = { "sequence", 0, 0, 0 };
+    analyse(&a, shipped, N_SHIPPED, &h);
+    ck_assert_uint_eq(a.sub->n_groups, 2);
+    mp_subgroups failed = *a.sub;
+    mp_subgroup groups[2] = { a.sub->groups[0], a.sub->groups[1] };
+    groups[0].fit.status = MP_ENUMERIC;
+    failed.groups = groups;
+    ck_assert_int_eq(mp_subgroups_test(&failed, 0), MP_OK);
+    ck_assert(isnan(failed.Q));
+    a.rep.sub = &failed;
+    const char *want = "Test for subgroup differences: not available (a "
+                       "subgroup's fit failed)";
+    svg_plot *s = render(mp_svg_forest, &a, NULL);
+    has_text(s, want);
+    ck_assert(strstr(s->text, "needs at least two") == NULL);
+    plot_free(s);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(mp_report_text(f, &a.rep), MP_OK);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_msg(strstr(text, want) != NULL, "text report:\n%s", text);
+    free(text);
+    analysis_free(&a);
+}
+END_TEST
+
 /* Cumulative: one row per step in year order, k so far. */
 START_TEST(test_cumulative)
 {
@@ -747,6 +782,7 @@ static Suite *svg_suite(void)
     tcase_add_test(t, test_forest_extreme);
     tcase_add_test(t, test_forest_150);
     tcase_add_test(t, test_forest_subgroups);
+    tcase_add_test(t, test_subgroup_test_failed);
     tcase_add_test(t, test_cumulative);
     tcase_add_test(t, test_leave_one_out);
     tcase_add_test(t, test_failed_fits);
