@@ -87,12 +87,26 @@ static void xml_apply(const xml_handlers *h)
     xmlSetGenericErrorFunc(h->generic_ctx, h->generic);
 }
 
-/* For the duration of a call: the reader's handlers in, the caller's
- * saved to be put back. */
-static void guard_begin(xml_handlers *caller, const mp_analysis *a)
+/* The caller's handlers, saved for the duration of a call. */
+typedef struct {
+    xml_handlers xml;
+    gsl_error_handler_t *gsl;
+} caller_handlers;
+
+/* On entry to a call: the reader's libxml2 handlers in, and GSL's handler
+ * off (its default aborts; every GSL status is checked instead). */
+static void enter(const mp_analysis *a, caller_handlers *c)
 {
-    xml_save(caller);
+    xml_save(&c->xml);
     xml_apply(&a->reader_xml);
+    c->gsl = gsl_set_error_handler_off();
+}
+
+/* On return: the caller's handlers back. */
+static void leave(const caller_handlers *c)
+{
+    gsl_set_error_handler(c->gsl);
+    xml_apply(&c->xml);
 }
 
 /* ---- life cycle -------------------------------------------------------------------- */
@@ -196,11 +210,11 @@ mp_status mp_analysis_read_file(mp_analysis *a, const char *path)
     if (a->closed)
         return MP_EINPUT;
     mp_dataset_sink sink = { a->ds, &a->err[MP_STAGE_READ] };
-    xml_handlers caller_xml;
-    guard_begin(&caller_xml, a);
+    caller_handlers caller;
+    enter(a, &caller);
     mp_status st = mp_read_file(a->reader, path, mp_dataset_reader_fn, &sink,
                                 &a->err[MP_STAGE_READ]);
-    xml_apply(&caller_xml);
+    leave(&caller);
     return st;
 }
 
@@ -210,12 +224,12 @@ mp_status mp_analysis_read_memory(mp_analysis *a, const char *buf, size_t len,
     if (a->closed)
         return MP_EINPUT;
     mp_dataset_sink sink = { a->ds, &a->err[MP_STAGE_READ] };
-    xml_handlers caller_xml;
-    guard_begin(&caller_xml, a);
+    caller_handlers caller;
+    enter(a, &caller);
     mp_status st = mp_read_memory(a->reader, buf, len, name,
                                   mp_dataset_reader_fn, &sink,
                                   &a->err[MP_STAGE_READ]);
-    xml_apply(&caller_xml);
+    leave(&caller);
     return st;
 }
 
@@ -236,7 +250,7 @@ static int strict_refuses(mp_analysis *a)
     return 1;
 }
 
-mp_status mp_analysis_check(mp_analysis *a, int outcome_named)
+static mp_status check_inputs(mp_analysis *a, int outcome_named)
 {
     mp_errors *err = &a->err[MP_STAGE_READ];
     size_t problems = mp_errors_count(err);
@@ -252,6 +266,15 @@ mp_status mp_analysis_check(mp_analysis *a, int outcome_named)
     a->closed = 1;
     problems += strict_refuses(a);
     return problems ? MP_EINPUT : MP_OK;
+}
+
+mp_status mp_analysis_check(mp_analysis *a, int outcome_named)
+{
+    caller_handlers caller;
+    enter(a, &caller);
+    mp_status st = check_inputs(a, outcome_named);
+    leave(&caller);
+    return st;
 }
 
 /* Close the inputs: no problem while reading, a study with the outcome,
@@ -370,11 +393,10 @@ mp_status mp_analysis_run(mp_analysis *a)
     for (int s = MP_STAGE_FIT; s < MP_STAGE_COUNT; s++)
         mp_errors_clear(&a->err[s]);
     a->failed = MP_STAGE_READ;
-    /* GSL's default handler aborts: every GSL status is checked instead,
-     * and the caller's handler is back on return. */
-    gsl_error_handler_t *caller = gsl_set_error_handler_off();
+    caller_handlers caller;
+    enter(a, &caller);
     mp_status st = run_stages(a);
-    gsl_set_error_handler(caller);
+    leave(&caller);
     a->ran = st == MP_OK;
     return st;
 }
@@ -471,12 +493,10 @@ mp_status mp_analysis_write(const mp_analysis *a, mp_output what,
     mp_status st = mp_analysis_report(a, is_plot(what) || o->leave_one_out, &rep);
     if (st != MP_OK)
         return st;
-    xml_handlers caller_xml;
-    guard_begin(&caller_xml, a);
-    gsl_error_handler_t *caller = gsl_set_error_handler_off();
+    caller_handlers caller;
+    enter(a, &caller);
     st = write_output(&rep, what, o, out);
-    gsl_set_error_handler(caller);
-    xml_apply(&caller_xml);
+    leave(&caller);
     return st;
 }
 
