@@ -30,6 +30,21 @@ for fn in $(sed -n 's/^[a-z].*[ *]\(mp_[a-z0-9_]*\)(.*/\1/p' "$src/src/metapool.
     fi
 done
 
+# metapool.h stands alone, the one header installed: it includes no
+# internal header and compiles as strict C99 and as C++ (extern "C").
+printf '#include <metapool.h>\nint main(void) { mp_analysis_free(mp_analysis_new(NULL, NULL)); return 0; }\n' >"$tmp/alone.c"
+cp "$src/src/metapool.h" "$tmp/metapool.h"
+for compiler in "${CC:-cc} -std=c99 -pedantic -x c" "${CXX:-c++} -x c++"; do
+    what="metapool.h alone: $compiler"
+    if ! command -v ${compiler%% *} >/dev/null 2>&1; then
+        echo "SKIP: $what: no such compiler"
+    elif $compiler -Wall -Wextra -Werror -fsyntax-only -I"$tmp" "$tmp/alone.c" 2>"$tmp/cc.err"; then
+        passed=$((passed + 1))
+    else
+        fail "$(head -3 "$tmp/cc.err")"
+    fi
+done
+
 # pool_as_metapool STATUS ARG...: pool ARG... and metapool -f json ARG...
 # exit with STATUS and write the same standard output.
 pool_as_metapool() {
