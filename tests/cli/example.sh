@@ -45,6 +45,17 @@ for compiler in "${CC:-cc} -std=c99 -pedantic -x c" "${CXX:-c++} -x c++"; do
     fi
 done
 
+# mp_errors_free destroys a list of mp_errors_new; a list on the stack is
+# emptied with mp_errors_clear (until issue 17 mp_errors_free did that,
+# and code written before then still compiles, to free a stack address).
+what="no mp_errors_free(&list) in src/ or tests/"
+if grep -rn 'mp_errors_free(&' "$src/src" "$src/tests" --include='*.c' >"$tmp/grep"; then
+    fail "use mp_errors_clear:"
+    sed 's/^/  /' "$tmp/grep" | head -10
+else
+    passed=$((passed + 1))
+fi
+
 # pool_as_metapool STATUS ARG...: pool ARG... and metapool -f json ARG...
 # exit with STATUS and write the same standard output.
 pool_as_metapool() {
