@@ -1,6 +1,7 @@
-/* metapool.c - the command line: parse options, wire the stages of
- * libmetapool (read -> dataset -> fit -> analyses -> report), and turn
- * statuses into messages and exit codes.  The only place that prints. */
+/* metapool.c - the command line: parse options, drive libmetapool's
+ * analysis object (mp_analysis: read -> dataset -> fit -> analyses ->
+ * report), and turn statuses and diagnostics into messages and exit
+ * codes.  The only place that prints. */
 #include "config.h"
 
 #include <dirent.h>
@@ -14,14 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <gsl/gsl_errno.h>
-
-#include "mp_analyses.h"
-#include "mp_dataset.h"
-#include "mp_fit.h"
-#include "mp_report.h"
-#include "mp_study.h"
-#include "mp_svg.h"
+#include "metapool.h"
+#include "mp_error.h"
 #include "mp_text.h"
 
 /* Exit codes (metapool(1), EXIT STATUS). */
@@ -35,28 +30,18 @@ enum {
 typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV } out_format;
 
 typedef struct {
-    const char *outcome;
+    mp_analysis_options an;     /* what to pool and how (library defaults:
+                                   metapool(1)'s, LIMITS included) */
     int outcome_given;          /* -o was used: --validate checks it exists */
-    mp_fit_options fit;
-    mp_measure counts_measure;
     out_format format;
-    int loo;
+    mp_output_options out;      /* favours labels; leave-one-out shown
+                                   unless --no-loo */
     int validate;
-    int strict;                 /* --strict: every warning is an error */
-    const char *by;             /* --by covariate, or NULL */
     int by_missing;             /* --by-missing: 1 include, 0 exclude, -1 not given */
-    int cumulative;
     const char *forest, *loo_forest;
-    mp_svg_options svg;
-    size_t max_studies;         /* --max-studies */
     char **inputs;
     int n_inputs;
 } options;
-
-/* Resource limits (metapool(1), LIMITS): studies per run unless
- * --max-studies says otherwise (about 200 MB of memory at the limit), and
- * diagnostics shown, past which problems are only counted. */
-enum { DEFAULT_MAX_STUDIES = 1000000, MAX_DIAGNOSTICS = 1000 };
 
 static const char usage_text[] =
     "Usage: metapool [OPTION]... FILE|DIR...\n"
@@ -98,10 +83,9 @@ static const char usage_text[] =
     "Diagnostics go to standard error as 'metapool: FILE:LINE: message'.\n"
     "See metapool(1) and metapool-study(5).\n";
 
-static void usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
+static _Noreturn void usage_error(const char *fmt, ...) MP_PRINTF(1, 2);
 
-static void usage_error(const char *fmt, ...)
+static _Noreturn void usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -162,7 +146,7 @@ static mp_measure parse_measure(const char *s)
 static mp_pi_method parse_pi(const char *s)
 {
     mp_pi_method m;
-    if (mp_pi_method_parse(s, &m) != 0)
+    if (mp_pi_method_parse(s, &m) != MP_OK)
         usage_error("--pi must be z, t-k1 or t-k2, not '%s'", s);
     return m;
 }
@@ -218,25 +202,25 @@ static void apply_option(options *o, int c, const char *arg)
 {
     switch (c) {
     case 'o':
-        o->outcome = parse_outcome(arg);
+        o->an.outcome = parse_outcome(arg);
         o->outcome_given = 1;
         break;
     case 'm':
-        if (mp_method_parse(arg, &o->fit.method) != 0)
+        if (mp_method_parse(arg, &o->an.fit.method) != MP_OK)
             usage_error("--method must be DL, REML, PM, SJ, HE, ML or EB, "
                         "not '%s'", arg);
         break;
-    case OPT_HKSJ: o->fit.hksj = 1; break;
-    case OPT_MEASURE: o->counts_measure = parse_measure(arg); break;
-    case 'l': o->fit.level = parse_level(arg); break;
+    case OPT_HKSJ: o->an.fit.hksj = 1; break;
+    case OPT_MEASURE: o->an.counts_measure = parse_measure(arg); break;
+    case 'l': o->an.fit.level = parse_level(arg); break;
     case 'f': o->format = parse_format(arg); break;
-    case OPT_NO_LOO: o->loo = 0; break;
+    case OPT_NO_LOO: o->out.leave_one_out = 0; break;
     case OPT_BY:
         if (!*arg)
             usage_error("%s", "--by must name a covariate");
-        o->by = arg;
+        o->an.by = arg;
         break;
-    case OPT_CUMULATIVE: o->cumulative = 1; break;
+    case OPT_CUMULATIVE: o->an.cumulative = 1; break;
     case OPT_FOREST:
         if (!*arg)
             usage_error("%s", "--forest must name a file");
@@ -247,18 +231,18 @@ static void apply_option(options *o, int c, const char *arg)
             usage_error("%s", "--loo-forest must name a file");
         o->loo_forest = arg;
         break;
-    case OPT_FAV_LEFT: o->svg.favours_left = arg; break;
-    case OPT_FAV_RIGHT: o->svg.favours_right = arg; break;
+    case OPT_FAV_LEFT: o->out.favours_left = arg; break;
+    case OPT_FAV_RIGHT: o->out.favours_right = arg; break;
     case OPT_MAXITER:
-        o->fit.maxiter = (int)parse_positive(arg, "--maxiter", INT_MAX);
+        o->an.fit.maxiter = (int)parse_positive(arg, "--maxiter", INT_MAX);
         break;
     case OPT_MAX_STUDIES:
-        o->max_studies = (size_t)parse_positive(arg, "--max-studies", LONG_MAX);
+        o->an.max_studies = (size_t)parse_positive(arg, "--max-studies", LONG_MAX);
         break;
-    case OPT_TOL: o->fit.tol = parse_tolerance(arg); break;
+    case OPT_TOL: o->an.fit.tol = parse_tolerance(arg); break;
     case OPT_VALIDATE: o->validate = 1; break;
-    case OPT_STRICT: o->strict = 1; break;
-    case OPT_PI: o->fit.pi = parse_pi(arg); break;
+    case OPT_STRICT: o->an.strict = 1; break;
+    case OPT_PI: o->an.fit.pi = parse_pi(arg); break;
     case OPT_BY_MISSING: o->by_missing = parse_by_missing(arg); break;
     case 'h':
         fputs(usage_text, stdout);
@@ -276,12 +260,9 @@ static void apply_option(options *o, int c, const char *arg)
 static void parse_options(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
-    o->outcome = "OS";
-    mp_fit_options_default(&o->fit);
-    o->counts_measure = MP_MEASURE_RR;
+    mp_analysis_options_default(&o->an);
+    mp_output_options_default(&o->out);
     o->format = FORMAT_TEXT;
-    o->loo = 1;
-    o->max_studies = DEFAULT_MAX_STUDIES;
     o->by_missing = -1;
     int c;
     opterr = 0;     /* our own messages, in our own form */
@@ -291,8 +272,15 @@ static void parse_options(int argc, char **argv, options *o)
     o->n_inputs = argc - optind;
     if (o->n_inputs == 0)
         usage_error("%s", "no input: name study files, directories or -");
-    if (o->by_missing >= 0 && !o->by)
+    if (o->by_missing >= 0 && !o->an.by)
         usage_error("%s", "--by-missing needs --by");
+    o->an.by_missing_in_test = o->by_missing == 1;
+    /* --validate checks with the schema too: it repeats what the reader
+     * checks itself, at ten times the cost of parsing, a second opinion */
+    o->an.schema = o->validate;
+    /* the leave-one-out plot needs the refits that --no-loo leaves out of
+     * the report */
+    o->an.leave_one_out = o->out.leave_one_out || o->loo_forest;
     int stdin_seen = 0;
     for (int i = 0; i < o->n_inputs; i++)
         if (strcmp(o->inputs[i], "-") == 0 && stdin_seen++)
@@ -301,21 +289,26 @@ static void parse_options(int argc, char **argv, options *o)
 
 /* ---- diagnostics ---------------------------------------------------------------- */
 
-/* Every diagnostic in the order it was made, a warning marked as such
- * (GNU form: "metapool: FILE:LINE: warning: message"). */
+/* One diagnostic, a warning marked as such (GNU form: "metapool:
+ * FILE:LINE: warning: message"). */
+static void print_diag(const mp_diag *d)
+{
+    const char *w = d->warning ? "warning: " : "";
+    if (d->file && d->line > 0)
+        fprintf(stderr, "metapool: %s:%ld: %s%s\n", d->file, d->line, w,
+                d->message);
+    else if (d->file)
+        fprintf(stderr, "metapool: %s: %s%s\n", d->file, w, d->message);
+    else
+        fprintf(stderr, "metapool: %s%s\n", w, d->message);
+}
+
+/* Every diagnostic of the inputs in the order it was made, then how many
+ * more there were. */
 static void print_diagnostics(const mp_errors *e)
 {
-    for (size_t i = 0; i < e->n; i++) {
-        const mp_diag *d = &e->items[i];
-        const char *w = d->warning ? "warning: " : "";
-        if (d->file && d->line > 0)
-            fprintf(stderr, "metapool: %s:%ld: %s%s\n", d->file, d->line, w,
-                    d->message);
-        else if (d->file)
-            fprintf(stderr, "metapool: %s: %s%s\n", d->file, w, d->message);
-        else
-            fprintf(stderr, "metapool: %s%s\n", w, d->message);
-    }
+    for (size_t i = 0; i < e->n; i++)
+        print_diag(&e->items[i]);
     size_t more = e->suppressed + e->warnings_suppressed;
     if (more)
         fprintf(stderr, "metapool: %zu further problems not shown (the first %zu "
@@ -325,7 +318,20 @@ static void print_diagnostics(const mp_errors *e)
                 e->dropped);
 }
 
-static void fatal_status(mp_status st)
+/* The diagnostics of an analysis stage: warnings of a failed leave-one-out
+ * refit, subgroup fit or cumulative step (the report marks them), each
+ * stage held to its own limit; past it they were counted. */
+static void print_stage(mp_analysis *a, mp_stage stage)
+{
+    const mp_errors *e = mp_analysis_errors(a, stage);
+    for (size_t i = 0; i < mp_errors_size(e); i++)
+        print_diag(mp_errors_get(e, i));
+    if (mp_errors_unrecorded(e))
+        fprintf(stderr, "metapool: %zu further warnings not shown\n",
+                mp_errors_unrecorded(e));
+}
+
+static _Noreturn void fatal_status(mp_status st)
 {
     fprintf(stderr, "metapool: %s\n", mp_status_string(st));
     exit(st == MP_ENUMERIC ? EXIT_NUMERIC : EXIT_INPUT);
@@ -454,44 +460,36 @@ static void seen_free(seen_set *s)
 }
 
 /* Read path unless it was read before (a warning says so). */
-static void read_once(mp_reader *r, seen_set *seen, const char *path,
-                      mp_dataset_sink *sink, mp_errors *err)
+static void read_once(mp_analysis *a, seen_set *seen, const char *path,
+                      mp_errors *err)
 {
     const char *first = seen_before(seen, path);
     if (first && strcmp(first, path) == 0)
         mp_errors_warn(err, path, 0, "named twice on the command line; read once");
     else if (first)
         mp_errors_warn(err, path, 0, "the same file as %s; read once", first);
-    else if (mp_read_file(r, path, mp_dataset_reader_fn, sink, err) == MP_ENOMEM)
+    else if (mp_analysis_read_file(a, path) == MP_ENOMEM)
         fatal_status(MP_ENOMEM);
 }
 
-/* Read every input into the dataset; fatal only when memory runs out. */
-static void read_inputs(const options *o, mp_dataset *ds, mp_errors *err)
+/* Read every input into the analysis; fatal only when memory runs out.
+ * The problems of the command line itself (a directory that cannot be
+ * listed, a file named twice) join those of the reader, in order. */
+static void read_inputs(const options *o, mp_analysis *a)
 {
-    mp_read_options ro;
-    mp_read_options_default(&ro);
-    /* The schema repeats what the reader checks itself, at ten times the
-     * cost of parsing: it is the second opinion of --validate. */
-    ro.schema = o->validate;
-    mp_status st;
-    mp_reader *r = mp_reader_new(&ro, &st);
-    if (!r)
-        fatal_status(st);
-    mp_dataset_sink sink = { ds, err };
+    mp_errors *err = mp_analysis_errors(a, MP_STAGE_READ);
     seen_set seen = { NULL, 0, 0 };
-    for (int i = 0; i < o->n_inputs && !mp_dataset_full(ds); i++) {
+    for (int i = 0; i < o->n_inputs && !mp_analysis_full(a); i++) {
         const char *in = o->inputs[i];
         size_t n = 1;
         char **files = is_directory(in) ? list_directory(in, &n, err) : NULL;
-        for (size_t j = 0; j < n && !mp_dataset_full(ds); j++)
-            read_once(r, &seen, files ? files[j] : in, &sink, err);
+        for (size_t j = 0; j < n && !mp_analysis_full(a); j++)
+            read_once(a, &seen, files ? files[j] : in, err);
         for (size_t j = 0; files && j < n; j++)
             free(files[j]);
         free(files);
     }
     seen_free(&seen);
-    mp_reader_free(r);
 }
 
 /* ---- analysis and output ------------------------------------------------------------ */
@@ -506,101 +504,10 @@ static int finish_output(void)
     return EXIT_OK;
 }
 
-/* Print the warnings of an analysis (a failed leave-one-out refit,
- * subgroup fit or cumulative step, which the report marks) and empty the
- * list.  Past its limit they were counted; say how many. */
-static void flush_warnings(const mp_dataset *ds, mp_errors *err)
-{
-    size_t k = mp_dataset_k(ds);
-    for (size_t i = 0; i < err->n; i++) {
-        /* "leave-one-out without study N: why" names the study by number */
-        const char *msg = err->items[i].message;
-        size_t n;
-        int at = 0;
-        if (sscanf(msg, "leave-one-out without study %zu: %n", &n, &at) == 1 &&
-            at > 0 && n >= 1 && n <= k)
-            fprintf(stderr, "metapool: warning: leave-one-out without \"%s\": %s\n",
-                    mp_dataset_id(ds, n - 1), msg + at);
-        else
-            fprintf(stderr, "metapool: warning: %s\n", msg);
-    }
-    if (err->suppressed + err->dropped)
-        fprintf(stderr, "metapool: %zu further warnings not shown\n",
-                err->suppressed + err->dropped);
-    mp_errors_free(err);
-}
-
-/* Leave-one-out, with a warning naming each study whose refit failed. */
-static mp_fit_result *leave_one_out(const options *o, const mp_dataset *ds,
-                                    mp_errors *err)
-{
-    size_t k = mp_dataset_k(ds);
-    mp_fit_result *loo = malloc(k * sizeof *loo);
-    if (!loo)
-        fatal_status(MP_ENOMEM);
-    mp_status st = mp_leave_one_out(mp_dataset_y(ds), mp_dataset_v(ds), k,
-                                    &o->fit, loo, err);
-    if (st != MP_OK)
-        fatal_status(st);
-    flush_warnings(ds, err);
-    return loo;
-}
-
-/* 1 when some pooled study has the --by covariate. */
-static int has_groups(const mp_dataset *ds)
-{
-    for (size_t i = 0; i < mp_dataset_k(ds); i++)
-        if (mp_dataset_group(ds, i))
-            return 1;
-    return 0;
-}
-
-/* Subgroups by the --by covariate (which some study has); a warning for
- * each subgroup whose fit failed (the report marks it). */
-static void subgroups(const options *o, const mp_dataset *ds, mp_subgroups *sub,
-                      mp_errors *err)
-{
-    size_t k = mp_dataset_k(ds);
-    const char **group = malloc(k * sizeof *group);
-    if (!group)
-        fatal_status(MP_ENOMEM);
-    for (size_t i = 0; i < k; i++)
-        group[i] = mp_dataset_group(ds, i);
-    mp_status st = mp_subgroups_fit(mp_dataset_y(ds), mp_dataset_v(ds), group,
-                                    k, &o->fit, sub, err);
-    free(group);
-    if (st == MP_OK && o->by_missing == 1)
-        st = mp_subgroups_test(sub, 1);
-    if (st != MP_OK)
-        fatal_status(st);
-    flush_warnings(ds, err);
-}
-
-/* Cumulative meta-analysis by year; a warning for each step whose fit
- * failed (the report marks it). */
-static void cumulative(const options *o, const mp_dataset *ds,
-                       mp_cumulative *cum, mp_errors *err)
-{
-    size_t k = mp_dataset_k(ds);
-    int *year = malloc(k * sizeof *year);
-    if (!year)
-        fatal_status(MP_ENOMEM);
-    for (size_t i = 0; i < k; i++)
-        year[i] = mp_dataset_year(ds, i);
-    mp_status st = mp_cumulative_fit(mp_dataset_y(ds), mp_dataset_v(ds), year,
-                                     k, &o->fit, cum, err);
-    free(year);
-    if (st != MP_OK)
-        fatal_status(st);
-    flush_warnings(ds, err);
-}
-
-typedef mp_status (*svg_fn)(FILE *, const mp_report *, const mp_svg_options *);
-
 /* Write a plot to path atomically: a temporary file beside it, renamed
  * over it once complete.  Returns EXIT_OK or EXIT_INPUT (message printed). */
-static int write_svg(const char *path, svg_fn fn, const mp_report *rep,
-                     const mp_svg_options *so)
+static int write_svg(const char *path, mp_output what, const mp_analysis *a,
+                     const mp_output_options *oo)
 {
     size_t n = strlen(path) + 16;
     char *tmp = malloc(n);
@@ -620,7 +527,7 @@ static int write_svg(const char *path, svg_fn fn, const mp_report *rep,
     mp_status st = MP_EIO;
     int saved = 0;
     if (f) {
-        st = fn(f, rep, so);
+        st = mp_analysis_write(a, what, oo, f);
         saved = errno;
         if (fclose(f) != 0 && st == MP_OK) {
             st = MP_EIO;
@@ -647,55 +554,52 @@ static int write_svg(const char *path, svg_fn fn, const mp_report *rep,
     return st == MP_OK ? EXIT_OK : EXIT_INPUT;
 }
 
-static int analyse(const options *o, const mp_dataset *ds, mp_errors *err)
+/* After a run that failed: its diagnostics, and the exit status. */
+static int run_failed(const options *o, mp_analysis *a, mp_status st)
 {
-    size_t k = mp_dataset_k(ds);
-    mp_fit_result fit;
-    if (mp_fit(mp_dataset_y(ds), mp_dataset_v(ds), k, &o->fit, &fit, err) != MP_OK) {
-        print_diagnostics(err);
-        return fit.status == MP_ENUMERIC ? EXIT_NUMERIC : EXIT_INPUT;
+    mp_stage stage = mp_analysis_failed_stage(a);
+    if (stage == MP_STAGE_READ)
+        return EXIT_INPUT;
+    if (stage == MP_STAGE_FIT) {
+        print_diagnostics(mp_analysis_errors(a, stage));
+        return st == MP_ENUMERIC ? EXIT_NUMERIC : EXIT_INPUT;
     }
-    mp_report rep = { .ds = ds, .opt = &o->fit, .fit = &fit,
-                      .version = PACKAGE_VERSION };
-    if (o->loo_forest && k < 2) {
+    if (st == MP_ENOMEM)
+        fatal_status(st);
+    /* the fit stands: a mistake of the command line comes first */
+    if (o->loo_forest && mp_dataset_k(mp_analysis_dataset(a)) < 2) {
         fprintf(stderr, "metapool: --loo-forest needs at least two studies\n");
         return EXIT_INPUT;
     }
-    if (o->by && !has_groups(ds)) {
-        fprintf(stderr, "metapool: no study with outcome %s has a covariate "
-                "named \"%s\"\n", o->outcome, o->by);
+    for (mp_stage s = MP_STAGE_LEAVE_ONE_OUT; s <= stage; s++)
+        print_stage(a, s);
+    return EXIT_INPUT;
+}
+
+static int analyse(const options *o, mp_analysis *a)
+{
+    mp_status st = mp_analysis_run(a);
+    /* the diagnostics of the inputs (warnings, when they allow a run) */
+    print_diagnostics(mp_analysis_errors(a, MP_STAGE_READ));
+    if (st != MP_OK)
+        return run_failed(o, a, st);
+    if (o->loo_forest && mp_dataset_k(mp_analysis_dataset(a)) < 2) {
+        fprintf(stderr, "metapool: --loo-forest needs at least two studies\n");
         return EXIT_INPUT;
     }
-    mp_fit_result *loo = (o->loo || o->loo_forest) && k >= 2
-                             ? leave_one_out(o, ds, err) : NULL;
-    mp_subgroups sub;
-    mp_cumulative cum;
-    if (o->by) {
-        subgroups(o, ds, &sub, err);
-        rep.covariate = o->by;
-        rep.sub = &sub;
-    }
-    if (o->cumulative) {
-        cumulative(o, ds, &cum, err);
-        rep.cum = &cum;
-    }
-    rep.loo = loo;
+    for (mp_stage s = MP_STAGE_LEAVE_ONE_OUT; s < MP_STAGE_COUNT; s++)
+        print_stage(a, s);
     int svg_rc = EXIT_OK;
     if (o->forest)
-        svg_rc = write_svg(o->forest, o->cumulative ? mp_svg_cumulative : mp_svg_forest,
-                           &rep, &o->svg);
+        svg_rc = write_svg(o->forest, o->an.cumulative ? MP_OUTPUT_CUMULATIVE_SVG
+                                                       : MP_OUTPUT_FOREST_SVG,
+                           a, &o->out);
     if (o->loo_forest && svg_rc == EXIT_OK)
-        svg_rc = write_svg(o->loo_forest, mp_svg_leave_one_out, &rep, &o->svg);
-    if (!o->loo)
-        rep.loo = NULL;
-    mp_status st = o->format == FORMAT_JSON  ? mp_report_json(stdout, &rep)
-                   : o->format == FORMAT_CSV ? mp_report_csv(stdout, &rep)
-                                             : mp_report_text(stdout, &rep);
-    free(loo);
-    if (o->by)
-        mp_subgroups_free(&sub);
-    if (o->cumulative)
-        mp_cumulative_free(&cum);
+        svg_rc = write_svg(o->loo_forest, MP_OUTPUT_LOO_SVG, a, &o->out);
+    mp_output what = o->format == FORMAT_JSON  ? MP_OUTPUT_JSON
+                     : o->format == FORMAT_CSV ? MP_OUTPUT_CSV
+                                               : MP_OUTPUT_TEXT;
+    st = mp_analysis_write(a, what, &o->out, stdout);
     int rc = finish_output();
     if (st != MP_OK && rc == EXIT_OK) {
         fprintf(stderr, "metapool: cannot write the report\n");
@@ -704,36 +608,17 @@ static int analyse(const options *o, const mp_dataset *ds, mp_errors *err)
     return rc == EXIT_OK ? svg_rc : rc;
 }
 
-/* Under --strict, 1 when there are warnings (a diagnostic says so). */
-static int strict_refuses(const options *o, mp_errors *err)
-{
-    size_t w = mp_errors_warnings(err);
-    if (!o->strict || w == 0)
-        return 0;
-    mp_errors_add_always(err, NULL, 0, "%zu warning%s, which --strict makes "
-                         "errors: nothing pooled", w, w == 1 ? "" : "s");
-    return 1;
-}
-
 /* --validate: every problem and warning; the summary line when there is
  * no problem.  Returns the exit status. */
-static int validate(const options *o, mp_dataset *ds, mp_errors *err)
+static int validate(const options *o, mp_analysis *a)
 {
-    size_t problems = mp_errors_count(err);
-    /* A study lacking the outcome is a warning where others have it or -o
-     * named it, or where it has the outcome under another name ("os");
-     * no study having it is a problem only when -o named the outcome (a
-     * descriptor of other outcomes may be checked alone). */
-    if (o->outcome_given && problems == 0)
-        problems += mp_dataset_finish(ds, err) != MP_OK;
-    else
-        mp_dataset_warn_not_pooled(ds, o->outcome_given
-                                   || mp_dataset_k(ds) > 0, err);
-    problems += strict_refuses(o, err);
+    mp_status st = mp_analysis_check(a, o->outcome_given);
+    const mp_errors *err = mp_analysis_errors(a, MP_STAGE_READ);
     print_diagnostics(err);
-    if (problems)
+    if (st != MP_OK)
         return EXIT_INPUT;
-    size_t n = mp_dataset_studies_read(ds), w = mp_errors_warnings(err);
+    size_t n = mp_dataset_studies_read(mp_analysis_dataset(a));
+    size_t w = mp_errors_warnings(err);
     printf("%zu stud%s checked: no problems found", n, n == 1 ? "y" : "ies");
     if (w)
         printf(", %zu warning%s", w, w == 1 ? "" : "s");
@@ -749,32 +634,12 @@ int main(int argc, char **argv)
     setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
     options o;
     parse_options(argc, argv, &o);
-    /* GSL's default handler aborts; every GSL status is checked instead. */
-    gsl_set_error_handler_off();
-
-    mp_dataset_options dso = { o.outcome, o.counts_measure, o.by, o.max_studies };
-    mp_dataset *ds = mp_dataset_new(&dso);
-    if (!ds)
-        fatal_status(MP_ENOMEM);
-    mp_errors err;
-    mp_errors_init(&err);
-    err.limit = MAX_DIAGNOSTICS;
-    read_inputs(&o, ds, &err);
-
-    int rc;
-    if (o.validate) {
-        rc = validate(&o, ds, &err);
-    } else if (mp_errors_count(&err) || mp_dataset_finish(ds, &err) != MP_OK
-               || strict_refuses(&o, &err)) {
-        print_diagnostics(&err);
-        rc = EXIT_INPUT;
-    } else {
-        /* the warnings of the inputs, then the analysis's own */
-        print_diagnostics(&err);
-        mp_errors_free(&err);
-        rc = analyse(&o, ds, &err);
-    }
-    mp_errors_free(&err);
-    mp_dataset_free(ds);
+    mp_status st;
+    mp_analysis *a = mp_analysis_new(&o.an, &st);
+    if (!a)
+        fatal_status(st);
+    read_inputs(&o, a);
+    int rc = o.validate ? validate(&o, a) : analyse(&o, a);
+    mp_analysis_free(a);
     return rc;
 }

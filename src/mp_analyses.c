@@ -21,6 +21,8 @@
  */
 #include "mp_analyses.h"
 
+#include "mp_fit_impl.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -284,11 +286,14 @@ typedef struct {
     mp_errors *err;    /* the caller's list, or NULL */
     mp_errors held;    /* line = row + 1 */
     size_t keep;       /* room left in err */
+    const char *const *names;   /* names of the rows, or NULL */
 } loo_diags;
 
-static void loo_diags_init(loo_diags *d, mp_errors *err)
+static void loo_diags_init(loo_diags *d, mp_errors *err,
+                           const char *const *names)
 {
     d->err = err;
+    d->names = names;
     mp_errors_init(&d->held);
     d->keep = SIZE_MAX;
     if (err && err->limit) {
@@ -303,10 +308,11 @@ static void loo_diags_finish(loo_diags *d)
     if (d->err) {
         mp_errors_sort_keep(&d->held, d->keep);
         for (size_t j = 0; j < d->held.n; j++)
-            mp_errors_add(d->err, NULL, 0, "%s", d->held.items[j].message);
-        d->err->suppressed += d->held.suppressed + d->held.dropped;
+            mp_errors_warn_at(d->err, (size_t)(d->held.items[j].line - 1), "%s",
+                              d->held.items[j].message);
+        d->err->warnings_suppressed += d->held.suppressed + d->held.dropped;
     }
-    mp_errors_free(&d->held);
+    mp_errors_clear(&d->held);
 }
 
 /* Forward the diagnostics of the fit without the study of row `row`,
@@ -314,13 +320,18 @@ static void loo_diags_finish(loo_diags *d)
 static void forward_errors(mp_errors *local, size_t row, loo_diags *d)
 {
     for (size_t j = 0; d->err && j < local->n; j++) {
-        mp_errors_add(&d->held, NULL, (long)row + 1,
-                      "leave-one-out without study %zu: %s", row + 1,
-                      local->items[j].message);
+        if (d->names)
+            mp_errors_add(&d->held, NULL, (long)row + 1,
+                          "leave-one-out without \"%s\": %s", d->names[row],
+                          local->items[j].message);
+        else
+            mp_errors_add(&d->held, NULL, (long)row + 1,
+                          "leave-one-out without study %zu: %s", row + 1,
+                          local->items[j].message);
         if (d->keep != SIZE_MAX && d->held.n > 2 * d->keep)
             mp_errors_sort_keep(&d->held, d->keep);
     }
-    mp_errors_free(local);
+    mp_errors_clear(local);
 }
 
 static void fit_closed_without(const loo_closed *c, size_t i, size_t row,
@@ -901,7 +912,7 @@ static void fit_iter_without(loo_iter *c, size_t i, size_t row,
     mp_status st = mp_tau2_iterative(&s, o, &tau2, &iters, &local);
     if (doubtful) {
         /* again with exact passes: the very arithmetic of a refit */
-        mp_errors_free(&local);
+        mp_errors_clear(&local);
         c->exact = 1;
         s.doubtful = NULL;
         st = mp_tau2_iterative(&s, o, &tau2, &iters, &local);
@@ -941,6 +952,14 @@ mp_status mp_leave_one_out(const double *y, const double *v, size_t k,
                            const mp_fit_options *o, mp_fit_result *out,
                            mp_errors *err)
 {
+    return mp_leave_one_out_named(y, v, k, NULL, o, out, err);
+}
+
+mp_status mp_leave_one_out_named(const double *y, const double *v, size_t k,
+                                 const char *const *names,
+                                 const mp_fit_options *o, mp_fit_result *out,
+                                 mp_errors *err)
+{
     mp_status st = mp_fit_check_options(o, err);
     if (st == MP_OK && k < 2) {
         if (err)
@@ -957,7 +976,7 @@ mp_status mp_leave_one_out(const double *y, const double *v, size_t k,
     oo.tau2_ci = 0;
     loo_rows lr;
     loo_diags d;
-    loo_diags_init(&d, err);
+    loo_diags_init(&d, err, names);
     st = loo_rows_init(y, v, k, &lr);
     if (st == MP_OK && closed_form(o->method))
         st = loo_fast(&lr, &oo, out, &d);
@@ -991,12 +1010,21 @@ static void fit_rows(const double *y, const double *v, const size_t *idx,
     mp_fit(wy, wv, n, o, r, err);
 }
 
-/* The pooled estimate and SE a subgroup contributes to the test for
- * differences: random effects, or the fixed effect of a single study. */
-static void group_estimate(const mp_fit_result *f, double *est, double *se)
+/* The figures of the model a fit is summed up by: random effects, or the
+ * fixed effect of a single study (k = 1), which has no random-effects
+ * model.  Every report, plot and the test for subgroup differences read
+ * the pooled estimate here. */
+void mp_fit_pooled(const mp_fit_result *f, mp_pooled *out)
 {
-    *est = f->has_random ? f->random.log_estimate : f->fixed.log_estimate;
-    *se = f->has_random ? f->random.se : f->fixed.se;
+    if (f->has_random) {
+        const mp_random_result *re = &f->random;
+        *out = (mp_pooled){ 1, re->log_estimate, re->se, re->lower, re->upper,
+                            re->t_test, re->statistic, re->df, re->p };
+    } else {
+        const mp_fixed_result *fe = &f->fixed;
+        *out = (mp_pooled){ 0, fe->log_estimate, fe->se, fe->lower, fe->upper,
+                            0, fe->z, NAN, fe->p };
+    }
 }
 
 /* Test for subgroup differences (Borenstein et al. 2009, ch. 19; RevMan
@@ -1012,11 +1040,12 @@ static size_t test_estimates(const mp_subgroups *s, int include_missing,
     size_t n = 0;
     for (size_t g = 0; g < s->n_groups; g++) {
         const mp_fit_result *f = &s->groups[g].fit;
-        double se;
+        mp_pooled pf;
         if (f->status != MP_OK || (!s->groups[g].value && !include_missing))
             continue;
-        group_estimate(f, &e[n], &se);
-        ve[n] = se * se;
+        mp_fit_pooled(f, &pf);
+        e[n] = pf.log_estimate;
+        ve[n] = pf.se * pf.se;
         if (isfinite(1.0 / ve[n]) && ve[n] > 0)
             n++;
     }
@@ -1095,17 +1124,17 @@ mp_status mp_subgroups_fit(const double *y, const double *v,
         mp_errors local = MP_ERRORS_INIT;
         fit_rows(y, v, sg->rows, sg->k, wy, wv, o, &sg->fit, &local);
         for (size_t j = 0; err && j < local.n; j++)
-            mp_errors_add(err, NULL, 0, "subgroup %s: %s",
+            mp_errors_warn_at(err, g, "subgroup %s: %s",
                           sg->value ? sg->value : "unspecified",
                           local.items[j].message);
-        mp_errors_free(&local);
+        mp_errors_clear(&local);
     }
     free(wy);
     free(wv);
     if (st == MP_OK)
         st = mp_subgroups_test(out, 0);
     if (st != MP_OK)
-        mp_subgroups_free(out);
+        mp_subgroups_clear(out);
     return st;
 }
 
@@ -1117,7 +1146,7 @@ size_t mp_subgroups_unspecified(const mp_subgroups *s)
     return 0;
 }
 
-void mp_subgroups_free(mp_subgroups *s)
+void mp_subgroups_clear(mp_subgroups *s)
 {
     for (size_t g = 0; s->groups && g < s->n_groups; g++)
         free(s->groups[g].rows);
@@ -1167,20 +1196,20 @@ mp_status mp_cumulative_fit(const double *y, const double *v, const int *year,
             mp_errors local = MP_ERRORS_INIT;
             fit_rows(y, v, out->order, j + 1, wy, wv, o, &out->fits[j], &local);
             for (size_t m = 0; err && m < local.n; m++)
-                mp_errors_add(err, NULL, 0, "cumulative step %zu: %s", j + 1,
+                mp_errors_warn_at(err, j, "cumulative step %zu: %s", j + 1,
                               local.items[m].message);
-            mp_errors_free(&local);
+            mp_errors_clear(&local);
         }
     }
     free(tmp);
     free(wy);
     free(wv);
     if (st != MP_OK)
-        mp_cumulative_free(out);
+        mp_cumulative_clear(out);
     return st;
 }
 
-void mp_cumulative_free(mp_cumulative *c)
+void mp_cumulative_clear(mp_cumulative *c)
 {
     free(c->order);
     free(c->fits);

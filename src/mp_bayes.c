@@ -28,7 +28,7 @@
 #include <gsl/gsl_roots.h>
 #include <gsl/gsl_sf_gamma.h>
 
-#include "mp_fit.h"
+#include "mp_fit_impl.h"
 #include "mp_text.h"
 
 /* Accuracy.  Each integral is asked for BAYES_EPSREL and accepted when
@@ -456,11 +456,11 @@ static mp_status integrate(post *P, tau_fn f, void *ctx, double a, double b,
 
 /* ---- One-dimensional searches ----------------------------------------- */
 
-typedef mp_status (*real_fn)(void *ctx, double x, double *out);
+typedef mp_status (*real_fn)(const void *ctx, double x, double *out);
 
 typedef struct {
     real_fn f;
-    void *ctx;
+    const void *ctx;
     double target;
     mp_status st;
 } search;
@@ -480,7 +480,7 @@ static double search_at(double x, void *arg)
 
 /* The x in [lo, hi] with f(x) = target, by Brent's method; f(lo) - target
  * and f(hi) - target must differ in sign. */
-static mp_status solve(real_fn f, void *ctx, double target, double lo,
+static mp_status solve(real_fn f, const void *ctx, double target, double lo,
                        double hi, double *x)
 {
     search S = { f, ctx, target, MP_OK };
@@ -543,7 +543,7 @@ static mp_status refine_max(search *S, double a, double m, double b,
  * being the best point of a scan at its end: halving towards e.  0 when
  * none is found down to the resolution of doubles: then e is the
  * maximum. */
-static int end_bracket(real_fn f, void *ctx, double a, double e, double fe,
+static int end_bracket(real_fn f, const void *ctx, double a, double e, double fe,
                        double *m)
 {
     double fa, fm;
@@ -563,7 +563,7 @@ static int end_bracket(real_fn f, void *ctx, double a, double e, double fe,
  * point, refined by Brent's minimizer between its neighbours (or between
  * an end and its neighbour when the best point is that end and the
  * maximum lies just inside). */
-static mp_status maximize(real_fn f, void *ctx, const double *x, int n,
+static mp_status maximize(real_fn f, const void *ctx, const double *x, int n,
                           double *at)
 {
     double best = -INFINITY, y, ya = 0, yb = 0, m;
@@ -731,7 +731,7 @@ static double dist_centre(const dist *d)
     return d->mean;
 }
 
-static mp_status dist_cdf(void *ctx, double x, double *p)
+static mp_status dist_cdf(const void *ctx, double x, double *p)
 {
     const dist *d = ctx;
     int upper = x > dist_centre(d);
@@ -741,7 +741,7 @@ static mp_status dist_cdf(void *ctx, double x, double *p)
     return st;
 }
 
-static mp_status dist_pdf(void *ctx, double x, double *f)
+static mp_status dist_pdf(const void *ctx, double x, double *f)
 {
     const dist *d = ctx;
     post *P = d->P;
@@ -769,7 +769,7 @@ static mp_status bracket(const dist *d, double p, double *lo, double *hi)
     if (!d->cond && isfinite(d->P->upper))
         *hi = d->P->upper;
     for (int i = 0; i < 64; i++) {
-        mp_status st = dist_cdf((void *)d, *lo, &f);
+        mp_status st = dist_cdf(d, *lo, &f);
         if (st != MP_OK)
             return st;
         if (f <= p)
@@ -777,7 +777,7 @@ static mp_status bracket(const dist *d, double p, double *lo, double *hi)
         *lo -= s * ldexp(1, i);
     }
     for (int i = 0; i < 64; i++) {
-        mp_status st = dist_cdf((void *)d, *hi, &f);
+        mp_status st = dist_cdf(d, *hi, &f);
         if (st != MP_OK)
             return st;
         if (f >= p)
@@ -798,7 +798,7 @@ static mp_status dist_quantile(const dist *d, double p, double *x)
     mp_status st = bracket(d, p, &lo, &hi);
     if (st != MP_OK)
         return st;
-    return solve(dist_cdf, (void *)d, p, lo, hi, x);
+    return solve(dist_cdf, d, p, lo, hi, x);
 }
 
 /* ---- Shortest intervals ----------------------------------------------- */
@@ -812,17 +812,17 @@ typedef struct {
  * level starting at the p-quantile is shortest (for a unimodal density the
  * ends of the shortest interval have equal density, Box and Tiao 1973,
  * section 2.8). */
-static mp_status span_diff(void *ctx, double p, double *out)
+static mp_status span_diff(const void *ctx, double p, double *out)
 {
-    span *s = ctx;
+    const span *s = ctx;
     double a, b, fa, fb;
     mp_status st = dist_quantile(s->d, p, &a);
     if (st == MP_OK)
         st = dist_quantile(s->d, p + s->level, &b);
     if (st == MP_OK)
-        st = dist_pdf((void *)s->d, a, &fa);
+        st = dist_pdf(s->d, a, &fa);
     if (st == MP_OK)
-        st = dist_pdf((void *)s->d, b, &fb);
+        st = dist_pdf(s->d, b, &fb);
     *out = fa - fb;
     return st;
 }
@@ -877,7 +877,7 @@ static mp_status mixture_mode(const dist *d, double *mode)
         return st;
     for (int i = 0; i < N; i++)
         x[i] = lo + (hi - lo) * i / (N - 1);
-    return maximize(dist_pdf, (void *)d, x, N, mode);
+    return maximize(dist_pdf, d, x, N, mode);
 }
 
 static mp_status summary(const dist *d, double level, mp_bayes_summary *s)
@@ -902,7 +902,7 @@ static mp_status summary(const dist *d, double level, mp_bayes_summary *s)
 
 /* ---- Setting up the posterior of tau ---------------------------------- */
 
-static mp_status raw_at(void *ctx, double t, double *out)
+static mp_status raw_at(const void *ctx, double t, double *out)
 {
     *out = log_post_raw(ctx, t);
     return MP_OK;
@@ -1101,7 +1101,7 @@ mp_status mp_bayes(const double *y, const double *v, size_t k,
     free(perm);
     free(ys);
     free(vs);
-    mp_errors_free(&local);
+    mp_errors_clear(&local);
     if (st != MP_OK)
         mp_bayes_result_clear(r);
     return st;

@@ -17,7 +17,7 @@ typedef struct {
     int cut;                    /* 1: something did not fit */
 } sink;
 
-static void put(sink *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(sink *o, const char *fmt, ...) MP_PRINTF(2, 3);
 
 static void put(sink *o, const char *fmt, ...)
 {
@@ -175,16 +175,17 @@ static int side(double lo, double hi)
 static void estimate_sentence(sink *o, mp_measure m, double level,
                               const mp_fit_result *f)
 {
-    double est, lo, hi;
-    mp_report_main_figures(f, &est, &lo, &hi);
+    mp_pooled pf;
+    mp_fit_pooled(f, &pf);
+    double est = pf.log_estimate, lo = pf.lower, hi = pf.upper;
     noun w = noun_of(m);
     char e[MP_NUMBUF], a[MP_NUMBUF], b[MP_NUMBUF];
     ratio_words(e, exp(est));
     ratio_words(a, exp(lo));
     ratio_words(b, exp(hi));
     put(o, "The %s %s%s is %s (%g%% CI %s to %s): the data are compatible with ",
-        f->has_random ? "pooled" : "single study's", mp_report_measure_name(m),
-        f->has_random ? " (random effects)" : "", e, 100 * level, a, b);
+        pf.random ? "pooled" : "single study's", mp_report_measure_name(m),
+        pf.random ? " (random effects)" : "", e, 100 * level, a, b);
     bound first, second;
     int where = side(lo, hi);
     describe_bound(where < 0 ? hi : lo, where < 0, &first);
@@ -242,9 +243,10 @@ mp_status mp_conclusion(char *buf, size_t n, mp_measure m, double level,
     sink o = { buf, n, 0, 0 };
     if (n > 0)
         buf[0] = '\0';
-    double est, lo, hi;
-    mp_report_main_figures(f, &est, &lo, &hi);
-    if (f->status != MP_OK || isnan(est) || isnan(lo) || isnan(hi))
+    mp_pooled pf;
+    mp_fit_pooled(f, &pf);
+    if (f->status != MP_OK || isnan(pf.log_estimate) || isnan(pf.lower)
+        || isnan(pf.upper))
         return MP_EINPUT;
     estimate_sentence(&o, m, level, f);
     if (f->has_random)

@@ -26,11 +26,7 @@ typedef struct {
     size_t max_studies;         /* most studies accepted; 0: no limit */
 } mp_dataset_options;
 
-typedef struct mp_dataset mp_dataset;
-
-/* The long name of a standard outcome code ("overall survival" for "OS",
- * and PFS, LRPFS, DPFS, DFS, EFS, BCSS), or the code itself. */
-const char *mp_outcome_long_name(const char *outcome);
+typedef struct mp_dataset mp_dataset;     /* opaque: metapool.h */
 
 /* NULL when memory runs out. */
 mp_dataset *mp_dataset_new(const mp_dataset_options *o);
@@ -72,35 +68,7 @@ mp_status mp_dataset_finish(mp_dataset *ds, mp_errors *err);
 void mp_dataset_warn_not_pooled(const mp_dataset *ds, int all,
                                 mp_errors *err);
 
-size_t mp_dataset_k(const mp_dataset *ds);
-/* Valid studies that lack the chosen outcome, in input order: each is
- * named in a warning (mp_dataset_warn_not_pooled) and listed by the
- * reports, so no study is left out silently.  i < not_pooled;
- * j < mp_dataset_not_pooled_outcomes(ds, i): the names of the outcomes the
- * study has. */
-size_t mp_dataset_not_pooled(const mp_dataset *ds);
-const char *mp_dataset_not_pooled_id(const mp_dataset *ds, size_t i);
-size_t mp_dataset_not_pooled_outcomes(const mp_dataset *ds, size_t i);
-const char *mp_dataset_not_pooled_outcome(const mp_dataset *ds, size_t i,
-                                          size_t j);
-size_t mp_dataset_studies_read(const mp_dataset *ds);   /* valid studies seen */
-const double *mp_dataset_y(const mp_dataset *ds);       /* log effects */
-const double *mp_dataset_v(const mp_dataset *ds);       /* variances */
-const char *mp_dataset_outcome(const mp_dataset *ds);
-mp_measure mp_dataset_measure(const mp_dataset *ds);
-
-/* Per-row labels, i < k. */
-const char *mp_dataset_id(const mp_dataset *ds, size_t i);
-const char *mp_dataset_title(const mp_dataset *ds, size_t i);
-const char *mp_dataset_file(const mp_dataset *ds, size_t i);
-int mp_dataset_year(const mp_dataset *ds, size_t i);
-/* Patients randomized and events per arm, -1 when not known. */
-long mp_dataset_n(const mp_dataset *ds, size_t i, int experimental);
-long mp_dataset_events(const mp_dataset *ds, size_t i, int experimental);
-/* Value of the --by covariate, NULL when the study lacks it. */
-const char *mp_dataset_group(const mp_dataset *ds, size_t i);
-/* Arm labels of the first row that names them (for "favours" labels);
- * NULL when no study names its arms. */
-const char *mp_dataset_arm_label(const mp_dataset *ds, int experimental);
+/* The accessors (mp_dataset_k, mp_dataset_y, ..., mp_dataset_arm_label)
+ * and mp_outcome_long_name() are public: metapool.h. */
 
 #endif

@@ -40,15 +40,7 @@ typedef struct {
     long line;                  /* where it was written, for diagnostics */
 } mp_effect_input;
 
-/* What a log effect measures. */
-typedef enum {
-    MP_MEASURE_HR,      /* hazard ratio: hazard-ratio, log-hazard-ratio, peto */
-    MP_MEASURE_RR,      /* risk ratio from counts */
-    MP_MEASURE_OR       /* odds ratio from counts */
-} mp_measure;
-
-/* "HR", "RR", "OR". */
-const char *mp_measure_name(mp_measure m);
+/* mp_measure, mp_measure_name(): metapool.h. */
 
 /* The measure an input yields; counts_measure is RR or OR, chosen by the
  * user for count inputs. */

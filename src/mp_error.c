@@ -23,7 +23,40 @@ size_t mp_errors_warnings(const mp_errors *e)
     return e->warnings + e->warnings_suppressed;
 }
 
+mp_errors *mp_errors_new(size_t limit)
+{
+    mp_errors *e = malloc(sizeof *e);
+    if (e) {
+        mp_errors_init(e);
+        e->limit = limit;
+    }
+    return e;
+}
+
 void mp_errors_free(mp_errors *e)
+{
+    if (!e)
+        return;
+    mp_errors_clear(e);
+    free(e);
+}
+
+size_t mp_errors_size(const mp_errors *e)
+{
+    return e->n;
+}
+
+const mp_diag *mp_errors_get(const mp_errors *e, size_t i)
+{
+    return i < e->n ? &e->items[i] : NULL;
+}
+
+size_t mp_errors_unrecorded(const mp_errors *e)
+{
+    return e->suppressed + e->warnings_suppressed + e->dropped;
+}
+
+void mp_errors_clear(mp_errors *e)
 {
     for (size_t i = 0; i < e->n; i++) {
         free(e->items[i].file);
@@ -53,7 +86,7 @@ static char *vformat(const char *fmt, va_list ap)
 enum { CAPPED, ALWAYS, WARNING };
 
 static mp_status add(mp_errors *e, int how, const char *file, long line,
-                     const char *fmt, va_list ap)
+                     size_t index, const char *fmt, va_list ap)
 {
     if (how != ALWAYS && e->limit && e->n - e->always >= e->limit) {
         if (how == WARNING)
@@ -80,7 +113,7 @@ static mp_status add(mp_errors *e, int how, const char *file, long line,
         e->dropped++;
         return MP_ENOMEM;
     }
-    e->items[e->n++] = (mp_diag){ f, line, msg, how == WARNING };
+    e->items[e->n++] = (mp_diag){ f, line, msg, how == WARNING, index };
     e->always += how == ALWAYS;
     e->warnings += how == WARNING;
     return MP_OK;
@@ -89,7 +122,7 @@ static mp_status add(mp_errors *e, int how, const char *file, long line,
 mp_status mp_errors_vadd(mp_errors *e, const char *file, long line,
                          const char *fmt, va_list ap)
 {
-    return add(e, CAPPED, file, line, fmt, ap);
+    return add(e, CAPPED, file, line, MP_NO_INDEX, fmt, ap);
 }
 
 mp_status mp_errors_add(mp_errors *e, const char *file, long line,
@@ -97,7 +130,7 @@ mp_status mp_errors_add(mp_errors *e, const char *file, long line,
 {
     va_list ap;
     va_start(ap, fmt);
-    mp_status st = add(e, CAPPED, file, line, fmt, ap);
+    mp_status st = add(e, CAPPED, file, line, MP_NO_INDEX, fmt, ap);
     va_end(ap);
     return st;
 }
@@ -107,7 +140,16 @@ mp_status mp_errors_warn(mp_errors *e, const char *file, long line,
 {
     va_list ap;
     va_start(ap, fmt);
-    mp_status st = add(e, WARNING, file, line, fmt, ap);
+    mp_status st = add(e, WARNING, file, line, MP_NO_INDEX, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+mp_status mp_errors_warn_at(mp_errors *e, size_t index, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mp_status st = add(e, WARNING, NULL, 0, index, fmt, ap);
     va_end(ap);
     return st;
 }
@@ -117,7 +159,7 @@ mp_status mp_errors_add_always(mp_errors *e, const char *file, long line,
 {
     va_list ap;
     va_start(ap, fmt);
-    mp_status st = add(e, ALWAYS, file, line, fmt, ap);
+    mp_status st = add(e, ALWAYS, file, line, MP_NO_INDEX, fmt, ap);
     va_end(ap);
     return st;
 }

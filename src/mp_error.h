@@ -10,8 +10,13 @@
  * with their messages.  mp_errors_count() counts them all; test it, not n,
  * to learn whether anything went wrong.
  *
- * Ownership: an mp_errors list owns the strings of its items; free it with
- * mp_errors_free().  Strings passed to mp_errors_add() are copied.
+ * The status codes, mp_diag and the public functions of the list are
+ * declared in metapool.h; this header adds the list's layout, for the
+ * library's own lists on the stack (MP_ERRORS_INIT, mp_errors_init,
+ * emptied with mp_errors_clear), and the additions only the library makes.
+ *
+ * Ownership: an mp_errors list owns the strings of its items.  Strings
+ * passed to mp_errors_add() are copied.
  */
 #ifndef MP_ERROR_H
 #define MP_ERROR_H
@@ -19,23 +24,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-typedef enum {
-    MP_OK = 0,        /* success */
-    MP_EINPUT,        /* invalid input: at least one diagnostic was added */
-    MP_ENOMEM,        /* out of memory */
-    MP_ENUMERIC,      /* numerical failure (non-convergence, non-finite result) */
-    MP_EIO,           /* read or write error */
-    MP_ELIMIT         /* an input exceeds a documented resource limit */
-} mp_status;
+#include "metapool.h"
 
-typedef struct {
-    char *file;       /* input file name, or NULL when not tied to a file */
-    long line;        /* 1-based line, or 0 when unknown */
-    char *message;    /* one line, no trailing newline */
-    int warning;      /* 1: a warning (mp_errors_warn), not a problem */
-} mp_diag;
-
-typedef struct {
+struct mp_errors {
     mp_diag *items;
     size_t n;         /* diagnostics recorded */
     size_t cap;
@@ -45,49 +36,29 @@ typedef struct {
     size_t always;    /* of the n, those of mp_errors_add_always */
     size_t warnings;  /* of the n, warnings */
     size_t warnings_suppressed; /* warnings counted but not recorded */
-} mp_errors;
+};
 
 #define MP_ERRORS_INIT { NULL, 0, 0, 0, 0, 0, 0, 0, 0 }
 
-/* An empty list without a limit (mp_errors_free() keeps the limit). */
+/* An empty list without a limit (mp_errors_clear() keeps the limit). */
 void mp_errors_init(mp_errors *e);
-
-/* Every problem added: recorded, suppressed past the limit, or dropped
- * (warnings are not problems; a warning dropped for want of memory counts
- * as one). */
-size_t mp_errors_count(const mp_errors *e);
-/* Every warning added: recorded or suppressed past the limit. */
-size_t mp_errors_warnings(const mp_errors *e);
-void mp_errors_free(mp_errors *e);
-
-/* Append a diagnostic; file may be NULL, line 0 when unknown.  printf-style
- * message.  Returns MP_OK (also when the limit is reached: then only
- * e->suppressed is incremented) or MP_ENOMEM (then e->dropped is). */
-mp_status mp_errors_add(mp_errors *e, const char *file, long line,
-                        const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 /* The same, recorded even past the limit and not counted against it: for
  * the message that says why reading stopped (a resource limit, a fatal XML
  * error), which the problems before it must not hide.  Callers add at most
  * one such message per input. */
 mp_status mp_errors_add_always(mp_errors *e, const char *file, long line,
-                               const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+                               const char *fmt, ...) MP_PRINTF(4, 5);
 
-/* A warning: something that looks wrong but does not stop the analysis
- * and never changes a figure (an entry error that the paper's own
- * redundant figures expose, a study left out).  Recorded like a problem,
- * with warning = 1, and under the same limit (past it, counted in
- * warnings_suppressed); mp_errors_count() does not count it. */
-mp_status mp_errors_warn(mp_errors *e, const char *file, long line,
-                         const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* A warning (mp_errors_warn, see metapool.h: something that looks wrong
+ * but does not stop the analysis and never changes a figure) about the
+ * study, subgroup or step `index` (mp_diag.index), not tied to a file. */
+mp_status mp_errors_warn_at(mp_errors *e, size_t index, const char *fmt, ...)
+    MP_PRINTF(3, 4);
 
 /* mp_errors_add with a va_list. */
 mp_status mp_errors_vadd(mp_errors *e, const char *file, long line,
-                         const char *fmt, va_list ap)
-    __attribute__((format(printf, 4, 0)));
+                         const char *fmt, va_list ap) MP_PRINTF(4, 0);
 
 /* Sort the items by line, stably (items of one line keep their order),
  * and keep the first `keep` of them: the others are freed and counted in
@@ -97,8 +68,5 @@ mp_status mp_errors_vadd(mp_errors *e, const char *file, long line,
  * with items of mp_errors_add_always.  MP_OK, or
  * MP_ENOMEM (the list unchanged). */
 mp_status mp_errors_sort_keep(mp_errors *e, size_t keep);
-
-/* A short English description of a status, for messages. */
-const char *mp_status_string(mp_status s);
 
 #endif

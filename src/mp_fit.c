@@ -11,7 +11,7 @@
  *   tr PP    = sum w^2 - 2 sum w^3 / sum w + (sum w^2 / sum w)^2
  * with mu = sum w y / sum w.  All sums are compensated (mp_nsum).
  */
-#include "mp_fit.h"
+#include "mp_fit_impl.h"
 
 #include <float.h>
 #include <math.h>
@@ -33,15 +33,15 @@ const char *mp_method_name(mp_method m)
     return (unsigned)m < MP_METHOD_COUNT ? method_names[m] : "?";
 }
 
-int mp_method_parse(const char *name, mp_method *m)
+mp_status mp_method_parse(const char *name, mp_method *m)
 {
     for (int i = 0; i < MP_METHOD_COUNT; i++) {
         if (name && strcmp(name, method_names[i]) == 0) {
             *m = (mp_method)i;
-            return 0;
+            return MP_OK;
         }
     }
-    return -1;
+    return MP_EINPUT;
 }
 
 static const char *const pi_names[MP_PI_COUNT] = {
@@ -53,15 +53,15 @@ const char *mp_pi_method_name(mp_pi_method m)
     return (unsigned)m < MP_PI_COUNT ? pi_names[m] : "?";
 }
 
-int mp_pi_method_parse(const char *name, mp_pi_method *m)
+mp_status mp_pi_method_parse(const char *name, mp_pi_method *m)
 {
     for (int i = MP_PI_Z; i < MP_PI_COUNT; i++) {
         if (name && strcmp(name, pi_names[i]) == 0) {
             *m = (mp_pi_method)i;
-            return 0;
+            return MP_OK;
         }
     }
-    return -1;
+    return MP_EINPUT;
 }
 
 void mp_fit_options_default(mp_fit_options *o)

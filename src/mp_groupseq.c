@@ -345,7 +345,7 @@ mp_status mp_groupseq_bounds(const double *t, size_t K, const mp_spending *s,
 {
     mp_errors local = MP_ERRORS_INIT;
     mp_status st = check(t, K, alpha, err ? err : &local);
-    mp_errors_free(&local);
+    mp_errors_clear(&local);
     if (st != MP_OK)
         return st;
     gsl_integration_glfixed_table *gl =

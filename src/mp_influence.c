@@ -16,6 +16,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "mp_analyses.h"
+#include "mp_fit_impl.h"
 
 /* metafor sets residuals below this to 0 (residuals.rma, influence). */
 #define RESID_ZERO (100.0 * DBL_EPSILON)

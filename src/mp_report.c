@@ -7,18 +7,11 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "mp_format.h"
+
 double mp_report_z(const mp_report *r)
 {
     return gsl_cdf_ugaussian_Pinv(1.0 - (1.0 - r->opt->level) / 2.0);
-}
-
-void mp_report_main_figures(const mp_fit_result *f, double *est, double *lo,
-                            double *hi)
-{
-    int re = f->has_random;
-    *est = re ? f->random.log_estimate : f->fixed.log_estimate;
-    *lo = re ? f->random.lower : f->fixed.lower;
-    *hi = re ? f->random.upper : f->fixed.upper;
 }
 
 void mp_report_pi_label(const mp_random_result *re, char *buf, size_t size)
@@ -80,4 +73,91 @@ const char *mp_report_method_name(mp_method m)
         [MP_METHOD_EB] = "empirical Bayes",
     };
     return (unsigned)m < MP_METHOD_COUNT ? names[m] : "?";
+}
+
+/* ---- phrases ------------------------------------------------------------------ */
+
+const char *mp_report_model_kind(const mp_fit_result *f)
+{
+    return f->has_random ? "random effects" : "fixed effect";
+}
+
+void mp_report_random_name(char *buf, size_t n, const char *what,
+                           const mp_random_result *re)
+{
+    snprintf(buf, n, "%s (%s%s)", what, mp_method_name(re->method),
+             re->t_test ? ", HKSJ" : "");
+}
+
+void mp_report_model_words(char *buf, size_t n, const mp_fit_result *f)
+{
+    if (f->has_random)
+        snprintf(buf, n, "random effects, %s%s", mp_method_name(f->random.method),
+                 f->random.t_test ? " with HKSJ" : "");
+    else
+        snprintf(buf, n, "%s", mp_report_model_kind(f));
+}
+
+void mp_report_test_phrase(char *buf, size_t n, mp_style style, int t_test,
+                           double stat, double df, double p)
+{
+    char pv[MP_NUMBUF + 8];
+    mp_format_p_text(pv, sizeof pv, p);
+    if (style == MP_STYLE_TEXT) {
+        if (t_test)
+            snprintf(buf, n, "t = %.2f on %g df, %s", stat, df, pv);
+        else
+            snprintf(buf, n, "z = %.2f, %s", stat, pv);
+        return;
+    }
+    char s[MP_NUMBUF], d[MP_NUMBUF];
+    mp_format_fixed(s, stat, 2);
+    if (t_test) {
+        mp_format_fixed(d, df, 0);
+        snprintf(buf, n, "t = %s, df = %s (%s)", s, d, pv);
+    } else {
+        snprintf(buf, n, "z = %s (%s)", s, pv);
+    }
+}
+
+void mp_report_q_phrase(char *buf, size_t n, mp_style style, double q,
+                        double df, double p)
+{
+    char qs[MP_NUMBUF], d[MP_NUMBUF], pv[MP_NUMBUF + 8];
+    mp_format_fixed(qs, q, 2);
+    mp_format_p_text(pv, sizeof pv, p);
+    if (style == MP_STYLE_TEXT) {
+        snprintf(buf, n, "Q = %s on %g df, %s", qs, df, pv);
+    } else {
+        mp_format_fixed(d, df, 0);
+        snprintf(buf, n, "Q = %s, df = %s (%s)", qs, d, pv);
+    }
+}
+
+/* Subgroups the test for differences compares: those with a covariate
+ * value, and the unspecified one when it is in the test. */
+static size_t groups_in_test(const mp_subgroups *s)
+{
+    size_t n = 0;
+    for (size_t g = 0; g < s->n_groups; g++)
+        n += s->groups[g].value || s->missing_in_test;
+    return n;
+}
+
+void mp_report_subgroup_test(char *buf, size_t n, mp_style style,
+                             const mp_subgroups *s)
+{
+    if (isfinite(s->Q)) {
+        mp_report_q_phrase(buf, n, style, s->Q, s->df, s->p);
+        if (style == MP_STYLE_PLOT && mp_subgroups_unspecified(s)
+            && !s->missing_in_test) {
+            size_t used = strlen(buf);
+            snprintf(buf + used, n - used, ", unspecified not included");
+        }
+    } else if (groups_in_test(s) < 2) {
+        snprintf(buf, n, "needs at least two subgroups");
+    } else {
+        /* two or more subgroups, yet no test: one of them has no estimate */
+        snprintf(buf, n, "not available (a subgroup's fit failed)");
+    }
 }

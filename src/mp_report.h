@@ -50,15 +50,46 @@ void mp_report_weight_sums(const mp_report *r, mp_weight_sums *sums);
 void mp_report_study(const mp_report *r, const mp_weight_sums *sums, size_t i,
                      mp_study_figures *f);
 
-/* The figures a fit is summed up by (log scale): the random-effects
- * estimate and confidence interval, or the fixed effect's when the fit has
- * no random-effects model (k = 1). */
 /* The label of the prediction interval row, naming its critical value:
  * "Prediction interval (z)" or "Prediction interval (t, 3 df)". */
 void mp_report_pi_label(const mp_random_result *re, char *buf, size_t size);
 
-void mp_report_main_figures(const mp_fit_result *f, double *est, double *lo,
-                            double *hi);
+/* ---- phrases: said once, for the text report and the plots alike ---------- */
+
+/* Where a phrase goes: the text report's columns ("Q = 9.68 on 5 df,
+ * p = 0.085") or a plot's footer ("Q = 9.68, df = 5 (p = 0.085)"). */
+typedef enum { MP_STYLE_TEXT, MP_STYLE_PLOT } mp_style;
+
+/* The model a fit is summed up by (mp_fit_pooled): "random effects" or
+ * "fixed effect". */
+const char *mp_report_model_kind(const mp_fit_result *f);
+
+/* The name of a random-effects estimate: "<what> (DL)", "<what> (REML,
+ * HKSJ)"; what is "Random effects", "Subtotal", ... */
+void mp_report_random_name(char *buf, size_t n, const char *what,
+                           const mp_random_result *re);
+
+/* The model in words, for a plot's note: "random effects, DL with HKSJ",
+ * or "fixed effect". */
+void mp_report_model_words(char *buf, size_t n, const mp_fit_result *f);
+
+/* A test of an estimate: TEXT "z = -1.13, p = 0.26", "t = -1.05 on 5 df,
+ * p = 0.34"; PLOT "z = -1.13 (p = 0.26)", "t = -1.05, df = 5 (p = 0.34)". */
+void mp_report_test_phrase(char *buf, size_t n, mp_style style, int t_test,
+                           double stat, double df, double p);
+
+/* Cochran's Q test: TEXT "Q = 9.68 on 5 df, p = 0.085", PLOT "Q = 9.68,
+ * df = 5 (p = 0.085)". */
+void mp_report_q_phrase(char *buf, size_t n, mp_style style, double q,
+                        double df, double p);
+
+/* The test for subgroup differences after "Test for subgroup
+ * differences: ": its Q test (mp_report_q_phrase; in a plot with ",
+ * unspecified not included" when studies without the covariate are left
+ * out of it), "needs at least two subgroups" (fewer than two subgroups
+ * are in the test), or "not available (a subgroup's fit failed)". */
+void mp_report_subgroup_test(char *buf, size_t n, mp_style style,
+                             const mp_subgroups *s);
 
 /* Two-sided normal quantile of the chosen level. */
 double mp_report_z(const mp_report *r);

@@ -74,9 +74,8 @@ static void fit_row(FILE *out, const mp_report *r, const char *row,
 {
     if (f->status != MP_OK)
         return;
-    int re = f->has_random;
-    const mp_fixed_result *fx = &f->fixed;
-    const mp_random_result *rn = &f->random;
+    mp_pooled pf;
+    mp_fit_pooled(f, &pf);
     fputs(row, out);
     putc(',', out);
     mp_format_csv_field(out, id);
@@ -87,11 +86,11 @@ static void fit_row(FILE *out, const mp_report *r, const char *row,
     else
         putc(',', out);
     fputs(",,", out);
-    field_num(out, exp(re ? rn->log_estimate : fx->log_estimate));
-    field_num(out, exp(re ? rn->lower : fx->lower));
-    field_num(out, exp(re ? rn->upper : fx->upper));
-    field_num(out, re ? rn->log_estimate : fx->log_estimate);
-    field_num(out, re ? rn->se : fx->se);
+    field_num(out, exp(pf.log_estimate));
+    field_num(out, exp(pf.lower));
+    field_num(out, exp(pf.upper));
+    field_num(out, pf.log_estimate);
+    field_num(out, pf.se);
     fputs(",,", out);
     row_end(out, r);
 }

@@ -16,7 +16,7 @@ typedef struct {
     char s[1024];
 } line;
 
-static void add(line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(line *l, const char *fmt, ...) MP_PRINTF(2, 3);
 
 static void add(line *l, const char *fmt, ...)
 {
@@ -161,9 +161,9 @@ static void pooled_row(FILE *out, const char *name, double est, double lo,
 static void pooled(FILE *out, const mp_report *r)
 {
     const mp_fit_result *f = r->fit;
-    char p[MP_NUMBUF + 8], test[2 * MP_NUMBUF + 32], name[64];
-    mp_format_p_text(p, sizeof p, f->fixed.p);
-    snprintf(test, sizeof test, "z = %.2f, %s", f->fixed.z, p);
+    char test[2 * MP_NUMBUF + 48], name[64];
+    mp_report_test_phrase(test, sizeof test, MP_STYLE_TEXT, 0, f->fixed.z, NAN,
+                          f->fixed.p);
     pooled_row(out, "Fixed effect (inverse variance)", f->fixed.log_estimate,
                f->fixed.lower, f->fixed.upper, test);
     if (!f->has_random) {
@@ -172,14 +172,9 @@ static void pooled(FILE *out, const mp_report *r)
         return;
     }
     const mp_random_result *re = &f->random;
-    mp_format_p_text(p, sizeof p, re->p);
-    if (re->t_test)
-        snprintf(test, sizeof test, "t = %.2f on %g df, %s", re->statistic,
-                 re->df, p);
-    else
-        snprintf(test, sizeof test, "z = %.2f, %s", re->statistic, p);
-    snprintf(name, sizeof name, "Random effects (%s%s)",
-             mp_method_name(re->method), re->t_test ? ", HKSJ" : "");
+    mp_report_test_phrase(test, sizeof test, MP_STYLE_TEXT, re->t_test,
+                          re->statistic, re->df, re->p);
+    mp_report_random_name(name, sizeof name, "Random effects", re);
     pooled_row(out, name, re->log_estimate, re->lower, re->upper, test);
     mp_report_pi_label(re, name, sizeof name);
     pooled_row(out, name, NAN, re->pi_lower, re->pi_upper, "");
@@ -205,11 +200,10 @@ static void heterogeneity(FILE *out, const mp_report *r)
         return;
     const mp_heterogeneity *h = &f->het;
     const mp_random_result *re = &f->random;
-    char i2[MP_NUMBUF], t2[MP_NUMBUF], q[MP_NUMBUF], p[MP_NUMBUF + 8];
+    char i2[MP_NUMBUF], t2[MP_NUMBUF], q[3 * MP_NUMBUF + 32];
     mp_format_fixed(i2, h->I2, 1);
     mp_format_fixed(t2, re->tau2, 4);
-    mp_format_fixed(q, h->Q, 2);
-    mp_format_p_text(p, sizeof p, h->p);
+    mp_report_q_phrase(q, sizeof q, MP_STYLE_TEXT, h->Q, h->df, h->p);
     line l = { "" };
     emit(out, &l);
     add(&l, "Heterogeneity: I^2 = %s%% (%s), tau^2 = %s", i2, i2_words(h->I2), t2);
@@ -221,7 +215,7 @@ static void heterogeneity(FILE *out, const mp_report *r)
     }
     add(&l, ",");
     emit(out, &l);
-    add(&l, "               Q = %s on %g df, %s", q, h->df, p);
+    add(&l, "               %s", q);
     emit(out, &l);
 }
 
@@ -264,7 +258,7 @@ static void leave_one_out(FILE *out, const mp_report *r)
     line l = { "" };
     emit(out, &l);
     add(&l, "Leave-one-out (each study omitted in turn, %s):",
-        r->fit->has_random ? "random effects" : "fixed effect");
+        mp_report_model_kind(r->fit));
     emit(out, &l);
     fit_table_head(out, r, "Omitted", "");
     for (size_t i = 0; i < mp_dataset_k(r->ds); i++)
@@ -279,20 +273,19 @@ static void fit_columns(line *l, const mp_fit_result *f)
         add(l, " %s", mp_status_string(f->status));
         return;
     }
-    int re = f->has_random;
-    double est, lo, hi;
-    mp_report_main_figures(f, &est, &lo, &hi);
+    mp_pooled pf;
+    mp_fit_pooled(f, &pf);
     char e[MP_NUMBUF], ci[2 * MP_NUMBUF + 8], p[MP_NUMBUF], i2[MP_NUMBUF] = "",
         t2[MP_NUMBUF] = "";
-    mp_format_ratio(e, exp(est));
-    interval(ci, sizeof ci, lo, hi);
-    mp_format_p(p, re ? f->random.p : f->fixed.p);
-    if (re) {
+    mp_format_ratio(e, exp(pf.log_estimate));
+    interval(ci, sizeof ci, pf.lower, pf.upper);
+    mp_format_p(p, pf.p);
+    if (pf.random) {
         mp_format_percent(i2, f->het.I2);
         mp_format_fixed(t2, f->random.tau2, 4);
     }
     add(l, " %6s  %-18s %8s %6s %7s%s", e, ci, p, i2, t2,
-        re ? "" : "  (one study: fixed effect)");
+        pf.random ? "" : "  (one study: fixed effect)");
 }
 
 static void fit_table_head(FILE *out, const mp_report *r, const char *first,
@@ -332,16 +325,9 @@ static void subgroups(FILE *out, const mp_report *r)
                                : "not in the test below");
         emit(out, &l);
     }
-    if (isfinite(s->Q)) {
-        char q[MP_NUMBUF], p[MP_NUMBUF + 8];
-        mp_format_fixed(q, s->Q, 2);
-        mp_format_p_text(p, sizeof p, s->p);
-        add(&l, "Test for subgroup differences: Q = %s on %g df, %s", q, s->df, p);
-    } else if (s->n_groups < 2) {
-        add(&l, "Test for subgroup differences: needs at least two subgroups");
-    } else {
-        add(&l, "Test for subgroup differences: not available (a subgroup's fit failed)");
-    }
+    char test[3 * MP_NUMBUF + 64];
+    mp_report_subgroup_test(test, sizeof test, MP_STYLE_TEXT, s);
+    add(&l, "Test for subgroup differences: %s", test);
     emit(out, &l);
 }
 

@@ -28,6 +28,8 @@
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_roots.h>
 
+#include "mp_fit_impl.h"
+
 const char *mp_small_study_k_warning(size_t k)
 {
     if (k >= MP_SMALL_STUDY_WARN_K)

@@ -575,7 +575,7 @@ static mp_status read_source(mp_reader *r, source *src, const char *name,
                 mp_errors_add(err, name, 0, "does not match the schema");
         }
     }
-    mp_errors_free(&f.schema_diags);
+    mp_errors_clear(&f.schema_diags);
     if (st == MP_ENOMEM)
         return st;
     if (src->refused == 3)

@@ -233,6 +233,6 @@ mp_status mp_cox_fit(const mp_ipd *d, mp_cox_result *r, mp_errors *err)
         mp_errors_add(err, NULL, 0, "Cox model: Newton-Raphson did not "
                       "converge");
     free(c.order);
-    mp_errors_free(&local);
+    mp_errors_clear(&local);
     return st;
 }

@@ -491,35 +491,14 @@ static void set_favours(plot *p, const mp_svg_options *o)
  * with the precision of the text report. */
 static void het_text(char *buf, size_t n, const mp_fit_result *f)
 {
-    char t2[MP_NUMBUF], i2[MP_NUMBUF], q[MP_NUMBUF], df[MP_NUMBUF], p[MP_NUMBUF + 8];
+    char t2[MP_NUMBUF], i2[MP_NUMBUF];
     mp_format_fixed(t2, f->random.tau2, 4);
     mp_format_fixed(i2, f->het.I2, 1);
-    mp_format_fixed(q, f->het.Q, 2);
-    mp_format_fixed(df, f->het.df, 0);
-    mp_format_p_text(p, sizeof p, f->het.p);
-    snprintf(buf, n, "Heterogeneity: tau" SQ " = %s; I" SQ " = %s%%; Q = %s, "
-             "df = %s (%s)", t2, i2, q, df, p);
-}
-
-/* "z = -1.13 (p = 0.26)" or "t = -1.05, df = 5 (p = 0.34)". */
-static void test_text(char *buf, size_t n, int t_test, double stat, double df,
-                      double pv)
-{
-    char s[MP_NUMBUF], d[MP_NUMBUF], p[MP_NUMBUF + 8];
-    mp_format_fixed(s, stat, 2);
-    mp_format_p_text(p, sizeof p, pv);
-    if (t_test) {
-        mp_format_fixed(d, df, 0);
-        snprintf(buf, n, "t = %s, df = %s (%s)", s, d, p);
-    } else {
-        snprintf(buf, n, "z = %s (%s)", s, p);
-    }
-}
-
-static void random_name(char *buf, size_t n, const mp_fit_result *f)
-{
-    snprintf(buf, n, "Random effects (%s%s)", mp_method_name(f->random.method),
-             f->random.t_test ? ", HKSJ" : "");
+    int used = snprintf(buf, n, "Heterogeneity: tau" SQ " = %s; I" SQ " = %s%%; ",
+                        t2, i2);
+    if (used >= 0 && (size_t)used < n)
+        mp_report_q_phrase(buf + used, n - (size_t)used, MP_STYLE_PLOT,
+                           f->het.Q, f->het.df, f->het.p);
 }
 
 /* ---- the forest plot ---------------------------------------------------------------- */
@@ -599,6 +578,17 @@ static row *diamond_row(plot *p, const forest_cols *fc, const char *cls,
     return w;
 }
 
+/* Place row w at the pooled figures of f (mp_fit_pooled); their p. */
+static double pooled_figures(row *w, const mp_fit_result *f)
+{
+    mp_pooled pf;
+    mp_fit_pooled(f, &pf);
+    w->est = pf.log_estimate;
+    w->lo = pf.lower;
+    w->hi = pf.upper;
+    return pf.p;
+}
+
 /* The pooled rows of a fit: fixed and random diamonds (weights wf, wr in
  * percent, NAN for none) and the prediction interval. */
 static mp_status pooled_rows(plot *p, const forest_cols *fc,
@@ -613,7 +603,7 @@ static mp_status pooled_rows(plot *p, const forest_cols *fc,
         return MP_ENOMEM;
     if (!f->has_random)
         return MP_OK;
-    random_name(buf, sizeof buf, f);
+    mp_report_random_name(buf, sizeof buf, "Random effects", &f->random);
     if (!diamond_row(p, fc, cls, buf, f->random.log_estimate, f->random.lower,
                      f->random.upper, fc->wr, wr))
         return MP_ENOMEM;
@@ -644,9 +634,7 @@ static mp_status subtotal_rows(plot *p, const forest_cols *fc,
     }
     if (f->has_random) {
         char name[LINE];
-        snprintf(name, sizeof name, "Subtotal (%s%s)",
-                 mp_method_name(f->random.method),
-                 f->random.t_test ? ", HKSJ" : "");
+        mp_report_random_name(name, sizeof name, "Subtotal", &f->random);
         w = add_row(p, R_DIAMOND, "subtotal", name);
     } else {
         w = add_row(p, R_DIAMOND, "subtotal", "Subtotal (fixed effect, 1 study)");
@@ -654,7 +642,7 @@ static mp_status subtotal_rows(plot *p, const forest_cols *fc,
     if (!w)
         return MP_ENOMEM;
     w->bold = 1;
-    mp_report_main_figures(f, &w->est, &w->lo, &w->hi);
+    pooled_figures(w, f);
     ratio_ci(buf, sizeof buf, w->est, w->lo, w->hi);
     set_cell(w, fc->ci, buf);
     mp_format_percent(a, wf);
@@ -725,34 +713,24 @@ static void forest_footer(plot *p)
     if (f->has_random) {
         het_text(buf, sizeof buf, f);
         add_foot(p, buf);
-        test_text(t, sizeof t, 0, f->fixed.z, NAN, f->fixed.p);
+        mp_report_test_phrase(t, sizeof t, MP_STYLE_PLOT, 0, f->fixed.z, NAN,
+                              f->fixed.p);
         snprintf(buf, sizeof buf, "Test for overall effect (fixed effect): %s", t);
         add_foot(p, buf);
-        test_text(t, sizeof t, f->random.t_test, f->random.statistic,
-                  f->random.df, f->random.p);
+        mp_report_test_phrase(t, sizeof t, MP_STYLE_PLOT, f->random.t_test,
+                              f->random.statistic, f->random.df, f->random.p);
         snprintf(buf, sizeof buf, "Test for overall effect (random effects): %s", t);
         add_foot(p, buf);
     } else {
         add_foot(p, "Heterogeneity: not applicable (one study)");
-        test_text(t, sizeof t, 0, f->fixed.z, NAN, f->fixed.p);
+        mp_report_test_phrase(t, sizeof t, MP_STYLE_PLOT, 0, f->fixed.z, NAN,
+                              f->fixed.p);
         snprintf(buf, sizeof buf, "Test for overall effect: %s", t);
         add_foot(p, buf);
     }
     if (p->r->sub) {
-        const mp_subgroups *s = p->r->sub;
-        if (isfinite(s->Q)) {
-            char q[MP_NUMBUF], df[MP_NUMBUF], pv[MP_NUMBUF + 8];
-            mp_format_fixed(q, s->Q, 2);
-            mp_format_fixed(df, s->df, 0);
-            mp_format_p_text(pv, sizeof pv, s->p);
-            snprintf(buf, sizeof buf, "Test for subgroup differences: Q = %s, "
-                     "df = %s (%s)%s", q, df, pv,
-                     mp_subgroups_unspecified(s) && !s->missing_in_test
-                         ? ", unspecified not included" : "");
-        } else {
-            snprintf(buf, sizeof buf, "Test for subgroup differences: needs at "
-                     "least two subgroups");
-        }
+        mp_report_subgroup_test(t, sizeof t, MP_STYLE_PLOT, p->r->sub);
+        snprintf(buf, sizeof buf, "Test for subgroup differences: %s", t);
         add_foot(p, buf);
     }
     mp_conclusion(p->conclusion, sizeof p->conclusion,
@@ -783,10 +761,9 @@ static void fit_cells(row *w, const fit_cols *fc, const mp_fit_result *f)
         set_cell(w, fc->ci, buf);
         return;
     }
-    mp_report_main_figures(f, &w->est, &w->lo, &w->hi);
+    mp_format_p(a, pooled_figures(w, f));
     ratio_ci(buf, sizeof buf, w->est, w->lo, w->hi);
     set_cell(w, fc->ci, buf);
-    mp_format_p(a, f->has_random ? f->random.p : f->fixed.p);
     set_cell(w, fc->p, a);
     if (f->has_random) {
         mp_format_percent(a, f->het.I2);
@@ -794,15 +771,6 @@ static void fit_cells(row *w, const fit_cols *fc, const mp_fit_result *f)
         mp_format_fixed(a, f->random.tau2, 4);
         set_cell(w, fc->tau2, a);
     }
-}
-
-static void model_words(char *buf, size_t n, const mp_fit_result *f)
-{
-    if (f->has_random)
-        snprintf(buf, n, "random effects, %s%s", mp_method_name(f->random.method),
-                 f->random.t_test ? " with HKSJ" : "");
-    else
-        snprintf(buf, n, "fixed effect");
 }
 
 /* ---- layout ------------------------------------------------------------------------- */
@@ -1526,7 +1494,7 @@ mp_status mp_svg_cumulative(FILE *out, const mp_report *r, const mp_svg_options 
     }
     if (st == MP_OK) {
         char m[96], buf[LINE];
-        model_words(m, sizeof m, r->fit);
+        mp_report_model_words(m, sizeof m, r->fit);
         snprintf(buf, sizeof buf, "Each row pools the studies up to and including "
                  "it, in order of publication year (%s;", m);
         add_foot(&p, buf);
@@ -1565,7 +1533,7 @@ mp_status mp_svg_leave_one_out(FILE *out, const mp_report *r,
         fit_cells(w, &fc, &r->loo[i]);
     }
     char m[96], buf[LINE];
-    model_words(m, sizeof m, r->fit);
+    mp_report_model_words(m, sizeof m, r->fit);
     row *w = NULL;
     if (st == MP_OK && (!add_row(&p, R_GAP, "gap", "") ||
                         !(w = add_row(&p, R_DIAMOND, "pooled", "All studies"))))

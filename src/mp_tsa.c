@@ -181,8 +181,8 @@ mp_status mp_tsa(const double *y, const double *v, const int *year, size_t k,
     if (st == MP_ENUMERIC)
         mp_errors_add(err, NULL, 0, "trial sequential analysis: a cumulative "
                       "fit or a boundary failed");
-    mp_cumulative_free(&c);
-    mp_errors_free(&local);
+    mp_cumulative_clear(&c);
+    mp_errors_clear(&local);
     if (st != MP_OK)
         mp_tsa_result_clear(r);
     return st;

@@ -30,7 +30,7 @@
 
 #include "mp_analyses.h"
 #include "mp_error.h"
-#include "mp_fit.h"
+#include "mp_fit_impl.h"
 #include "testutil.h"
 
 /* metafor is compared to the tolerances of the JSON contract
@@ -148,7 +148,7 @@ static int check_loo_table(const char *cases_file, int yc, int vc,
             ck_assert(out != NULL);
             mp_fit_options o;
             mp_fit_options_default(&o);
-            ck_assert_int_eq(mp_method_parse(e->f[E_METHOD], &m), 0);
+            ck_assert_int_eq(mp_method_parse(e->f[E_METHOD], &m), MP_OK);
             o.method = m;
             o.hksj = atoi(e->f[E_KNHA]);
             o.maxiter = 10000;  /* make_cases.R's control */
@@ -419,7 +419,7 @@ START_TEST(test_invalid)
     ck_assert_int_eq(mp_leave_one_out(y, v, 1, &o, out, &err), MP_EINPUT);
     ck_assert_int_eq(mp_leave_one_out(y, v, 3, &o, out, &err), MP_EINPUT);
     ck_assert_uint_eq(err.n, 2);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -445,7 +445,7 @@ START_TEST(test_failed_subfit)
     ck_assert_str_eq(err.items[0].message, "leave-one-out without study 6: "
                      "REML estimator: the fit is not finite (extreme sampling "
                      "variances?)");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -549,7 +549,7 @@ static int compare_iter_with_refits(const double *y, const double *v,
                            fabs(a[f].x - b[f].x) / fabs(b[f].x));
             }
         }
-        mp_errors_free(&local);
+        mp_errors_clear(&local);
     }
     if (e != fast_err->n && bad++ < 20)
         printf("MISMATCH %s: %zu diagnostics, refits %zu\n", what,
@@ -597,7 +597,7 @@ static size_t iter_vs_refit(size_t k, data_kind kind, unsigned long seed,
         o.tau2_ci = 0;
         bad += compare_iter_with_refits(y, v, k, &o, out, &err,
                                         kind_name(kind), &nfailed, &loose);
-        mp_errors_free(&err);
+        mp_errors_clear(&err);
     }
     ck_assert_msg(bad == 0, "k = %zu %s data: %d figures of the series path "
                   "differ from refits", k, kind_name(kind), bad);
@@ -658,7 +658,7 @@ START_TEST(test_loo_oscillating)
         ck_assert_int_eq(compare_iter_with_refits(y, v, 6, &o, out, &err,
                                                   "six", &nfailed, &loose), 0);
         ck_assert_uint_eq(nfailed, 0);
-        mp_errors_free(&err);
+        mp_errors_clear(&err);
     }
 }
 END_TEST
@@ -712,7 +712,7 @@ START_TEST(test_iter_safeguard)
         ck_assert_msg(guarded > 0 && guarded < k, "%s maxiter %d: %zu of %zu "
                       "by the safeguard", mp_method_name(o.method), o.maxiter,
                       guarded, k);
-        mp_errors_free(&err);
+        mp_errors_clear(&err);
     }
     free(y);
     free(v);
@@ -843,8 +843,8 @@ static void analyse(analysis *a, const mp_fit_options *o, int with_cum)
 static void analysis_free(analysis *a)
 {
     free(a->loo);
-    mp_cumulative_free(&a->cum);
-    mp_subgroups_free(&a->sub);
+    mp_cumulative_clear(&a->cum);
+    mp_subgroups_clear(&a->sub);
 }
 
 static const mp_subgroup *group_named(const mp_subgroups *s, const char *v)

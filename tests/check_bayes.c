@@ -97,7 +97,7 @@ static void crins_run(mp_bayes_result *r)
     o.thresholds = th;
     o.n_thresholds = 1;
     ck_assert_int_eq(mp_bayes(y, v, 6, &o, r, &err), MP_OK);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 
 START_TEST(test_crins_tau)
@@ -151,7 +151,7 @@ static void case_options_of(const tsv_row *row, case_options *c)
                                        0), MP_OK);
     c->o.level = strtod(row->f[C_LEVEL], NULL);
     size_t n = 0;
-    for (char *s = (char *)row->f[C_TH]; n < 7 && *s; n++) {
+    for (const char *s = row->f[C_TH]; n < 7 && *s; n++) {
         char *end;
         c->th[n] = strtod(s, &end);
         s = *end == ',' ? end + 1 : end;
@@ -261,7 +261,7 @@ static size_t compare_case(const tsv_table *cases, const tsv_table *exp,
         n++;
     }
     mp_bayes_result_clear(&r);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
     free(y);
     free(v);
     return n;
@@ -358,7 +358,7 @@ static void expect_refusal(const double *y, const double *v, size_t k,
     ck_assert_msg(err.n >= 1 && strstr(err.items[0].message, words),
                   "expected '%s' in%s", words, mp_check_dump(&err));
     ck_assert(r.p_below == NULL && r.shrinkage == NULL);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 
 START_TEST(test_improper_refused)

@@ -95,7 +95,7 @@ static void expect_none(mp_outcome o, long n_exp, long n_ctl)
     mp_errors err;
     run(&o, n_exp, n_ctl, &err);
     ck_assert_msg(err.n == 0, "unexpected warning:%s", mp_check_dump(&err));
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 
 /* Exactly one warning, at line, starting with prefix and containing
@@ -114,7 +114,7 @@ static void expect_one(mp_outcome o, long n_exp, long n_ctl, long line,
                       (!part || strstr(d->message, part)),
                   "got: %s\nwant: %s ... %s", d->message, prefix,
                   part ? part : "");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 
 /* ---- the p an interval implies ------------------------------------------------ */

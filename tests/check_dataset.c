@@ -127,7 +127,7 @@ START_TEST(outcome_selection)
     mp_dataset_free(os);
     mp_dataset_free(pfs);
     mp_dataset_free(low);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -183,7 +183,7 @@ START_TEST(rows_values_and_labels)
     expect_row(ds, 4, -0.22314355131420976, se * se);
     ck_assert_int_eq(mp_dataset_finish(ds, &err), MP_OK);
     mp_dataset_free(ds);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -222,7 +222,7 @@ START_TEST(counts_rr_and_or)
     ck_assert_int_eq(mp_dataset_events(rr, 1, 0), 0);
     mp_dataset_free(rr);
     mp_dataset_free(or_);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -276,7 +276,7 @@ START_TEST(n_events_group_and_arms)
     ck_assert_int_eq(feed(ds, "b.xml", study_doc("b", 2020, with), &err), MP_OK);
     ck_assert_ptr_null(mp_dataset_group(ds, 0));
     mp_dataset_free(ds);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -295,7 +295,7 @@ START_TEST(options_are_copied)
     ck_assert_uint_eq(mp_dataset_k(ds), 1);
     ck_assert_str_eq(mp_dataset_group(ds, 0), "europe");
     mp_dataset_free(ds);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -314,7 +314,7 @@ START_TEST(duplicate_id_across_files)
     ck_assert_int_eq(mp_dataset_year(ds, 0), 2020);
     ck_assert_str_eq(mp_dataset_file(ds, 0), "first.xml");
     mp_dataset_free(ds);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -339,7 +339,7 @@ START_TEST(duplicate_id_in_collection)
     ck_assert_str_eq(mp_dataset_title(ds, 0), "A");
     ck_assert_str_eq(mp_dataset_title(ds, 1), "B");
     mp_dataset_free(ds);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -360,7 +360,7 @@ START_TEST(mixed_measures)
     ck_assert_uint_eq(mp_dataset_k(ds), 1);
     ck_assert_int_eq(mp_dataset_measure(ds), MP_MEASURE_HR);
     mp_dataset_free(ds);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 
     /* the other way round, with odds ratios */
     ds = dataset("OS", MP_MEASURE_OR, NULL);
@@ -371,7 +371,7 @@ START_TEST(mixed_measures)
                "one analysis pools one measure");
     ck_assert_int_eq(mp_dataset_measure(ds), MP_MEASURE_OR);
     mp_dataset_free(ds);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -412,13 +412,13 @@ START_TEST(not_pooled_listed_and_warned)
                      "\"Overall survival\")");
     ck_assert_str_eq(err.items[1].message, "study \"c\" is not pooled: it has "
                      "no outcome \"OS\", only \"PFS\"");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 
     /* all = 0 (a descriptor checked alone): only the misnamed one */
     mp_dataset_warn_not_pooled(ds, 0, &err);
     ck_assert_uint_eq(err.n, 1);
     ck_assert_str_eq(err.items[0].file, "b.xml");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
     mp_dataset_free(ds);
 
     /* "os" in another case is the same hint */
@@ -431,7 +431,7 @@ START_TEST(not_pooled_listed_and_warned)
     ck_assert_str_eq(err.items[0].message, "study \"d\" is not pooled: it has "
                      "no outcome \"OS\", only \"os\" (outcome names are exact: "
                      "write name=\"OS\" for \"os\")");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
     mp_dataset_free(ds);
 }
 END_TEST
@@ -451,7 +451,7 @@ START_TEST(finish_names_present_outcomes)
     expect_one(&err, NULL, 0,
                "no input has outcome \"PFS\" (outcomes present: OS, LRPFS)");
     mp_dataset_free(ds);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -474,7 +474,7 @@ static const char *outcomes_message(const char *const *names, size_t n)
     ck_assert_uint_eq(err.n, 1);
     snprintf(msg, sizeof msg, "%s", err.items[0].message);
     mp_dataset_free(ds);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
     return msg;
 }
 
@@ -551,7 +551,7 @@ START_TEST(finish_without_studies)
     ck_assert_int_eq(mp_dataset_finish(ds, &err), MP_EINPUT);
     expect_one(&err, NULL, 0, "no study to pool: the inputs hold no study");
     mp_dataset_free(ds);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -571,15 +571,15 @@ START_TEST(invalid_figure_drops_the_study)
     feed(ds, "a.xml", study_doc("a", 2020, bad_os), &err);
     expect_one(&err, "a.xml", 7,
                "<hazard-ratio> estimate 0.5 lies outside its interval 0.66 to 0.88");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
     feed(ds, "b.xml", study_doc("b", 2020, bad_other), &err);
     expect_one(&err, "b.xml", 7, "<log-hazard-ratio> se must be > 0, not 0");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
     ck_assert_uint_eq(mp_dataset_k(ds), 0);
     ck_assert_int_eq(mp_dataset_finish(ds, &err), MP_EINPUT);
     ck_assert_msg(err.n == 1, "diagnostics:%s", mp_check_dump(&err));
     mp_dataset_free(ds);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -605,7 +605,7 @@ START_TEST(studies_read_counts_valid_only)
                   "studies_read = %zu, expected 1 (one valid study)",
                   mp_dataset_studies_read(ds));
     mp_dataset_free(ds);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -651,7 +651,7 @@ START_TEST(non_finite_effect_reported)
                "standard error");
     ck_assert_uint_eq(mp_dataset_k(ds), 0);
     mp_dataset_free(ds);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -678,7 +678,7 @@ START_TEST(max_studies_stops_the_run)
     ck_assert_uint_eq(mp_dataset_k(ds), 2);
     ck_assert_uint_eq(mp_dataset_studies_read(ds), 2);
     mp_dataset_free(ds);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -702,7 +702,7 @@ START_TEST(max_studies_message_passes_the_diagnostics_limit)
     ck_assert_str_eq(err.items[1].message, "more than 1 studies in this run, "
                      "the limit (--max-studies raises it)");
     mp_dataset_free(ds);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -788,7 +788,7 @@ START_TEST(hundred_thousand_studies)
                "duplicate study id \"s123\" (first defined at half1.xml:125)");
     ck_assert_uint_eq(mp_dataset_k(ds), N_SCALE);
     mp_dataset_free(ds);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -844,7 +844,7 @@ START_TEST(pool_out_of_memory)
     ck_assert_str_eq(mp_dataset_id(ds, 0), "big2");
     free(label);
     mp_dataset_free(ds);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 

@@ -128,7 +128,7 @@ static void expect_check(const mp_effect_input *e, const char *const *msgs)
     ck_assert_msg(err.n == n, "%zu diagnostics, expected %zu (first: \"%s\")",
                   err.n, n, err.n ? err.items[0].message : "");
     ck_assert_int_eq(st, n ? MP_EINPUT : MP_OK);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 
 static const char *const NONE[] = { NULL };
@@ -556,7 +556,7 @@ START_TEST(check_diagnostic_location)
     ck_assert_int_eq(mp_effect_check(&e, NULL, &err), MP_EINPUT);
     ck_assert_int_eq(err.n, 2);
     ck_assert_ptr_null(err.items[1].file);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 

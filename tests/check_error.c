@@ -20,7 +20,7 @@ START_TEST(records_file_line_message)
     ck_assert_str_eq(e.items[0].message, "bad value 7");
     ck_assert_ptr_null(e.items[1].file);
     ck_assert_str_eq(e.items[1].message, "no file");
-    mp_errors_free(&e);
+    mp_errors_clear(&e);
     ck_assert_uint_eq(e.n, 0);
     ck_assert_uint_eq(mp_errors_count(&e), 0);
 }
@@ -33,7 +33,7 @@ START_TEST(file_name_is_copied)
     mp_errors_add(&e, name, 1, "m");
     name[0] = 'y';
     ck_assert_str_eq(e.items[0].file, "x.xml");
-    mp_errors_free(&e);
+    mp_errors_clear(&e);
 }
 END_TEST
 
@@ -50,7 +50,7 @@ START_TEST(growth_keeps_every_item)
         ck_assert_str_eq(e.items[i].message, want);
         ck_assert_int_eq(e.items[i].line, i + 1);
     }
-    mp_errors_free(&e);
+    mp_errors_clear(&e);
 }
 END_TEST
 
@@ -66,12 +66,12 @@ START_TEST(limit_counts_without_recording)
     ck_assert_uint_eq(mp_errors_count(&e), 10);
     ck_assert_str_eq(e.items[2].message, "item 2");
     /* freeing empties the list and keeps the limit */
-    mp_errors_free(&e);
+    mp_errors_clear(&e);
     ck_assert_uint_eq(mp_errors_count(&e), 0);
     ck_assert_uint_eq(e.limit, 3);
     mp_errors_add(&e, NULL, 0, "again");
     ck_assert_uint_eq(e.n, 1);
-    mp_errors_free(&e);
+    mp_errors_clear(&e);
 }
 END_TEST
 
@@ -95,7 +95,7 @@ START_TEST(always_passes_the_limit)
     ck_assert_str_eq(e.items[3].file, "g");
     ck_assert_str_eq(e.items[3].message, "stop 5");
     ck_assert_int_eq(e.items[3].line, 5);
-    mp_errors_free(&e);
+    mp_errors_clear(&e);
     ck_assert_uint_eq(e.always, 0);
     ck_assert_uint_eq(e.limit, 2);
 }
@@ -123,7 +123,7 @@ START_TEST(sort_keep_orders_and_cuts)
     ck_assert_int_eq(mp_errors_sort_keep(&e, 0), MP_OK);
     ck_assert_uint_eq(e.n, 0);
     ck_assert_uint_eq(mp_errors_count(&e), 7);
-    mp_errors_free(&e);
+    mp_errors_clear(&e);
 }
 END_TEST
 
@@ -148,7 +148,7 @@ START_TEST(warnings_are_not_problems)
     ck_assert_int_eq(mp_errors_sort_keep(&e, 1), MP_OK);
     ck_assert_uint_eq(mp_errors_count(&e), 2);
     ck_assert_uint_eq(mp_errors_warnings(&e), 2);
-    mp_errors_free(&e);
+    mp_errors_clear(&e);
     ck_assert_uint_eq(mp_errors_warnings(&e), 0);
 }
 END_TEST
@@ -168,6 +168,45 @@ START_TEST(status_strings)
 }
 END_TEST
 
+/* The public side of a list (metapool.h): made with mp_errors_new and
+ * destroyed with mp_errors_free, read through accessors; clear empties it
+ * and keeps its limit; a warning about an item carries its index. */
+START_TEST(public_list)
+{
+    mp_errors *e = mp_errors_new(2);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_uint_eq(mp_errors_size(e), 0);
+    ck_assert_ptr_null(mp_errors_get(e, 0));
+    ck_assert_int_eq(mp_errors_add(e, "a.xml", 3, "first"), MP_OK);
+    ck_assert_int_eq(mp_errors_warn_at(e, 7, "step %d", 8), MP_OK);
+    ck_assert_int_eq(mp_errors_add(e, NULL, 0, "past the limit"), MP_OK);
+    ck_assert_int_eq(mp_errors_warn(e, NULL, 0, "past the limit too"), MP_OK);
+    ck_assert_uint_eq(mp_errors_size(e), 2);
+    ck_assert_uint_eq(mp_errors_count(e), 2);
+    ck_assert_uint_eq(mp_errors_warnings(e), 2);
+    ck_assert_uint_eq(mp_errors_unrecorded(e), 2);
+    const mp_diag *d = mp_errors_get(e, 0);
+    ck_assert_str_eq(d->file, "a.xml");
+    ck_assert_int_eq(d->line, 3);
+    ck_assert_int_eq(d->warning, 0);
+    ck_assert_uint_eq(d->index, MP_NO_INDEX);
+    d = mp_errors_get(e, 1);
+    ck_assert_ptr_null(d->file);
+    ck_assert_int_eq(d->warning, 1);
+    ck_assert_uint_eq(d->index, 7);
+    ck_assert_str_eq(d->message, "step 8");
+    ck_assert_ptr_null(mp_errors_get(e, 2));
+    mp_errors_clear(e);
+    ck_assert_uint_eq(mp_errors_size(e), 0);
+    ck_assert_uint_eq(mp_errors_count(e) + mp_errors_unrecorded(e), 0);
+    for (int i = 0; i < 3; i++)
+        mp_errors_add(e, NULL, 0, "again");
+    ck_assert_uint_eq(mp_errors_size(e), 2);       /* the limit stayed */
+    mp_errors_free(e);
+    mp_errors_free(NULL);
+}
+END_TEST
+
 static Suite *error_suite(void)
 {
     Suite *s = suite_create("mp_error");
@@ -180,6 +219,7 @@ static Suite *error_suite(void)
     tcase_add_test(tc, warnings_are_not_problems);
     tcase_add_test(tc, always_passes_the_limit);
     tcase_add_test(tc, status_strings);
+    tcase_add_test(tc, public_list);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -20,7 +20,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "mp_error.h"
-#include "mp_fit.h"
+#include "mp_fit_impl.h"
 #include "testutil.h"
 
 /* ---- comparing a fit with expected rows ------------------------------- */
@@ -119,7 +119,7 @@ static int check_row(const tsv_row *e, const mp_fit_result *r, mp_method m,
 static void options_for(const tsv_row *e, mp_fit_options *o)
 {
     mp_fit_options_default(o);
-    ck_assert_msg(mp_method_parse(e->f[E_METHOD], &o->method) == 0,
+    ck_assert_msg(mp_method_parse(e->f[E_METHOD], &o->method) == MP_OK,
                   "unknown method %s", e->f[E_METHOD]);
     o->hksj = atoi(e->f[E_KNHA]);
     /* make_cases.R: control = list(maxiter = 10000, threshold = 1e-13,
@@ -223,7 +223,7 @@ static void fit_ok(const double *y, const double *v, size_t k,
                   mp_method_name(o->method), mp_status_string(st),
                   err.n ? err.items[0].message : "no diagnostic");
     ck_assert_int_eq(r->status, MP_OK);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 
 #define ASSERT_NEAR(got, want, tol)                                         \
@@ -438,7 +438,7 @@ static void expect_input_error(const double *y, const double *v, size_t k,
     ck_assert_int_eq(r.status, MP_EINPUT);
     ck_assert_msg(err.n == ndiag, "%s: %zu diagnostics, expected %zu", what,
                   err.n, ndiag);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 
 START_TEST(test_invalid_input)
@@ -556,11 +556,11 @@ START_TEST(test_method_names)
 {
     mp_method m;
     for (int i = 0; i < MP_METHOD_COUNT; i++) {
-        ck_assert_int_eq(mp_method_parse(mp_method_name((mp_method)i), &m), 0);
+        ck_assert_int_eq(mp_method_parse(mp_method_name((mp_method)i), &m), MP_OK);
         ck_assert_int_eq(m, i);
     }
-    ck_assert_int_eq(mp_method_parse("reml", &m), -1);
-    ck_assert_int_eq(mp_method_parse("FE", &m), -1);
+    ck_assert_int_eq(mp_method_parse("reml", &m), MP_EINPUT);
+    ck_assert_int_eq(mp_method_parse("FE", &m), MP_EINPUT);
 }
 END_TEST
 
@@ -845,7 +845,7 @@ START_TEST(test_estimating_equations_sweep)
             safeguard += ms[i] != MP_METHOD_PM
                          && r.random.iterations > o.maxiter;
             pm_wide += ms[i] == MP_METHOD_PM && r.random.tau2 > 100;
-            mp_errors_free(&err);
+            mp_errors_clear(&err);
         }
     }
     gsl_rng_free(rng);

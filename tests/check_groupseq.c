@@ -50,7 +50,7 @@ static void bounds(const char *spending, double alpha, const double *t,
     ck_assert_int_eq(mp_spending_parse(spending, &s, NULL, 0), MP_OK);
     ck_assert_msg(mp_groupseq_bounds(t, K, &s, alpha, look, &err) == MP_OK,
                   "%s", mp_check_dump(&err));
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 
 START_TEST(test_issue_figures)
@@ -245,7 +245,7 @@ START_TEST(test_bad_input)
     ck_assert_uint_eq(err.n, 5);
     ck_assert(strstr(err.items[0].message, "alpha") != NULL);
     ck_assert(strstr(err.items[4].message, "look 2") != NULL);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 

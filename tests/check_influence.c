@@ -237,7 +237,7 @@ START_TEST(test_too_few)
                      MP_EINPUT);
     ck_assert_str_eq(err.items[1].message, "influence diagnostics need at "
                      "least 2 studies (k = 0)");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -255,7 +255,7 @@ START_TEST(test_bad_variance)
     v[1] = -0.01;
     ck_assert_int_eq(run(y, v, 3, MP_INFLUENCE_FIXED, 0, out, &err),
                      MP_EINPUT);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -269,7 +269,7 @@ START_TEST(test_fixed_hksj)
     ck_assert_str_eq(err.items[0].message, "influence diagnostics: the "
                      "Hartung-Knapp adjustment is not meant for the "
                      "fixed-effect model");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -301,7 +301,7 @@ START_TEST(test_failed_deletion)
      * so only the criteria of the failed fit could flag it: unknown */
     ck_assert(out[5].hat < 0.5);
     ck_assert_int_eq(out[5].influential, MP_INFL_UNKNOWN);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 

@@ -324,7 +324,7 @@ START_TEST(test_too_few)
     mp_egger_result e;
     ck_assert_int_eq(mp_egger(y, v, 0, &o, &e, &err), MP_EINPUT);
     ck_assert_str_eq(err.items[0].message, "no studies to pool");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -346,7 +346,7 @@ START_TEST(test_bad_variance)
     ck_assert_int_eq(mp_rank_test(y, v, 4, &a.rank, &err), MP_EINPUT);
     ck_assert_msg(strstr(err.items[0].message, "study 3") != NULL, "%s",
                   err.items[0].message);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -408,7 +408,7 @@ START_TEST(test_fit_fails)
     ck_assert_int_eq(mp_trimfill(y, v, 5, &o, &t, &err), MP_ENUMERIC);
     ck_assert(!t.available && t.filled_y == NULL);
     ck_assert_uint_eq(err.n, 2);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 

@@ -202,7 +202,7 @@ static void expect_only(const char *doc, long line, const char *msg)
                   mp_check_dump(&err));
     ck_assert_msg(st == MP_EINPUT, "status %s", mp_status_string(st));
     ck_assert_msg(c.n == 0, "the invalid study reached the callback");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 
 /* The same for a diagnostic whose tail is libxml2's wording. */
@@ -216,7 +216,7 @@ static void expect_only_prefix(const char *doc, long line, const char *prefix)
                   mp_check_dump(&err));
     ck_assert_msg(st == MP_EINPUT, "status %s", mp_status_string(st));
     ck_assert_msg(c.n == 0, "the invalid study reached the callback");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 
 /* ---- documents -------------------------------------------------------------------- */
@@ -281,7 +281,7 @@ START_TEST(minimal_study)
     ck_assert_int_eq(o->events_ctl, -1);
     ck_assert_msg(isnan(o->followup_median), "followup %g", o->followup_median);
     ck_assert_str_eq(o->followup_unit, "months");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -380,7 +380,7 @@ START_TEST(full_study_from_file)
     ck_assert_int_eq(o->effect.kind, MP_INPUT_HR_CI);
     ck_assert_double_eq_tol(o->effect.level.value, 0.90, TOL_EXACT);
     ck_assert_double_eq_tol(o->effect.level.half_unit, 0.005, TOL_EXACT);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -399,7 +399,7 @@ START_TEST(text_entities_and_cdata)
     ck_assert_int_eq(c.n, 1);
     ck_assert_str_eq(c.s[0].title, "A & B \xe2\x98\xba <x> & y");
     ck_assert_str_eq(c.s[0].notes, "caf\xc3\xa9");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -416,7 +416,7 @@ START_TEST(arm_without_label_and_n)
     ck_assert_int_eq(c.s[0].n_exp, 12);
     ck_assert_int_eq(c.s[0].n_ctl, -1);
     ck_assert_str_eq(c.s[0].arm_ctl, "C");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -433,7 +433,7 @@ START_TEST(comments_and_whitespace_ignored)
     ck_assert_int_eq(read_doc(1, doc, &c, &err), MP_OK);
     ck_assert_msg(err.n == 0, "diagnostics:%s", mp_check_dump(&err));
     ck_assert_int_eq(c.n, 1);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -473,7 +473,7 @@ START_TEST(line_numbers_beyond_65535)
     ck_assert_str_eq(c.s[0].id, "a");
     expect_diag(&err, BLANK + 12, "<publication> year \"20\" is not a four-digit year");
     free(doc);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -510,7 +510,7 @@ START_TEST(study_line_beyond_65535)
                   "expected %s:%d: study \"c\" has no <title>\n  got:%s", NAME,
                   BLANK + 15, mp_check_dump(&err));
     free(doc);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -538,7 +538,7 @@ START_TEST(collection_in_order)
     ck_assert_int_eq(c.s[1].line, 9);
     ck_assert_int_eq(c.s[2].line, 15);
     ck_assert_int_eq(c.s[1].year, 2019);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -549,7 +549,7 @@ START_TEST(collection_empty)
     ck_assert_int_eq(read_doc(1, DECL "<studies format=\"1\"/>\n", &c, &err), MP_OK);
     ck_assert_int_eq(err.n, 0);
     ck_assert_int_eq(c.n, 0);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -572,7 +572,7 @@ START_TEST(collection_bad_study_skipped)
     ck_assert_str_eq(c.s[1].id, "third");
     ck_assert_str_eq(c.s[1].design, "retrospective");
     ck_assert_int_eq(c.s[1].outs[0].effect.kind, MP_INPUT_HR_P);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -595,7 +595,7 @@ START_TEST(callback_stops_reading)
     ck_assert_int_eq(read_doc(1, doc, &c2, &err), MP_ENOMEM);
     ck_assert_int_eq(c2.n, 2);
     ck_assert_str_eq(c2.s[1].id, "b");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -613,7 +613,7 @@ static void expect_diags(const char *doc, size_t n_studies, size_t n,
     ck_assert_int_eq(st, n ? MP_EINPUT : MP_OK);
     ck_assert_msg(c.n == n_studies, "%zu studies reached the callback, expected %zu",
                   c.n, n_studies);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 
 START_TEST(collection_rejections)
@@ -802,7 +802,7 @@ static rec_outcome read_one_outcome(const char *doc)
     mp_status st = read_doc(1, doc, &c, &err);
     ck_assert_msg(st == MP_OK && err.n == 0 && c.n == 1, "status %s:%s",
                   mp_status_string(st), mp_check_dump(&err));
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
     return c.s[0].outs[0];
 }
 
@@ -926,7 +926,7 @@ START_TEST(reject_repeated_outcomes_in_order)
         ck_assert_str_eq(err.items[i].message, msg[i]);
     }
     ck_assert_int_eq(c.n, 0);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1085,7 +1085,7 @@ START_TEST(reject_text_too_long)
     mp_errors err = MP_ERRORS_INIT;
     ck_assert_int_eq(read_limited(doc, 10, 0, 0, &err), MP_EINPUT);
     expect_diag(&err, 3, "<title> is longer than 10 bytes");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1102,7 +1102,7 @@ START_TEST(reject_attribute_too_long)
     ck_assert_msg(err.n == 2, "diagnostics:%s", mp_check_dump(&err));
     expect_diag(&err, 2, "<study> attribute id is longer than 10 bytes");
     expect_diag(&err, 5, "<publication> attribute doi is longer than 10 bytes");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1114,7 +1114,7 @@ static void expect_study_limit(const char *doc, long line)
     ck_assert_int_eq(read_limited(doc, 0, 100, 0, &err), MP_ELIMIT);
     ck_assert_msg(err.n == 1, "diagnostics:%s", mp_check_dump(&err));
     expect_diag(&err, line, "<study> is longer than 100 bytes, the limit per study");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 
 START_TEST(reject_study_too_long)
@@ -1160,7 +1160,7 @@ START_TEST(limit_message_passes_the_diagnostics_limit)
     ck_assert_msg(err.n == 2 && err.suppressed > 0, "diagnostics:%s",
                   mp_check_dump(&err));
     expect_item(&err, 1, 4, "<study> is longer than 100 bytes, the limit per study");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1186,7 +1186,7 @@ START_TEST(reject_too_many_xml_ids)
     expect_diag(&err, 3, "unknown element <junk> in <studies>");
     expect_diag(&err, 4, "unknown element <junk> in <studies>");
     expect_item(&err, 2, 5, "more than 2 xml:id attributes, the limit per input");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1226,7 +1226,7 @@ START_TEST(fatal_parse_error_passes_the_diagnostics_limit)
                   mp_check_dump(&err));
     expect_item(&err, 1, 4, "malformed XML: end tag </studyy> does not "
                 "match the start tag <study> of line 4");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1237,7 +1237,7 @@ START_TEST(reject_input_too_large)
     mp_errors err = MP_ERRORS_INIT;
     ck_assert_int_eq(read_limited(doc, 0, 0, 100, &err), MP_ELIMIT);
     expect_diag(&err, 0, "larger than 100 bytes, the limit per input");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1259,7 +1259,7 @@ START_TEST(several_problems_all_reported)
     expect_diag(&err, 5, "<hazard-ratio> estimate \"x\" is not a decimal number");
     expect_diag(&err, 2, "study \"Bad\" has no <title>");
     ck_assert_msg(err.n == 4, "diagnostics:%s", mp_check_dump(&err));
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1294,7 +1294,7 @@ START_TEST(malformed_various)
     ck_assert_int_eq(st, MP_EINPUT);
     ck_assert_msg(err.n >= 1 && find_diag(&err, 8, "malformed XML: ", 1) >= 0,
                   "diagnostics:%s", mp_check_dump(&err));
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1311,11 +1311,11 @@ START_TEST(malformed_truncated)
     ck_assert_msg(err.items[0].line >= 5 && err.items[0].line <= 6,
                   "line %ld, expected the end of the document (5 or 6)",
                   err.items[0].line);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
     /* an empty input */
     ck_assert_int_eq(read_doc(1, "", &c, &err), MP_EINPUT);
     ck_assert_msg(err.n >= 1, "an empty input gave no diagnostic");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1349,7 +1349,7 @@ START_TEST(message_not_utf8)
                               &c, &err), MP_OK);
     ck_assert_int_eq(c.n, 1);
     ck_assert_str_eq(c.s[0].title, "Sch\xc3\xb6n");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1380,7 +1380,7 @@ START_TEST(message_byte_order_marks)
     mp_errors err = MP_ERRORS_INIT;
     ck_assert_int_eq(read_doc(1, "\xef\xbb\xbf" MINIMAL, &c, &err), MP_OK);
     ck_assert_int_eq(c.n, 1);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
     /* a second one (a file saved twice with a signature) */
     expect_only("\xef\xbb\xbf\xef\xbb\xbf" MINIMAL, 0, "holds a byte order "
                 "mark (bytes 0xEF 0xBB 0xBF) at byte 4; one may only be the "
@@ -1449,7 +1449,7 @@ START_TEST(message_document_structure)
     expect_item(&err, 0, 8, "malformed XML: content after the end of the "
                 "root element <study>: a document has one root element "
                 "(several studies go in one <studies>)");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1495,7 +1495,7 @@ START_TEST(line_ends_cr_and_crlf)
         expect_diag(&err, 7, "unexpected text in <outcome>");
         ck_assert_msg(err.n == 3, "line ends %zu: diagnostics:%s", i,
                       mp_check_dump(&err));
-        mp_errors_free(&err);
+        mp_errors_clear(&err);
         free(d);
         d = with_line_ends(DECL "\n<!DOCTYPE study>\n" MINIMAL, eols[i]);
         expect_only_prefix(d, 3, "DOCTYPE declarations are not allowed");
@@ -1527,7 +1527,7 @@ START_TEST(line_ends_across_chunks)
     ck_assert_int_eq(read_doc(0, doc, &c, &err), MP_EINPUT);
     expect_diag(&err, 3, "study id \"Bad\" must match [a-z0-9][a-z0-9-]*");
     expect_diag(&err, 6, "<publication> year \"15\" is not a four-digit year");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
     free(doc);
 }
 END_TEST
@@ -1596,7 +1596,7 @@ START_TEST(external_entity_refused)
                               !strstr(err.items[i].message, "/bin/") &&
                               !strstr(err.items[i].message, "nologin"),
                           "file content in a diagnostic: %s", err.items[i].message);
-        mp_errors_free(&err);
+        mp_errors_clear(&err);
     }
 }
 END_TEST
@@ -1619,7 +1619,7 @@ START_TEST(doctype_after_long_prolog_refused)
     ck_assert_msg(find_diag(&err, 3, DOCTYPE_MSG, 1) >= 0, "diagnostics:%s",
                   mp_check_dump(&err));
     free(doc);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1640,7 +1640,7 @@ START_TEST(schema_finding_when_own_checks_silent)
         ck_assert_msg(strncmp(err.items[i].message, "does not match the schema", 25) == 0,
                       "unexpected diagnostic%s", mp_check_dump(&err));
     ck_assert_str_eq(err.items[0].file, NAME);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1652,7 +1652,7 @@ START_TEST(schema_off_accepts)
     ck_assert_msg(err.n == 0, "diagnostics:%s", mp_check_dump(&err));
     ck_assert_int_eq(c.n, 1);
     ck_assert_str_eq(c.s[0].id, "s1");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1666,7 +1666,7 @@ START_TEST(schema_silent_when_own_checks_speak)
     mp_errors err = MP_ERRORS_INIT;
     ck_assert_int_eq(read_doc(1, MINIMAL, &c, &err), MP_OK);
     ck_assert_int_eq(err.n, 0);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1680,7 +1680,7 @@ START_TEST(schema_off_same_own_checks)
     ck_assert_int_eq(c.n, 0);
     ck_assert_msg(err.n == 1, "diagnostics:%s", mp_check_dump(&err));
     expect_diag(&err, 2, "study \"s1\" has no <title>");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1697,13 +1697,13 @@ START_TEST(file_errors)
     ck_assert_int_eq(err.n, 1);
     ck_assert_str_eq(err.items[0].file, path);
     expect_item(&err, 0, 0, "cannot open: No such file or directory");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
     mp_check_data_path(path, sizeof path, "unit");
     ck_assert_int_eq(mp_read_file(rd, path, collect, &c, &err), MP_EIO);
     ck_assert_int_eq(err.n, 1);
     ck_assert_str_eq(err.items[0].message, "is a directory");
     ck_assert_int_eq(c.n, 0);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
     mp_reader_free(rd);
 }
 END_TEST
@@ -1726,7 +1726,7 @@ START_TEST(reader_reusable)
     ck_assert_str_eq(c.s[1].file, "c.xml");
     ck_assert_int_eq(err.n, 1);
     ck_assert_str_eq(err.items[0].file, "b.xml");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
     mp_reader_free(rd);
 }
 END_TEST
@@ -1748,7 +1748,7 @@ START_TEST(text_split_by_comments_and_references)
     ck_assert_str_eq(c.s[0].title, "AB C&D");
     ck_assert_str_eq(c.s[0].cov_name[0], "a & b");
     ck_assert_str_eq(c.s[0].cov_value[0], "x&#38;y");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1787,7 +1787,7 @@ START_TEST(namespace_error_not_fatal)
                   "diagnostics:%s", mp_check_dump(&err));
     expect_diag(&err, 6, "unknown attribute x:name on <outcome>");
     expect_diag(&err, 6, "<outcome> lacks the required attribute name");
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1804,7 +1804,7 @@ START_TEST(xml_id_checked)
     ck_assert_msg(err.n == 1 && find_diag(&err, 3, "malformed XML: xml:id : attribute "
                                           "value 1a is not an NCName", 0) == 0,
                   "diagnostics:%s", mp_check_dump(&err));
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
     c.n = 0;
     st = read_doc(0, DECL "<studies format=\"1\">\n"
                   "<study id=\"a\" xml:id=\"x\">\n" TITLE DESIGN PUB OS_CI CLOSE   /* 3-8 */
@@ -1814,7 +1814,7 @@ START_TEST(xml_id_checked)
     ck_assert_int_eq(c.n, 2);
     ck_assert_msg(err.n == 1 && find_diag(&err, 9, "malformed XML: ID x already defined", 0) == 0,
                   "diagnostics:%s", mp_check_dump(&err));
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1843,7 +1843,7 @@ START_TEST(study_handed_over_before_later_error)
     ck_assert_int_eq(c.n, 1);
     ck_assert_msg(err.n == 1 && find_diag(&err, 8, "malformed XML: ", 1) == 0,
                   "diagnostics:%s", mp_check_dump(&err));
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
     c.n = 0;
     st = read_doc(0, DECL "<studies format=\"1\">\n"
                   OPEN("a") TITLE DESIGN PUB OS_CI CLOSE               /* 3-8 */
@@ -1855,7 +1855,7 @@ START_TEST(study_handed_over_before_later_error)
     ck_assert_str_eq(c.s[0].id, "a");
     ck_assert_msg(err.n == 1 && find_diag(&err, 9, "malformed XML: ", 1) == 0,
                   "diagnostics:%s", mp_check_dump(&err));
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1929,7 +1929,7 @@ START_TEST(collection_error_past_first_chunk)
                   "diagnostics:%s", mp_check_dump(&err));
     ck_assert_msg(count == 500, "%ld studies read", count);
     free(doc);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 
@@ -1965,7 +1965,7 @@ START_TEST(doctype_across_chunks_refused)
     ck_assert_int_eq(count, line - 3);
     free(doc);
     free(d2);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 

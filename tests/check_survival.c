@@ -118,7 +118,7 @@ START_TEST(test_cox_against_coxph)
             close_to("null log-likelihood", r.loglik0, e->f[4]);
             finite++;
         }
-        mp_errors_free(&err);
+        mp_errors_clear(&err);
     }
     ck_assert_uint_ge(finite, 5);
     ck_assert_uint_ge(infinite, 2);
@@ -139,12 +139,12 @@ START_TEST(test_cox_no_finite_estimate)
     ck_assert(strstr(err.items[0].message, "the experimental arm has no "
                                            "event") != NULL);
     ck_assert(strstr(err.items[0].message, "hazard ratio is 0") != NULL);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
     int arm2[] = { 1, 1, 0, 0 };
     d.arm = arm2;
     ck_assert_int_eq(mp_cox_fit(&d, &r, &err), MP_EINPUT);
     ck_assert(strstr(err.items[0].message, "the control arm") != NULL);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
     d.n = 0;
     ck_assert_int_eq(mp_cox_fit(&d, &r, NULL), MP_EINPUT);
 }
@@ -170,7 +170,7 @@ START_TEST(test_cox_bad_rows)
     ck_assert_int_eq(mp_cox_fit(&d, &r, NULL), MP_EINPUT);
     arm[0] = 0;
     ck_assert_int_eq(mp_cox_fit(&d, &r, NULL), MP_OK);
-    mp_errors_free(&err);
+    mp_errors_clear(&err);
 }
 END_TEST
 

@@ -19,6 +19,7 @@
 #include <libxml/tree.h>
 
 #include "mp_analyses.h"
+#include "mp_analysis.h"
 #include "mp_conclusion.h"
 #include "mp_dataset.h"
 #include "mp_format.h"
@@ -85,17 +86,16 @@ static const study shipped[] = {
 };
 #define N_SHIPPED (sizeof shipped / sizeof shipped[0])
 
-/* ---- analysis as the command line does it ----------------------------------- */
+/* ---- analysis as the command line does it: through mp_analysis ----------- */
 
 typedef struct {
-    mp_dataset *ds;
-    mp_fit_options opt;
-    mp_fit_result fit;
-    mp_fit_result *loo;
-    mp_subgroups sub;
-    mp_cumulative cum;
-    int has_sub, has_cum;
-    mp_report rep;
+    mp_analysis *an;
+    const mp_dataset *ds;
+    const mp_fit_options *opt;
+    const mp_fit_result *fit;
+    mp_fit_result *loo;         /* a copy, which a test may mark failed */
+    const mp_subgroups *sub;
+    mp_report rep;              /* what the plots read; loo is the copy */
 } analysis;
 
 typedef struct {
@@ -108,71 +108,44 @@ typedef struct {
 static void analyse(analysis *a, const study *s, size_t n, const how *h)
 {
     memset(a, 0, sizeof *a);
-    mp_dataset_options dso = { "OS", MP_MEASURE_RR, h && h->by ? h->by : NULL };
-    a->ds = mp_dataset_new(&dso);
-    ck_assert_ptr_nonnull(a->ds);
-    mp_reader *rd = mp_check_reader(0);
-    mp_errors err = MP_ERRORS_INIT;
-    mp_dataset_sink sink = { a->ds, &err };
+    mp_analysis_options ao;
+    mp_analysis_options_default(&ao);
+    if (h) {
+        ao.by = h->by;
+        ao.cumulative = h->cumulative;
+        ao.fit.hksj = h->hksj;
+        if (h->level > 0)
+            ao.fit.level = h->level;
+    }
+    mp_status st;
+    a->an = mp_analysis_new(&ao, &st);
+    ck_assert_int_eq(st, MP_OK);
+    mp_errors *err = mp_analysis_errors(a->an, MP_STAGE_READ);
     for (size_t i = 0; i < n; i++) {
         const char *doc = study_doc(&s[i]);
-        ck_assert_msg(mp_read_memory(rd, doc, strlen(doc), "t.xml",
-                                     mp_dataset_reader_fn, &sink, &err) == MP_OK,
-                      "study %zu:%s", i, mp_check_dump(&err));
+        ck_assert_msg(mp_analysis_read_memory(a->an, doc, strlen(doc), "t.xml")
+                      == MP_OK, "study %zu:%s", i, mp_check_dump(err));
     }
-    mp_reader_free(rd);
-    ck_assert_int_eq(mp_dataset_finish(a->ds, &err), MP_OK);
+    ck_assert_int_eq(mp_analysis_run(a->an), MP_OK);
+    a->ds = mp_analysis_dataset(a->an);
     size_t k = mp_dataset_k(a->ds);
     ck_assert_uint_eq(k, n);
-    mp_fit_options_default(&a->opt);
-    if (h && h->level > 0)
-        a->opt.level = h->level;
-    if (h)
-        a->opt.hksj = h->hksj;
-    const double *y = mp_dataset_y(a->ds), *v = mp_dataset_v(a->ds);
-    ck_assert_int_eq(mp_fit(y, v, k, &a->opt, &a->fit, &err), MP_OK);
-    a->rep.ds = a->ds;
-    a->rep.opt = &a->opt;
-    a->rep.fit = &a->fit;
-    a->rep.version = "test";
-    if (k >= 2) {
+    a->opt = &mp_analysis_get_options(a->an)->fit;
+    a->fit = mp_analysis_fit(a->an);
+    a->sub = mp_analysis_subgroups(a->an);
+    ck_assert_int_eq(mp_analysis_report(a->an, 1, &a->rep), MP_OK);
+    if (a->rep.loo) {
         a->loo = malloc(k * sizeof *a->loo);
         ck_assert_ptr_nonnull(a->loo);
-        ck_assert_int_eq(mp_leave_one_out(y, v, k, &a->opt, a->loo, &err), MP_OK);
+        memcpy(a->loo, a->rep.loo, k * sizeof *a->loo);
         a->rep.loo = a->loo;
     }
-    if (h && h->by) {
-        const char **g = malloc(k * sizeof *g);
-        ck_assert_ptr_nonnull(g);
-        for (size_t i = 0; i < k; i++)
-            g[i] = mp_dataset_group(a->ds, i);
-        ck_assert_int_eq(mp_subgroups_fit(y, v, g, k, &a->opt, &a->sub, &err), MP_OK);
-        free(g);
-        a->has_sub = 1;
-        a->rep.sub = &a->sub;
-        a->rep.covariate = h->by;
-    }
-    if (h && h->cumulative) {
-        int *yr = malloc(k * sizeof *yr);
-        ck_assert_ptr_nonnull(yr);
-        for (size_t i = 0; i < k; i++)
-            yr[i] = mp_dataset_year(a->ds, i);
-        ck_assert_int_eq(mp_cumulative_fit(y, v, yr, k, &a->opt, &a->cum, &err), MP_OK);
-        free(yr);
-        a->has_cum = 1;
-        a->rep.cum = &a->cum;
-    }
-    mp_errors_free(&err);
 }
 
 static void analysis_free(analysis *a)
 {
     free(a->loo);
-    if (a->has_sub)
-        mp_subgroups_free(&a->sub);
-    if (a->has_cum)
-        mp_cumulative_free(&a->cum);
-    mp_dataset_free(a->ds);
+    mp_analysis_free(a->an);
 }
 
 /* ---- the plot, parsed back ------------------------------------------------------ */
@@ -541,9 +514,9 @@ START_TEST(test_forest_subgroups)
     has_text(s, "Subtotal (fixed effect, 1 study)\n");
     /* the surgery-first subtotal: ABCSG-28 and MF07-01 */
     char want[256], q[MP_NUMBUF], df[MP_NUMBUF], p[MP_NUMBUF];
-    mp_format_fixed(q, a.sub.Q, 2);
-    mp_format_fixed(df, a.sub.df, 0);
-    mp_format_p(p, a.sub.p);
+    mp_format_fixed(q, a.sub->Q, 2);
+    mp_format_fixed(df, a.sub->df, 0);
+    mp_format_p(p, a.sub->p);
     snprintf(want, sizeof want, "Test for subgroup differences: Q = %s, df = %s (p = %s)",
              q, df, p);
     has_text(s, want);
@@ -551,6 +524,41 @@ START_TEST(test_forest_subgroups)
     ck_assert_str_eq(df, "1");
     ck_assert(strstr(s->text, "Heterogeneity: tau\xc2\xb2 = ") != NULL);
     plot_free(s);
+    analysis_free(&a);
+}
+END_TEST
+
+/* The plot and the text report state the test for subgroup differences
+ * in the same words when it cannot be made: here two subgroups, one of
+ * whose fits failed (issue 17: the plot said "needs at least two
+ * subgroups").  tests/cli/phrases.sh makes a fit fail for real. */
+START_TEST(test_subgroup_test_failed)
+{
+    analysis a;
+    how h = { "sequence", 0, 0, 0 };
+    analyse(&a, shipped, N_SHIPPED, &h);
+    ck_assert_uint_eq(a.sub->n_groups, 2);
+    mp_subgroups failed = *a.sub;
+    mp_subgroup groups[2] = { a.sub->groups[0], a.sub->groups[1] };
+    groups[0].fit.status = MP_ENUMERIC;
+    failed.groups = groups;
+    ck_assert_int_eq(mp_subgroups_test(&failed, 0), MP_OK);
+    ck_assert(isnan(failed.Q));
+    a.rep.sub = &failed;
+    const char *want = "Test for subgroup differences: not available (a "
+                       "subgroup's fit failed)";
+    svg_plot *s = render(mp_svg_forest, &a, NULL);
+    has_text(s, want);
+    ck_assert(strstr(s->text, "needs at least two") == NULL);
+    plot_free(s);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(mp_report_text(f, &a.rep), MP_OK);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_msg(strstr(text, want) != NULL, "text report:\n%s", text);
+    free(text);
     analysis_free(&a);
 }
 END_TEST
@@ -701,7 +709,7 @@ static void conclusion_is_footer(const analysis *a, const char *first_words)
     svg_plot *s = render(mp_svg_forest, a, NULL);
     char want[MP_CONCLUSION_MAX];
     ck_assert_int_eq(mp_conclusion(want, sizeof want, mp_dataset_measure(a->ds),
-                                   a->opt.level, &a->fit), MP_OK);
+                                   a->opt->level, a->fit), MP_OK);
     const char *start = strstr(s->text, first_words);
     ck_assert_msg(start != NULL, "no conclusion in:\n%s", s->text);
     char got[2 * MP_CONCLUSION_MAX];
@@ -774,6 +782,7 @@ static Suite *svg_suite(void)
     tcase_add_test(t, test_forest_extreme);
     tcase_add_test(t, test_forest_150);
     tcase_add_test(t, test_forest_subgroups);
+    tcase_add_test(t, test_subgroup_test_failed);
     tcase_add_test(t, test_cumulative);
     tcase_add_test(t, test_leave_one_out);
     tcase_add_test(t, test_failed_fits);

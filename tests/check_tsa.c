@@ -170,7 +170,7 @@ START_TEST(test_reference_cases)
                       "%s:%s", name, mp_check_dump(&err));
         figures += compare(name, &r, &exp);
         mp_tsa_result_clear(&r);
-        mp_errors_free(&err);
+        mp_errors_clear(&err);
         i = next;
     }
     ck_assert_uint_ge(ncases, 7);
@@ -225,7 +225,7 @@ START_TEST(test_bad_input)
         ck_assert(err.n == 1 && strstr(err.items[0].message,
                                        "anticipated hazard ratio"));
         ck_assert(r.looks == NULL);
-        mp_errors_free(&err);
+        mp_errors_clear(&err);
     }
     mp_tsa_options_default(&o);
     o.anticipated = 0.8;

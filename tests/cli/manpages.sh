@@ -8,7 +8,7 @@ if ! command -v groff >/dev/null 2>&1; then
     echo "groff is not installed: cannot check the manual pages"
     exit 99
 fi
-for page in "$man/metapool.1" "$man/metapool-study.5"; do
+for page in "$man/metapool.1" "$man/metapool-study.5" "$man/libmetapool.3"; do
     what="groff -man -ww $(basename "$page")"
     if groff -man -ww -z -rCHECKSTYLE=3 "$page" >"$tmp/groff" 2>&1 && [ ! -s "$tmp/groff" ]; then
         passed=$((passed + 1))

@@ -7,7 +7,9 @@
  * counts, a limit of 3 studies, a limit of 4 diagnostics, and a reader
  * whose limits are small enough for a fuzzed input to reach: 40 bytes of
  * text, 600 bytes per study, 3 xml:id attributes, 6000 bytes per input),
- * the rest is the document.  Build and run with `make fuzz`; a
+ * the rest is the document, pooled through the analysis object
+ * (mp_analysis) with subgroups by "sequence" (without, when no study has
+ * it) and the cumulative analysis.  Build and run with `make fuzz`; a
  * crash found becomes a file in tests/fuzz/regressions/, which `make
  * check` replays through the program (tests/cli/fuzz_replay.sh).
  */
@@ -15,120 +17,69 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <gsl/gsl_errno.h>
-
-#include "mp_analyses.h"
-#include "mp_dataset.h"
-#include "mp_fit.h"
-#include "mp_report.h"
-#include "mp_study.h"
-#include "mp_svg.h"
+#include "metapool.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Run a report or plot into a memory stream and throw the bytes away. */
-static void to_memory(const mp_report *r, int which)
+/* Every report and plot, written to memory and thrown away. */
+static void write_all(const mp_analysis *a)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return;
-    mp_svg_options so = { NULL, NULL };
-    switch (which) {
-    case 0: mp_report_text(f, r); break;
-    case 1: mp_report_json(f, r); break;
-    case 2: mp_report_csv(f, r); break;
-    case 3: mp_svg_forest(f, r, &so); break;
-    case 4: if (r->cum) mp_svg_cumulative(f, r, &so); break;
-    case 5: if (r->loo) mp_svg_leave_one_out(f, r, &so); break;
+    static const mp_output outputs[] = {
+        MP_OUTPUT_TEXT, MP_OUTPUT_JSON, MP_OUTPUT_CSV, MP_OUTPUT_FOREST_SVG,
+        MP_OUTPUT_CUMULATIVE_SVG, MP_OUTPUT_LOO_SVG
+    };
+    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++) {
+        char *buf;
+        size_t len;
+        if (mp_analysis_write_memory(a, outputs[i], NULL, &buf, &len) == MP_OK)
+            free(buf);
     }
-    fclose(f);
-    free(buf);
 }
 
-static void analyse(const mp_dataset *ds, const mp_fit_options *fo)
+/* Read doc, run the analysis and write everything; the stage that
+ * failed (MP_STAGE_COUNT for none). */
+static mp_stage pool(const char *doc, size_t len, const mp_analysis_options *o)
 {
-    size_t k = mp_dataset_k(ds);
-    const double *y = mp_dataset_y(ds), *v = mp_dataset_v(ds);
-    mp_fit_result fit;
-    mp_errors err = MP_ERRORS_INIT;
-    if (mp_fit(y, v, k, fo, &fit, &err) != MP_OK) {
-        mp_errors_free(&err);
-        return;
+    mp_analysis *a = mp_analysis_new(o, NULL);
+    if (!a)
+        return MP_STAGE_READ;
+    mp_stage failed = MP_STAGE_READ;
+    if (mp_analysis_read_memory(a, doc, len, "fuzz") == MP_OK) {
+        if (mp_analysis_run(a) == MP_OK)
+            write_all(a);
+        failed = mp_analysis_failed_stage(a);
     }
-    mp_report rep = { .ds = ds, .opt = fo, .fit = &fit, .covariate = "sequence",
-                      .version = "fuzz" };
-    mp_fit_result *loo = k >= 2 ? malloc(k * sizeof *loo) : NULL;
-    if (loo && mp_leave_one_out(y, v, k, fo, loo, &err) == MP_OK)
-        rep.loo = loo;
-    const char **group = malloc(k * sizeof *group);
-    int *year = malloc(k * sizeof *year);
-    mp_subgroups sub;
-    mp_cumulative cum;
-    int have_sub = 0, have_cum = 0;
-    if (group && year) {
-        for (size_t i = 0; i < k; i++) {
-            group[i] = mp_dataset_group(ds, i);
-            year[i] = mp_dataset_year(ds, i);
-        }
-        have_sub = mp_subgroups_fit(y, v, group, k, fo, &sub, &err) == MP_OK;
-        have_cum = mp_cumulative_fit(y, v, year, k, fo, &cum, &err) == MP_OK;
-    }
-    rep.sub = have_sub ? &sub : NULL;
-    rep.cum = have_cum ? &cum : NULL;
-    for (int which = 0; which < 6; which++)
-        to_memory(&rep, which);
-    if (have_sub)
-        mp_subgroups_free(&sub);
-    if (have_cum)
-        mp_cumulative_free(&cum);
-    free(group);
-    free(year);
-    free(loo);
-    mp_errors_free(&err);
+    mp_analysis_free(a);
+    return failed;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static mp_reader *reader, *small;
-    if (!reader) {
-        gsl_set_error_handler_off();
-        mp_read_options ro;
-        mp_read_options_default(&ro);
-        mp_status st;
-        reader = mp_reader_new(&ro, &st);
-        ro.max_text = 40;
-        ro.max_study = 600;
-        ro.max_ids = 3;
-        ro.max_bytes = 6000;
-        small = mp_reader_new(&ro, &st);
-        if (!reader || !small)
-            abort();
-    }
     if (size < 1)
         return 0;
     uint8_t knobs = data[0];
-    mp_fit_options fo;
-    mp_fit_options_default(&fo);
-    fo.method = (mp_method)(knobs % MP_METHOD_COUNT);
-    fo.hksj = (knobs >> 3) & 1;
-    fo.maxiter = 200;
-    mp_dataset_options dso = { "OS", (knobs >> 4) & 1 ? MP_MEASURE_OR : MP_MEASURE_RR,
-                               "sequence", (knobs >> 5) & 1 ? 3 : 0 };
-    mp_dataset *ds = mp_dataset_new(&dso);
-    if (!ds)
-        return 0;
-    mp_errors err = MP_ERRORS_INIT;
-    err.limit = (knobs >> 6) & 1 ? 4 : 0;
-    mp_dataset_sink sink = { ds, &err };
-    mp_status st = mp_read_memory((knobs >> 7) & 1 ? small : reader,
-                                  (const char *)data + 1, size - 1,
-                                  "fuzz", mp_dataset_reader_fn, &sink, &err);
-    if (st == MP_OK && mp_errors_count(&err) == 0 &&
-        mp_dataset_finish(ds, &err) == MP_OK)
-        analyse(ds, &fo);
-    mp_errors_free(&err);
-    mp_dataset_free(ds);
+    mp_analysis_options o;
+    mp_analysis_options_default(&o);
+    o.fit.method = (mp_method)(knobs % MP_METHOD_COUNT);
+    o.fit.hksj = (knobs >> 3) & 1;
+    o.fit.maxiter = 200;
+    o.counts_measure = (knobs >> 4) & 1 ? MP_MEASURE_OR : MP_MEASURE_RR;
+    o.by = "sequence";
+    o.cumulative = 1;
+    o.schema = 1;
+    o.max_studies = (knobs >> 5) & 1 ? 3 : 0;
+    o.max_diagnostics = (knobs >> 6) & 1 ? 4 : 0;
+    if ((knobs >> 7) & 1) {
+        o.max_text = 40;
+        o.max_study = 600;
+        o.max_ids = 3;
+        o.max_bytes = 6000;
+    }
+    /* without a study of that covariate the run stops before the
+     * analyses: then once more without subgroups */
+    if (pool((const char *)data + 1, size - 1, &o) == MP_STAGE_SUBGROUPS) {
+        o.by = NULL;
+        pool((const char *)data + 1, size - 1, &o);
+    }
     return 0;
 }

@@ -89,7 +89,11 @@ static long replay(const char *path, int optional)
         if (e->d_name[0] == '.')
             continue;
         char full[4096];
-        snprintf(full, sizeof full, "%s/%s", path, e->d_name);
+        int len = snprintf(full, sizeof full, "%s/%s", path, e->d_name);
+        if (len < 0 || (size_t)len >= sizeof full) {     /* not ours: skip */
+            fprintf(stderr, "%s/%s: name too long, skipped\n", path, e->d_name);
+            continue;
+        }
         if (stat(full, &sb) != 0 || !S_ISREG(sb.st_mode))
             continue;
         int r = replay_file(full);
