@@ -89,7 +89,12 @@ static long replay(const char *path, int optional)
         if (e->d_name[0] == '.')
             continue;
         char full[4096];
-        snprintf(full, sizeof full, "%s/%s", path, e->d_name);
+        int len = snprintf(full, sizeof full, "%s/%s", path, e->d_name);
+        if (len < 0 || (size_t)len >= sizeof full) {
+            fprintf(stderr, "%s/%s: path too long\n", path, e->d_name);
+            n = -1;
+            continue;
+        }
         if (stat(full, &sb) != 0 || !S_ISREG(sb.st_mode))
             continue;
         int r = replay_file(full);
