@@ -78,46 +78,10 @@ static int figures(const mp_fit_result *r, figure *t)
     return NFIG;
 }
 
-static double lookup(const mp_fit_result *r, const char *block,
-                     const char *key, int *found)
-{
-    figure t[NFIG];
-    int n = figures(r, t);
-    for (int i = 0; i < n; i++) {
-        if (strcmp(t[i].block, block) == 0 && strcmp(t[i].key, key) == 0) {
-            *found = 1;
-            return t[i].x;
-        }
-    }
-    *found = 0;
-    return NAN;
-}
-
 /* ---- 1. metafor's leave-one-out ----------------------------------------- */
 
-static double maxrel[MP_METHOD_COUNT];
-
-static int check_row(const tsv_row *e, const mp_fit_result *r, mp_method m)
-{
-    int found;
-    double got = lookup(r, e->f[E_BLOCK], e->f[E_KEY], &found);
-    double want = strtod(e->f[E_VALUE], NULL);
-    double diff = fabs(got - want);
-    double rel, abs_tol;
-    mp_check_ref_tol(m, &rel, &abs_tol);
-    if (found && r->status == MP_OK
-        && (got == want || diff <= abs_tol || diff <= rel * fabs(want))) {
-        if (fabs(want) >= 1e-6 && diff / fabs(want) > maxrel[m])
-            maxrel[m] = diff / fabs(want);
-        return 0;
-    }
-    printf("MISMATCH %s %s knha=%s omitted=%s %s/%s: expected %.17g got "
-           "%.17g (abs diff %.3g, rel diff %.3g, tol %.0e)%s\n", e->f[E_CASE],
-           e->f[E_METHOD], e->f[E_KNHA], e->f[E_OMIT], e->f[E_BLOCK],
-           e->f[E_KEY], want, got, diff, diff / fabs(want), rel,
-           r->status == MP_OK ? "" : " [fit failed]");
-    return 1;
-}
+/* The largest differences of the current reference test (mp_check_row). */
+static mp_check_tally tally;
 
 /* Run leave-one-out once per (case, method, knha) of the table and compare
  * every row with an omitted study; returns the mismatches. */
@@ -157,7 +121,7 @@ static int check_loo_table(const char *cases_file, int yc, int vc,
         }
         size_t om = (size_t)atoi(e->f[E_OMIT] + 1); /* "s07" -> 7 */
         ck_assert_msg(om >= 1 && om <= k, "bad omitted id %s", e->f[E_OMIT]);
-        bad += check_row(e, &out[om - 1], m);
+        bad += mp_check_row(e, &out[om - 1], m, expected_file, &tally);
         ++*nchecked;
     }
     free(y);
@@ -168,22 +132,12 @@ static int check_loo_table(const char *cases_file, int yc, int vc,
     return bad;
 }
 
-static void print_maxrel(const char *what)
-{
-    printf("%s leave-one-out: max relative difference (|expected| >= 1e-6):",
-           what);
-    for (int m = 0; m < MP_METHOD_COUNT; m++)
-        printf(" %s %.3g", mp_method_name((mp_method)m), maxrel[m]);
-    printf("\n");
-    memset(maxrel, 0, sizeof maxrel);
-}
-
 START_TEST(test_loo_metafor)
 {
     size_t n;
     int bad = check_loo_table("metafor-3.8/cases.tsv", 7, 8,
                               "metafor-3.8/expected.tsv", &n);
-    print_maxrel("metafor-3.8");
+    mp_check_tally_print(&tally, "metafor-3.8 leave-one-out");
     ck_assert_msg(n > 50000, "only %zu leave-one-out figures compared", n);
     ck_assert_msg(bad == 0, "%d of %zu leave-one-out figures differ", bad, n);
 }
@@ -194,7 +148,7 @@ START_TEST(test_loo_edge)
     size_t n;
     int bad = check_loo_table("edge/edge_cases.tsv", 2, 3,
                               "edge/edge_expected.tsv", &n);
-    print_maxrel("edge");
+    mp_check_tally_print(&tally, "edge leave-one-out");
     ck_assert_msg(n > 10000, "only %zu leave-one-out figures compared", n);
     ck_assert_msg(bad == 0, "%d of %zu leave-one-out figures differ", bad, n);
 }

@@ -43,7 +43,7 @@ static void teardown(void)
 
 static mp_dataset *dataset(const char *outcome, mp_measure cm, const char *by)
 {
-    mp_dataset_options o = { outcome, cm, by, 0 };
+    mp_dataset_options o = { .outcome = outcome, .counts_measure = cm, .by = by };
     mp_dataset *ds = mp_dataset_new(&o);
     ck_assert_ptr_nonnull(ds);
     return ds;
@@ -58,22 +58,8 @@ static mp_status feed(mp_dataset *ds, const char *name, const char *doc,
                           mp_dataset_reader_fn, &sink, err);
 }
 
-/* A study document: <study> on line 2, title/design/publication on lines
- * 3-5, then `body` from line 6. */
-static char *study_doc(const char *id, int year, const char *body)
-{
-    static char buf[8192];
-    int n = snprintf(buf, sizeof buf,
-                     "<?xml version=\"1.0\"?>\n"
-                     "<study id=\"%s\" format=\"1\">\n"
-                     "  <title>Title of %s</title>\n"
-                     "  <design>rct</design>\n"
-                     "  <publication year=\"%d\">P.</publication>\n"
-                     "%s"
-                     "</study>\n", id, id, year, body);
-    ck_assert_msg(n >= 0 && (size_t)n < sizeof buf, "study_doc: body too long");
-    return buf;
-}
+/* A study document titled "Title of ID", body from line 6 (testutil.h). */
+#define study_doc(id, year, body) mp_check_study_doc(id, year, NULL, body)
 
 #define OS_CI "  <outcome name=\"OS\"><hazard-ratio estimate=\"0.8\" lower=\"0.6\" upper=\"1.07\"/></outcome>\n"
 
@@ -283,7 +269,8 @@ END_TEST
 START_TEST(options_are_copied)
 {
     char outcome[8] = "OS", by[8] = "region";
-    mp_dataset_options o = { outcome, MP_MEASURE_RR, by, 0 };
+    mp_dataset_options o = { .outcome = outcome, .counts_measure = MP_MEASURE_RR,
+                             .by = by };
     mp_dataset *ds = mp_dataset_new(&o);
     ck_assert_ptr_nonnull(ds);
     strcpy(outcome, "XX");

@@ -25,96 +25,8 @@
 
 /* ---- comparing a fit with expected rows ------------------------------- */
 
-/* The figure of r named by block and key (ratio-scale keys exponentiated),
- * or NAN with *found = 0 for an unknown key. */
-static double figure(const mp_fit_result *r, const char *block,
-                     const char *key, int *found)
-{
-    const mp_fixed_result *f = &r->fixed;
-    const mp_random_result *m = &r->random;
-    const mp_heterogeneity *h = &r->het;
-    struct { const char *b, *k; double x; } t[] = {
-        { "fixed", "log_estimate", f->log_estimate }, { "fixed", "se", f->se },
-        { "fixed", "p", f->p }, { "fixed", "z", f->z },
-        { "fixed", "lower", exp(f->lower) }, { "fixed", "upper", exp(f->upper) },
-        { "random", "tau2", m->tau2 }, { "random", "tau", m->tau },
-        { "random", "log_estimate", m->log_estimate }, { "random", "se", m->se },
-        { "random", "lower", exp(m->lower) }, { "random", "upper", exp(m->upper) },
-        { "random", "statistic", m->statistic }, { "random", "p", m->p },
-        { "random", "pi_lower", exp(m->pi_lower) },
-        { "random", "pi_upper", exp(m->pi_upper) },
-        { "random", "tau2_lower", m->tau2_lower },
-        { "random", "tau2_upper", m->tau2_upper },
-        { "random", "I2_lower", m->I2_lower }, { "random", "I2_upper", m->I2_upper },
-        { "random", "H2_lower", m->H2_lower }, { "random", "H2_upper", m->H2_upper },
-        { "heterogeneity", "Q", h->Q }, { "heterogeneity", "p", h->p },
-        { "heterogeneity", "I2", h->I2 }, { "heterogeneity", "H2", h->H2 },
-    };
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-        if (strcmp(t[i].b, block) == 0 && strcmp(t[i].k, key) == 0) {
-            *found = 1;
-            return t[i].x;
-        }
-    }
-    *found = 0;
-    return NAN;
-}
-
-/* Largest relative difference seen per method and block, over figures
- * with |expected| >= REL_FLOOR (below it the absolute tolerance rules),
- * and where it was (for the log). */
-#define REL_FLOOR 1e-6
-static double maxrel[MP_METHOD_COUNT][3];
-static char maxrel_where[MP_METHOD_COUNT][3][4 * TSV_FLEN + 16];
-
-static int block_index(const char *b)
-{
-    return b[0] == 'f' ? 0 : b[0] == 'r' ? 1 : 2;
-}
-
-static void note_rel(const tsv_row *e, mp_method m, double rd)
-{
-    int b = block_index(e->f[E_BLOCK]);
-    if (!(rd > maxrel[m][b]))
-        return;
-    maxrel[m][b] = rd;
-    snprintf(maxrel_where[m][b], sizeof maxrel_where[m][b], "%s knha=%s %s %s",
-             e->f[E_CASE], e->f[E_KNHA], e->f[E_OMIT], e->f[E_KEY]);
-}
-
-/* Compare one expected row with the fit; print and count a mismatch. */
-static int check_row(const tsv_row *e, const mp_fit_result *r, mp_method m,
-                     const char *what)
-{
-    int found;
-    double got = figure(r, e->f[E_BLOCK], e->f[E_KEY], &found);
-    double want = strtod(e->f[E_VALUE], NULL);
-    if (!found) {
-        printf("%s: unknown key %s/%s\n", what, e->f[E_BLOCK], e->f[E_KEY]);
-        return 1;
-    }
-    if (strcmp(e->f[E_VALUE], "NA") == 0 || isinf(want)) {
-        if ((isnan(want) && isnan(got)) || got == want)
-            return 0;
-        printf("MISMATCH %s %s %s knha=%s omitted=%s %s/%s: expected %s got "
-               "%.17g\n", what, e->f[E_CASE], e->f[E_METHOD], e->f[E_KNHA],
-               e->f[E_OMIT], e->f[E_BLOCK], e->f[E_KEY], e->f[E_VALUE], got);
-        return 1;
-    }
-    double rel, abs_tol;
-    mp_check_ref_tol(m, &rel, &abs_tol);
-    double diff = fabs(got - want);
-    double rd = want != 0 ? diff / fabs(want) : diff;
-    if (fabs(want) >= REL_FLOOR || isnan(diff))
-        note_rel(e, m, isnan(diff) ? INFINITY : rd);
-    if (diff <= abs_tol || diff <= rel * fabs(want))
-        return 0;
-    printf("MISMATCH %s %s %s knha=%s omitted=%s %s/%s: expected %.17g "
-           "got %.17g (abs diff %.3g, rel diff %.3g, tol %.0e)\n",
-           what, e->f[E_CASE], e->f[E_METHOD], e->f[E_KNHA], e->f[E_OMIT],
-           e->f[E_BLOCK], e->f[E_KEY], want, got, diff, rd, rel);
-    return 1;
-}
+/* The largest differences of the current reference test (mp_check_row). */
+static mp_check_tally tally;
 
 static void options_for(const tsv_row *e, mp_fit_options *o)
 {
@@ -162,8 +74,8 @@ static int check_table(const char *cases_file, int yc, int vc,
                 bad++;
             } else {
                 for (size_t q = i; q < j; q++, ++*nchecked)
-                    bad += check_row(&exp_t.rows[q], &r, o.method,
-                                     expected_file);
+                    bad += mp_check_row(&exp_t.rows[q], &r, o.method,
+                                        expected_file, &tally);
             }
             free(y);
             free(v);
@@ -175,24 +87,12 @@ static int check_table(const char *cases_file, int yc, int vc,
     return bad;
 }
 
-static void print_maxrel(const char *what)
-{
-    static const char *blocks[3] = { "fixed", "random", "heterogeneity" };
-    printf("%s: max relative difference per estimator and block "
-           "(|expected| >= %g):\n", what, REL_FLOOR);
-    for (int m = 0; m < MP_METHOD_COUNT; m++)
-        for (int b = 0; b < 3; b++)
-            printf("  %-4s %-13s %.3g  (%s)\n", mp_method_name((mp_method)m),
-                   blocks[b], maxrel[m][b], maxrel_where[m][b]);
-    memset(maxrel, 0, sizeof maxrel);
-}
-
 START_TEST(test_metafor_reference)
 {
     size_t n;
     int bad = check_table("metafor-3.8/cases.tsv", 7, 8,
                           "metafor-3.8/expected.tsv", 0, &n);
-    print_maxrel("metafor-3.8 full fits");
+    mp_check_tally_print(&tally, "metafor-3.8 full fits");
     ck_assert_msg(n == 2688, "%zu reference figures compared, not 12 cases x "
                   "7 methods x 2 tests x 16 figures", n);
     ck_assert_msg(bad == 0, "%d of %zu metafor figures differ (see above)",
@@ -205,7 +105,7 @@ START_TEST(test_edge_reference)
     size_t n;
     int bad = check_table("edge/edge_cases.tsv", 2, 3,
                           "edge/edge_expected.tsv", 1, &n);
-    print_maxrel("edge cases");
+    mp_check_tally_print(&tally, "edge cases");
     ck_assert_msg(n > 500, "only %zu edge figures compared", n);
     ck_assert_msg(bad == 0, "%d of %zu edge figures differ (see above)", bad,
                   n);

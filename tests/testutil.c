@@ -2,6 +2,7 @@
 #include "testutil.h"
 #include "mp_text.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,112 @@ void mp_check_ref_tol(mp_method m, double *rel, double *abs_tol)
     *abs_tol = it ? MP_REF_ABS_ITERATIVE : MP_REF_ABS_CLOSED;
 }
 
+/* ---- comparing fits with an expected table ----------------------------- */
+
+double mp_check_figure(const mp_fit_result *r, const char *block,
+                       const char *key, int *found)
+{
+    const mp_fixed_result *f = &r->fixed;
+    const mp_random_result *m = &r->random;
+    const mp_heterogeneity *h = &r->het;
+    const struct { const char *b, *k; double x; } t[] = {
+        { "fixed", "log_estimate", f->log_estimate }, { "fixed", "se", f->se },
+        { "fixed", "p", f->p }, { "fixed", "z", f->z },
+        { "fixed", "lower", exp(f->lower) }, { "fixed", "upper", exp(f->upper) },
+        { "fixed", "k", (double)r->k },
+        { "random", "tau2", m->tau2 }, { "random", "tau", m->tau },
+        { "random", "log_estimate", m->log_estimate }, { "random", "se", m->se },
+        { "random", "lower", exp(m->lower) }, { "random", "upper", exp(m->upper) },
+        { "random", "statistic", m->statistic }, { "random", "p", m->p },
+        { "random", "df", m->df }, { "random", "has", r->has_random },
+        { "random", "pi_lower", exp(m->pi_lower) },
+        { "random", "pi_upper", exp(m->pi_upper) },
+        { "random", "tau2_lower", m->tau2_lower },
+        { "random", "tau2_upper", m->tau2_upper },
+        { "random", "I2_lower", m->I2_lower }, { "random", "I2_upper", m->I2_upper },
+        { "random", "H2_lower", m->H2_lower }, { "random", "H2_upper", m->H2_upper },
+        { "heterogeneity", "Q", h->Q }, { "heterogeneity", "df", h->df },
+        { "heterogeneity", "p", h->p }, { "heterogeneity", "I2", h->I2 },
+        { "heterogeneity", "H2", h->H2 },
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        if (strcmp(t[i].b, block) == 0 && strcmp(t[i].k, key) == 0) {
+            *found = 1;
+            return t[i].x;
+        }
+    }
+    *found = 0;
+    return NAN;
+}
+
+static int block_index(const char *b)
+{
+    return b[0] == 'f' ? 0 : b[0] == 'r' ? 1 : 2;
+}
+
+static void note_rel(mp_check_tally *t, const tsv_row *e, mp_method m,
+                     double rd)
+{
+    int b = block_index(e->f[E_BLOCK]);
+    if (!t || !(rd > t->maxrel[m][b]))
+        return;
+    t->maxrel[m][b] = rd;
+    snprintf(t->where[m][b], sizeof t->where[m][b], "%.40s knha=%.4s %.40s %.40s",
+             e->f[E_CASE], e->f[E_KNHA], e->f[E_OMIT], e->f[E_KEY]);
+}
+
+static void print_mismatch(const char *what, const tsv_row *e, double got,
+                           const char *detail)
+{
+    printf("MISMATCH %s %s %s knha=%s omitted=%s %s/%s: expected %s got "
+           "%.17g%s\n", what, e->f[E_CASE], e->f[E_METHOD], e->f[E_KNHA],
+           e->f[E_OMIT], e->f[E_BLOCK], e->f[E_KEY], e->f[E_VALUE], got,
+           detail);
+}
+
+int mp_check_row(const tsv_row *e, const mp_fit_result *r, mp_method m,
+                 const char *what, mp_check_tally *t)
+{
+    int found;
+    double got = mp_check_figure(r, e->f[E_BLOCK], e->f[E_KEY], &found);
+    double want = strtod(e->f[E_VALUE], NULL);
+    if (!found || r->status != MP_OK) {
+        print_mismatch(what, e, got, found ? " [fit failed]" : " [unknown key]");
+        return 1;
+    }
+    if (strcmp(e->f[E_VALUE], "NA") == 0 || isinf(want)) {
+        if ((isnan(want) && isnan(got)) || got == want)
+            return 0;
+        print_mismatch(what, e, got, "");
+        return 1;
+    }
+    double rel, abs_tol;
+    mp_check_ref_tol(m, &rel, &abs_tol);
+    double diff = fabs(got - want);
+    double rd = want != 0 ? diff / fabs(want) : diff;
+    if (fabs(want) >= MP_REF_REL_FLOOR || isnan(diff))
+        note_rel(t, e, m, isnan(diff) ? INFINITY : rd);
+    if (diff <= abs_tol || diff <= rel * fabs(want))
+        return 0;
+    char detail[128];
+    snprintf(detail, sizeof detail, " (abs diff %.3g, rel diff %.3g, tol %.0e)",
+             diff, rd, rel);
+    print_mismatch(what, e, got, detail);
+    return 1;
+}
+
+void mp_check_tally_print(mp_check_tally *t, const char *what)
+{
+    static const char *blocks[3] = { "fixed", "random", "heterogeneity" };
+    printf("%s: max relative difference per estimator and block "
+           "(|expected| >= %g):\n", what, MP_REF_REL_FLOOR);
+    for (int m = 0; m < MP_METHOD_COUNT; m++)
+        for (int b = 0; b < 3; b++)
+            printf("  %-4s %-13s %.3g  (%s)\n", mp_method_name((mp_method)m),
+                   blocks[b], t->maxrel[m][b], t->where[m][b]);
+    memset(t, 0, sizeof *t);
+}
+
 /* ---- the study reader --------------------------------------------------- */
 
 mp_reader *mp_check_reader(int schema)
@@ -146,6 +253,29 @@ const char *mp_check_dump(const mp_errors *err)
             used += (size_t)n;
     }
     return err->n ? buf : " (none)";
+}
+
+const char *mp_check_study_doc(const char *id, int year, const char *title,
+                               const char *body)
+{
+#define STUDY_DOC_FMT                                                   \
+    "<?xml version=\"1.0\"?>\n"                                          \
+    "<study id=\"%s\" format=\"1\">\n"                                   \
+    "  <title>%s%s</title>\n"                                              \
+    "  <design>rct</design>\n"                                             \
+    "  <publication year=\"%d\">P.</publication>\n"                       \
+    "%s"                                                                  \
+    "</study>\n"
+    static char *buf;
+    const char *pre = title ? "" : "Title of ";
+    const char *t = title ? title : id;
+    int n = snprintf(NULL, 0, STUDY_DOC_FMT, id, pre, t, year, body);
+    ck_assert(n >= 0);
+    free(buf);
+    buf = malloc((size_t)n + 1);
+    ck_assert(buf != NULL);
+    snprintf(buf, (size_t)n + 1, STUDY_DOC_FMT, id, pre, t, year, body);
+    return buf;
 }
 
 const double mp_check_oscillating_y[6] = { -0.65912, -0.607028980372706,

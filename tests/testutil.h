@@ -97,6 +97,39 @@ int mp_check_iterative(mp_method m);
 /* The relative and absolute tolerances above for estimator m. */
 void mp_check_ref_tol(mp_method m, double *rel, double *abs_tol);
 
+/* ---- comparing fits with an expected table ----------------------------- */
+
+/* The figure of r named by an expected row's block and key, on the scale of
+ * expected.tsv (ratio-scale keys exponentiated; "random"/"df", "fixed"/"k"
+ * and "random"/"has" as numbers).  Sets *found to 0 and returns NAN for an
+ * unknown name. */
+double mp_check_figure(const mp_fit_result *r, const char *block,
+                       const char *key, int *found);
+
+/* Below this |expected| a relative difference is not recorded in a tally
+ * (the absolute tolerance rules there). */
+#define MP_REF_REL_FLOOR 1e-6
+
+/* The largest relative difference seen per estimator and block (fixed,
+ * random, heterogeneity), and where, for the log of a reference test.
+ * Zero it before use (static storage, or = { 0 }). */
+typedef struct {
+    double maxrel[MP_METHOD_COUNT][3];
+    char where[MP_METHOD_COUNT][3][4 * TSV_FLEN + 16];
+} mp_check_tally;
+
+/* Compare the expected row e (columns E_*) with the fit r of estimator m
+ * to the tolerances of mp_check_ref_tol; "NA" and infinities must match
+ * exactly.  A failed fit (r->status) or an unknown key is a mismatch.
+ * Records the relative difference in t when t is not NULL.  Prints a line
+ * naming what, the row and both numbers for a mismatch.  Returns 1 for a
+ * mismatch, else 0. */
+int mp_check_row(const tsv_row *e, const mp_fit_result *r, mp_method m,
+                 const char *what, mp_check_tally *t);
+
+/* Print the tally of what (one line per estimator and block) and zero it. */
+void mp_check_tally_print(mp_check_tally *t, const char *what);
+
 /* ---- the study reader --------------------------------------------------- */
 
 /* A new reader with the default options, validating against the schema
@@ -113,6 +146,15 @@ mp_number mp_check_number(const char *s);
  * for failure messages.  Returns a static buffer (truncated at 4 KiB) that
  * the next call overwrites; do not free it. */
 const char *mp_check_dump(const mp_errors *err);
+
+/* A study document with one <study> element, for the reader: the XML
+ * declaration on line 1, <study id="ID" format="1"> on line 2, its title
+ * (title, or "Title of ID" when title is NULL), design and publication
+ * (year) on lines 3 to 5, then body (the rest of its children, any
+ * length) from line 6.  Returns a buffer that the next call replaces; do
+ * not free it.  Fails the test when memory runs out. */
+const char *mp_check_study_doc(const char *id, int year, const char *title,
+                               const char *body);
 
 /* ---- shared data -------------------------------------------------------- */
 

@@ -11,10 +11,7 @@
 # number with 17 significant digits, so equal texts mean equal doubles.
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 
-if ! command -v jq >/dev/null 2>&1; then
-    echo "jq is not installed: cannot read the JSON report"
-    exit 99
-fi
+require jq
 
 # The order-free part of a JSON report, one canonical text.
 pooled() {

@@ -9,10 +9,7 @@
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 ref="${MP_REFDIR:-$top_srcdir/tests/reference}/groups"
 
-if ! command -v jq >/dev/null 2>&1; then
-    echo "jq is not installed: cannot read the JSON report"
-    exit 99
-fi
+require jq
 
 # cases.tsv -> one collection per case; a study in group "-" has no covariate.
 awk -F'\t' -v dir="$tmp" '

@@ -1,15 +1,69 @@
 # tests/cli/lib.sh - helpers for the end-to-end tests of the metapool binary.
-# Sourced by tests/cli/*.sh, which `make check` runs with METAPOOL set to the
-# built program and top_srcdir to the source tree.  Each test runs metapool
-# in tests/data, so file names in messages are short and stable.
+# Sourced by every tests/cli/*.sh, which `make check` runs with METAPOOL set
+# to the built program and top_srcdir to the source tree (Makefile.am,
+# AM_TESTS_ENVIRONMENT).  Each test runs metapool in tests/data, so file
+# names in messages are short and stable.
+#
+# A test counts its checks with passed and failed (or the helpers below)
+# and ends with finish, which prints "N passed, N failed" and sets the exit
+# status automake reads: 0 pass, 1 fail, 77 skip.  A test that cannot run
+# at all without a tool says so with require (exit 77 at once); a test that
+# can run only some of its checks without one asks have, and finish then
+# exits 77 rather than 0, so no missing tool passes unseen.
 set -u
 : "${METAPOOL:?METAPOOL must name the metapool binary}"
-data=$(cd "${top_srcdir:-.}/tests/data" && pwd)
-tmp=$(mktemp -d)
+srcdir=$(cd "${top_srcdir:-.}" && pwd)
+data=$srcdir/tests/data
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/metapool-test.XXXXXX") || exit 99
 trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
 passed=0
 failed=0
+skipped=0
 what=
+
+# The tolerances of every comparison with metafor, in the one place that
+# names them for the Check suites too: tests/testutil.h (MP_REF_TOL_*,
+# relative, and MP_REF_ABS_*, absolute, for the closed-form estimators DL,
+# HE, SJ and the iterative ones).
+ref_tol() {
+    sed -n "s/^#define $1 \([0-9.e+-]*\)\$/\1/p" "$srcdir/tests/testutil.h"
+}
+TOL_CLOSED=$(ref_tol MP_REF_TOL_CLOSED)
+TOL_ITERATIVE=$(ref_tol MP_REF_TOL_ITERATIVE)
+ABS_CLOSED=$(ref_tol MP_REF_ABS_CLOSED)
+ABS_ITERATIVE=$(ref_tol MP_REF_ABS_ITERATIVE)
+if [ -z "$TOL_CLOSED" ] || [ -z "$TOL_ITERATIVE" ] || [ -z "$ABS_CLOSED" ] ||
+    [ -z "$ABS_ITERATIVE" ]; then
+    echo "ERROR: cannot read the tolerances of tests/testutil.h"
+    exit 99
+fi
+
+# require TOOL...: skip this test (exit 77) unless every TOOL is on PATH.
+require() {
+    for tool in "$@"; do
+        if ! command -v "$tool" >/dev/null 2>&1; then
+            echo "SKIP: $tool is not installed"
+            exit 77
+        fi
+    done
+}
+
+# skip WHY: note that some checks did not run (finish will exit 77).
+skip() {
+    echo "SKIP: $*"
+    skipped=$((skipped + 1))
+}
+
+# have TOOL CHECKS: true when TOOL is on PATH; else skip CHECKS, saying why.
+have() {
+    command -v "$1" >/dev/null 2>&1 && return 0
+    skip "$2: $1 is not installed"
+    return 1
+}
+
+# ok: count one passed check (the current $what).
+ok() { passed=$((passed + 1)); }
 
 fail() {
     echo "FAIL: $what: $*"
@@ -130,11 +184,13 @@ cases_to_collections() {
 # compare_figures NKEYS OURS EXPECTED: every row of the metafor table
 # EXPECTED (a header line, NKEYS key columns whose second is the estimator,
 # then the value) must be in OURS (same key columns, then our value) within
-# 1e-8 relative for the closed-form estimators DL, HE, SJ and 1e-6 for the
-# iterative ones (absolute floors 1e-12 and 1e-9 for figures that are zero
-# in one program and a rounding residue in the other).
+# the tolerances above: relative TOL_CLOSED for the closed-form estimators
+# DL, HE, SJ and TOL_ITERATIVE for the others, with the absolute floors
+# ABS_* for figures that are zero in one program and a rounding residue in
+# the other.
 compare_figures() {
-    awk -F'\t' -v nk="$1" '
+    awk -F'\t' -v nk="$1" -v tc="$TOL_CLOSED" -v ti="$TOL_ITERATIVE" \
+        -v ac="$ABS_CLOSED" -v ai="$ABS_ITERATIVE" '
     function abs(x) { return x < 0 ? -x : x }
     function key(   i, s) { s = $1; for (i = 2; i <= nk; i++) s = s SUBSEP $i; return s }
     function row(   i, s) { s = $1; for (i = 2; i <= nk; i++) s = s " " $i; return s }
@@ -143,8 +199,8 @@ compare_figures() {
     {
         k = key(); want = $(nk + 1)
         closed = ($2 == "DL" || $2 == "HE" || $2 == "SJ")
-        rel = closed ? 1e-8 : 1e-6
-        floor = closed ? 1e-12 : 1e-9
+        rel = closed ? tc : ti
+        floor = closed ? ac : ai
         n++
         if (!(k in ours) || ours[k] == "null") {
             if (missing++ < 10) printf "  missing: %s (metafor %s)\n", row(), want
@@ -163,8 +219,11 @@ compare_figures() {
     }' "$2" "$3"
 }
 
-# finish: print the tally and exit non-zero on any failure.
+# finish: print the tally; exit 1 on any failure, else 77 when some checks
+# were skipped, else 0.
 finish() {
-    echo "$passed passed, $failed failed"
-    [ "$failed" -eq 0 ]
+    echo "$passed passed, $failed failed, $skipped skipped"
+    [ "$failed" -eq 0 ] || exit 1
+    [ "$skipped" -eq 0 ] || exit 77
+    exit 0
 }

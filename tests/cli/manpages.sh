@@ -4,10 +4,7 @@
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 man="${top_srcdir:-.}/man"
 
-if ! command -v groff >/dev/null 2>&1; then
-    echo "groff is not installed: cannot check the manual pages"
-    exit 99
-fi
+require groff
 for page in "$man/metapool.1" "$man/metapool-study.5" "$man/libmetapool.3"; do
     what="groff -man -ww $(basename "$page")"
     if groff -man -ww -z -rCHECKSTYLE=3 "$page" >"$tmp/groff" 2>&1 && [ ! -s "$tmp/groff" ]; then
@@ -30,7 +27,7 @@ for opt in $(grep -o -- '--[a-z][a-z-]*' "$tmp/help" | sort -u); do
 done
 
 # The conclusion that CONCLUSION quotes is the one of the shipped trials.
-if command -v jq >/dev/null 2>&1; then
+if have jq "metapool(1) CONCLUSION against the JSON report"; then
     what="metapool(1) CONCLUSION quotes metapool studies/*.xml"
     sed -n '/^\.SH CONCLUSION/,/^\.SH FOREST/p' "$man/metapool.1" |
         sed -n '/^\.RS/,/^\.RE/p' | grep -v '^\.' | tr '\n' ' ' |

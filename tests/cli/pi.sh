@@ -4,14 +4,12 @@
 # Higgins, Thompson and Spiegelhalter 2009 for t-k2), on the 12 data sets
 # of tests/reference/metafor-3.8 with every estimator, through the command
 # line; t-k2 has no interval with two studies; the default is metafor's.
-# Tolerances of compare_figures (1e-8 closed-form, 1e-6 iterative).
+# Tolerances of compare_figures (tests/testutil.h: 1e-8 closed-form, 1e-6
+# iterative).  Needs jq (else skipped).
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 refdir="${MP_REFDIR:-$top_srcdir/tests/reference}"
 
-if ! command -v jq >/dev/null 2>&1; then
-    echo "jq is not installed: cannot read the JSON report"
-    exit 99
-fi
+require jq
 
 cases_to_collections "$refdir/metafor-3.8/cases.tsv" "$tmp"
 : >"$tmp/ours.tsv"

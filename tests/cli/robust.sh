@@ -4,10 +4,7 @@
 # figure does not exist), or a clear error.
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 
-if ! command -v jq >/dev/null 2>&1; then
-    echo "jq is not installed: cannot read the JSON report"
-    exit 99
-fi
+require jq
 
 # collection FILE EFFECT...: one study per effect element given.
 collection() {

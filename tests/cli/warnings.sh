@@ -19,7 +19,7 @@ contains out 'Not pooled: pfs-only (has "PFS")'
 contains out 'Overall survival (OS): 3 studies'
 
 run 0 -f json --no-loo warn/misnamed/
-if command -v jq >/dev/null 2>&1; then
+if have jq "the JSON report's not_pooled"; then
     what="JSON not_pooled"
     got=$(jq -c '[.k, .not_pooled]' "$tmp/out")
     [ "$got" = '[3,[{"id":"new-lrt","outcomes":["Overall survival","PFS"]},{"id":"pfs-only","outcomes":["PFS"]}]]' ] &&

@@ -90,8 +90,9 @@ static long replay(const char *path, int optional)
             continue;
         char full[4096];
         int len = snprintf(full, sizeof full, "%s/%s", path, e->d_name);
-        if (len < 0 || (size_t)len >= sizeof full) {     /* not ours: skip */
-            fprintf(stderr, "%s/%s: name too long, skipped\n", path, e->d_name);
+        if (len < 0 || (size_t)len >= sizeof full) {
+            fprintf(stderr, "%s/%s: path too long\n", path, e->d_name);
+            n = -1;
             continue;
         }
         if (stat(full, &sb) != 0 || !S_ISREG(sb.st_mode))
