@@ -17,14 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/xmlwriter.h>
-
 #include "mp_conclusion.h"
 #include "mp_format.h"
+#include "mp_svg_axis.h"
+#include "mp_svg_draw.h"
+#include "mp_svg_text.h"
 
 /* ---- geometry ---------------------------------------------------------------- */
 
-#define FONT 12.0           /* body text, px */
+#define FONT MP_SVG_FONT     /* body text, px */
+#define LINE MP_SVG_LINE     /* bytes of one line of text */
 #define FONT_SMALL 11.0     /* subgroup heterogeneity lines */
 #define ROW_H 20.0          /* a table row */
 #define HEAD_H 17.0         /* a header line */
@@ -42,14 +44,8 @@
 #define ARROW_HALF 4.0
 #define FAVOURS_W 230.0     /* widest line of a favours label, px */
 
-/* Text widths are estimated in hundredths of an em from Helvetica's
- * advance widths (Arial, Liberation Sans and Nimbus Sans share them),
- * rounded up by a tenth so that a wider substitute (DejaVu Sans) still
- * fits; 100 for the wide East Asian characters.  An unknown character
- * counts 0.6 em. */
-#define EM_DOTS 93                          /* "..." */
+/* Text widths: mp_svg_text.h. */
 #define LABEL_MAX_EM (40 * 55)              /* a study label: ~40 characters */
-#define BOLD_FACTOR 1.1
 
 /* Axis limits: intervals beyond them are clipped with an arrow. */
 #define AXIS_MIN_LOG (-3 * M_LN10)
@@ -57,244 +53,14 @@
 
 #define FONT_STACK "Helvetica, Arial, 'Liberation Sans', 'Nimbus Sans', " \
                    "'DejaVu Sans', sans-serif"
-#define INK "#000000"
+#define INK MP_SVG_INK
 #define SQ "\xc2\xb2"        /* superscript two */
 
 #ifndef M_LN10
 #define M_LN10 2.30258509299404568402
 #endif
 
-/* ---- text measuring and fitting ------------------------------------------------ */
-
-/* Length in bytes of the UTF-8 character at s (1 for a stray byte) and its
- * code point. */
-static size_t utf8_char(const char *s, unsigned long *cp)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = p[0] < 0x80 ? 1 : p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3
-             : p[0] >= 0xC0 ? 2 : 1;
-    unsigned long c = n == 1 ? p[0] : p[0] & (0x3F >> (n - 1));
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80) {    /* truncated sequence */
-            *cp = p[0];
-            return 1;
-        }
-        c = (c << 6) | (p[i] & 0x3F);
-    }
-    *cp = c;
-    return n;
-}
-
-/* Helvetica's widths of the printable ASCII characters, 1/1000 em. */
-static const unsigned short helvetica[95] = {
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
-    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
-    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
-    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
-};
-
-/* Width of a character, 1/100 em, with the margin described above. */
-static unsigned char_em(unsigned long c)
-{
-    if (c >= 32 && c < 127)
-        return (helvetica[c - 32] * 11 + 99) / 100;
-    int wide = (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) ||
-               (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
-               (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-               (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
-    return wide ? 105 : 62;
-}
-
-static unsigned em(const char *s)
-{
-    unsigned w = 0;
-    unsigned long c;
-    while (*s) {
-        s += utf8_char(s, &c);
-        w += char_em(c);
-    }
-    return w;
-}
-
-/* Estimated width in px of s at a font size. */
-static double text_px(const char *s, double size, int bold)
-{
-    return em(s) * size / 100.0 * (bold ? BOLD_FACTOR : 1.0);
-}
-
-static int is_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* Copy s into dst (cap bytes) with every run of white space made one
- * space and the ends trimmed.  When that is wider than max hundredths of an em
- * (0: no limit) or does not fit in cap, cut it at a character boundary and
- * end it with "..." (as mp_format_pad does for the text report). */
-static void fit(char *dst, size_t cap, const char *s, unsigned max)
-{
-    if (cap == 0)
-        return;
-    dst[0] = '\0';
-    if (!s)
-        return;
-    while (is_blank(*s))
-        s++;
-    /* the collapsed text, measured */
-    unsigned width = 0;
-    size_t bytes = 0;
-    unsigned long c;
-    for (const char *p = s; *p;) {
-        if (is_blank(*p)) {
-            while (is_blank(*p))
-                p++;
-            if (*p) {
-                width += char_em(' ');
-                bytes++;
-            }
-            continue;
-        }
-        size_t n = utf8_char(p, &c);
-        width += char_em(c);
-        bytes += n;
-        p += n;
-    }
-    int cut = (max > 0 && width > max) || bytes + 1 > cap;
-    unsigned room = cut ? (max > EM_DOTS ? max - EM_DOTS : 0) : width;
-    size_t byte_room = cut ? (cap > 4 ? cap - 4 : 0) : cap - 1;
-    if (cut && max == 0)
-        room = width;
-    size_t used = 0;
-    width = 0;
-    for (const char *p = s; *p;) {
-        if (is_blank(*p)) {
-            while (is_blank(*p))
-                p++;
-            if (!*p || width + char_em(' ') > room || used + 1 > byte_room)
-                break;
-            dst[used++] = ' ';
-            width += char_em(' ');
-            continue;
-        }
-        size_t n = utf8_char(p, &c);
-        unsigned w = char_em(c);
-        if (width + w > room || used + n > byte_room)
-            break;
-        memcpy(dst + used, p, n);
-        used += n;
-        width += w;
-        p += n;
-    }
-    if (cut) {
-        while (used > 0 && dst[used - 1] == ' ')
-            used--;
-        if (cap >= 4) {
-            memcpy(dst + used, "...", 3);
-            used += 3;
-        }
-    }
-    dst[used] = '\0';
-}
-
-#define LINE 256            /* bytes of one line of text */
-
-/* Break s into at most max_lines lines (of LINE bytes) no wider than w px
- * at the given font size; a word too long for a line is cut with "...",
- * and so is the last line when the text does not fit.  Returns the number
- * of lines (0 for an empty s). */
-static size_t wrap(const char *s, double w, double size, char (*out)[LINE],
-                   size_t max_lines)
-{
-    unsigned max = w > 0 ? (unsigned)(w * 100.0 / size) : 0;
-    if (max < 2 * EM_DOTS)
-        max = 2 * EM_DOTS;
-    size_t n = 0;
-    const char *p = s ? s : "";
-    while (is_blank(*p))
-        p++;
-    while (*p && n < max_lines) {
-        if (n == max_lines - 1) {
-            fit(out[n++], LINE, p, max);      /* the rest, cut if need be */
-            break;
-        }
-        /* take words while they fit; remember the last word that ends a
-         * phrase (with ; , or :) so that "Q = 4.57, df = 1" breaks after
-         * the comma rather than inside "df = 1", but only in the second
-         * half of the line: a line of one short word ("A:") wastes one of
-         * the few lines there are */
-        const char *end = p, *q = p, *phrase = NULL;
-        unsigned width = 0;
-        while (*q) {
-            const char *word = q;
-            unsigned ww = 0;
-            unsigned long c;
-            while (*q && !is_blank(*q)) {
-                q += utf8_char(q, &c);
-                ww += char_em(c);
-            }
-            unsigned add = (end == p ? 0 : char_em(' ')) + ww;
-            if (width + add > max) {
-                q = word;
-                break;
-            }
-            width += add;
-            end = q;
-            if (strchr(";,:", q[-1]) && 2 * width >= max)
-                phrase = q;
-            while (is_blank(*q))
-                q++;
-        }
-        if (*q && phrase && phrase != end)
-            end = phrase;
-        if (end == p) {             /* one word longer than the line */
-            const char *e = p;
-            while (*e && !is_blank(*e))
-                e++;
-            char word[LINE];
-            size_t len = (size_t)(e - p) < LINE - 1 ? (size_t)(e - p) : LINE - 1;
-            memcpy(word, p, len);
-            word[len] = '\0';
-            fit(out[n++], LINE, word, max);
-            p = e;
-        } else {
-            char part[4 * LINE];
-            size_t len = (size_t)(end - p) < sizeof part - 1 ? (size_t)(end - p)
-                                                             : sizeof part - 1;
-            memcpy(part, p, len);
-            part[len] = '\0';
-            fit(out[n++], LINE, part, max);
-            p = end;
-        }
-        while (is_blank(*p))
-            p++;
-    }
-    return n;
-}
-
 /* ---- numbers --------------------------------------------------------------------- */
-
-/* A coordinate: at most two decimals, trailing zeros dropped, written with
- * integer arithmetic so that no locale can change it.  "NaN" for a value
- * that is not finite (never by construction; the tests look for it). */
-static void coord(char buf[MP_NUMBUF], double x)
-{
-    if (!isfinite(x) || fabs(x) > 1e12) {
-        strcpy(buf, "NaN");
-        return;
-    }
-    long long c = llround(x * 100.0);
-    unsigned long long a = c < 0 ? (unsigned long long)-c : (unsigned long long)c;
-    const char *sign = c < 0 ? "-" : "";
-    unsigned long long ip = a / 100, fp = a % 100;
-    if (fp == 0)
-        snprintf(buf, MP_NUMBUF, "%s%llu", sign, ip);
-    else if (fp % 10 == 0)
-        snprintf(buf, MP_NUMBUF, "%s%llu.%llu", sign, ip, fp / 10);
-    else
-        snprintf(buf, MP_NUMBUF, "%s%llu.%02llu", sign, ip, fp);
-}
 
 /* "0.80 [0.60, 1.07]" from a log estimate and log bounds. */
 static void ratio_ci(char *buf, size_t n, double est, double lo, double hi)
@@ -360,7 +126,7 @@ typedef struct {
 } column;
 
 #define MAXFOOT 16
-#define MAXTICK 32
+#define MAXTICK MP_SVG_MAXTICK
 
 typedef struct {
     const mp_report *r;
@@ -430,20 +196,20 @@ static row *add_row(plot *p, row_kind kind, const char *cls, const char *label)
     w->kind = kind;
     w->cls = cls;
     w->est = w->lo = w->hi = NAN;
-    fit(w->label, sizeof w->label, label,
+    mp_svg_fit(w->label, sizeof w->label, label,
         kind == R_NOTE ? 0 : LABEL_MAX_EM);
     return w;
 }
 
 static void set_cell(row *w, size_t col, const char *text)
 {
-    fit(w->cell[col], CELL, text, 0);
+    mp_svg_fit(w->cell[col], CELL, text, 0);
 }
 
 static void add_foot(plot *p, const char *text)
 {
     if (p->nfoot < MAXFOOT)
-        fit(p->foot[p->nfoot++], LINE, text, 0);
+        mp_svg_fit(p->foot[p->nfoot++], LINE, text, 0);
 }
 
 static const char *measure_of(const mp_report *r)
@@ -476,14 +242,14 @@ static void set_favours(plot *p, const mp_svg_options *o)
         const char *given = o ? (side == 0 ? o->favours_left : o->favours_right)
                               : NULL;
         if (given) {
-            fit(p->favours[side], LINE, given, 0);
+            mp_svg_fit(p->favours[side], LINE, given, 0);
             continue;
         }
         const char *arm = mp_dataset_arm_label(p->r->ds, side == 0);
         char buf[LINE];
         snprintf(buf, sizeof buf, "Favours %s",
                  arm ? arm : side == 0 ? "experimental" : "control");
-        fit(p->favours[side], LINE, buf, 0);
+        mp_svg_fit(p->favours[side], LINE, buf, 0);
     }
 }
 
@@ -775,106 +541,12 @@ static void fit_cells(row *w, const fit_cols *fc, const mp_fit_result *f)
 
 /* ---- layout ------------------------------------------------------------------------- */
 
-/* Tick ladders: the mantissas of each decade, coarse to fine. */
-static const double ladder0[] = { 1 };
-static const double ladder1[] = { 1, 2, 5 };
-static const double ladder2[] = { 1, 1.5, 2, 3, 5, 7 };
-static const double ladder3[] = { 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8 };
-static const double ladder4[] = { 1, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2, 2.2,
-                                  2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9 };
-static const struct {
-    const double *m;
-    size_t n;
-} ladders[] = {
-    { ladder0, 1 }, { ladder1, 3 }, { ladder2, 6 }, { ladder3, 10 }, { ladder4, 20 },
-};
-
-static int mantissa_decimals(double m)
-{
-    return fabs(m * 10 - round(m * 10)) > 1e-9 ? 2 : fabs(m - round(m)) > 1e-9;
-}
-
-typedef struct {
-    double v[MAXTICK];
-    char label[MAXTICK][MP_NUMBUF];
-    size_t n;
-    double lo, hi;              /* log of the first and last */
-} tick_set;
-
-/* The ticks of ladder l covering [lo, hi] (log scale): from the largest
- * value <= lo to the smallest >= hi.  0 when there would be too many. */
-static int ladder_ticks(size_t l, double lo, double hi, tick_set *t)
-{
-    int d0 = (int)floor(lo / M_LN10) - 1, d1 = (int)ceil(hi / M_LN10) + 1;
-    double first = NAN, last = NAN;
-    int fd = 0, ld = 0;
-    size_t fm = 0, lm = 0;
-    for (int d = d0; d <= d1; d++)
-        for (size_t i = 0; i < ladders[l].n; i++) {
-            double x = log(ladders[l].m[i]) + d * M_LN10;
-            if (x <= lo + 1e-9) {
-                first = x;
-                fd = d;
-                fm = i;
-            }
-            if (x >= hi - 1e-9 && isnan(last)) {
-                last = x;
-                ld = d;
-                lm = i;
-            }
-        }
-    if (isnan(first) || isnan(last))
-        return 0;
-    t->n = 0;
-    for (int d = fd; d <= ld; d++)
-        for (size_t i = d == fd ? fm : 0; i < ladders[l].n && (d < ld || i <= lm); i++) {
-            if (t->n == MAXTICK)
-                return 0;
-            double m = ladders[l].m[i];
-            t->v[t->n] = log(m) + d * M_LN10;
-            int dec = mantissa_decimals(m) - d;
-            mp_format_fixed(t->label[t->n], m * pow(10, d), dec > 0 ? dec : 0);
-            t->n++;
-        }
-    t->lo = first;
-    t->hi = last;
-    return 1;
-}
-
-/* Choose the axis: the data range [lo, hi] (log) is covered by the ticks
- * of the ladder that uses the axis best, among those whose labels do not
- * crowd: the score is the share of the axis the data span, less 0.12 per
- * step to a finer ladder and 0.04 per tick beyond 8, plus 0.15 for at
- * least 4 ticks (so a finer ladder must earn its place). */
+/* The axis: the ticks of mp_svg_choose_ticks for the data range [lo, hi]
+ * (log) on the plot's width. */
 static void choose_axis(plot *p, double lo, double hi)
 {
-    tick_set best, t;
-    double best_score = -1e300;
-    int have = 0;
-    for (size_t l = 0; l < sizeof ladders / sizeof ladders[0]; l++) {
-        if (!ladder_ticks(l, lo, hi, &t) || t.n > 11 || t.n < 2)
-            continue;
-        double span = t.hi - t.lo, label_w = 0, gap = 1e300;
-        for (size_t i = 0; i < t.n; i++) {
-            double w = text_px(t.label[i], FONT, 0);
-            if (w > label_w)
-                label_w = w;
-            if (i > 0 && (t.v[i] - t.v[i - 1]) / span * PLOT_W < gap)
-                gap = (t.v[i] - t.v[i - 1]) / span * PLOT_W;
-        }
-        if (gap < label_w + 8)
-            continue;
-        double score = (hi - lo) / span - 0.12 * (double)l + (t.n >= 4 ? 0.15 : 0) -
-                       (t.n > 8 ? 0.04 * (double)(t.n - 8) : 0);
-        if (score > best_score) {
-            best_score = score;
-            best = t;
-            have = 1;
-        }
-    }
-    if (!have) {        /* cannot happen within the axis limits; decades */
-        ladder_ticks(0, lo, hi, &best);
-    }
+    mp_svg_ticks best;
+    mp_svg_choose_ticks(lo, hi, PLOT_W, FONT, &best);
     p->axlo = best.lo;
     p->axhi = best.hi;
     p->ntick = best.n;
@@ -969,18 +641,18 @@ static double x_of(const plot *p, double v)
 static mp_status layout(plot *p)
 {
     /* label column */
-    p->label_w = text_px(p->label_head, FONT, 1);
+    p->label_w = mp_svg_text_px(p->label_head, FONT, 1);
     for (size_t i = 0; i < p->nrows; i++) {
         const row *w = &p->rows[i];
         if (w->kind != R_NOTE)
-            p->label_w = fmax(p->label_w, text_px(w->label, FONT, w->bold));
+            p->label_w = fmax(p->label_w, mp_svg_text_px(w->label, FONT, w->bold));
     }
     /* other columns: header and cells */
     for (size_t c = 0; c < p->ncol; c++) {
         column *col = &p->col[c];
-        col->w = text_px(col->head, FONT, 1);
+        col->w = mp_svg_text_px(col->head, FONT, 1);
         for (size_t i = 0; i < p->nrows; i++)
-            col->w = fmax(col->w, text_px(p->rows[i].cell[c], FONT, p->rows[i].bold));
+            col->w = fmax(col->w, mp_svg_text_px(p->rows[i].cell[c], FONT, p->rows[i].bold));
     }
     /* a group heading wider than its columns widens the last of them */
     for (size_t c = 0; c < p->ncol; c++) {
@@ -993,7 +665,7 @@ static mp_status layout(plot *p)
         double span = -COL_GAP;
         for (size_t j = c; j <= e; j++)
             span += p->col[j].w + COL_GAP;
-        double need = text_px(p->col[c].group, FONT, 1);
+        double need = mp_svg_text_px(p->col[c].group, FONT, 1);
         if (need > span)
             p->col[e].w += need - span;
         c = e;
@@ -1013,8 +685,8 @@ static mp_status layout(plot *p)
         }
     p->width = x - COL_GAP + MARGIN;
     for (size_t i = 0; i < p->nfoot; i++)
-        p->width = fmax(p->width, 2 * MARGIN + text_px(p->foot[i], FONT, 0));
-    p->nfoot += wrap(p->conclusion, p->width - 2 * MARGIN, FONT,
+        p->width = fmax(p->width, 2 * MARGIN + mp_svg_text_px(p->foot[i], FONT, 0));
+    p->nfoot += mp_svg_wrap(p->conclusion, p->width - 2 * MARGIN, FONT,
                      p->foot + p->nfoot, MAXFOOT - p->nfoot);
 
     /* axis */
@@ -1036,7 +708,7 @@ static mp_status layout(plot *p)
             w->lines = malloc(4 * sizeof *w->lines);
             if (!w->lines)
                 return MP_ENOMEM;
-            w->n_lines = wrap(w->label, note_w, FONT_SMALL, w->lines, 4);
+            w->n_lines = mp_svg_wrap(w->label, note_w, FONT_SMALL, w->lines, 4);
             w->h = w->n_lines * NOTE_LINE_H + 4;
         } else {
             w->h = w->kind == R_GAP ? GAP_H : ROW_H;
@@ -1052,7 +724,7 @@ static mp_status layout(plot *p)
     double room[2] = { fmin(x1 - 10 - MARGIN, FAVOURS_W),
                        fmin(p->width - MARGIN - (x1 + 10), FAVOURS_W) };
     for (int s = 0; s < 2; s++)
-        p->n_fav[s] = wrap(p->favours[s], fmax(room[s], 60), FONT,
+        p->n_fav[s] = mp_svg_wrap(p->favours[s], fmax(room[s], 60), FONT,
                            p->fav_lines[s], 3);
     p->fav_y = p->axis_y + 6 + FONT + 8 + FONT;
     size_t nf = p->n_fav[0] > p->n_fav[1] ? p->n_fav[0] : p->n_fav[1];
@@ -1063,101 +735,6 @@ static mp_status layout(plot *p)
 }
 
 /* ---- writing ------------------------------------------------------------------------ */
-
-typedef struct {
-    xmlTextWriterPtr w;
-    int failed;
-} svg;
-
-static const xmlChar *X(const char *s)
-{
-    return (const xmlChar *)s;
-}
-
-static void start(svg *s, const char *name)
-{
-    if (!s->failed && xmlTextWriterStartElement(s->w, X(name)) < 0)
-        s->failed = 1;
-}
-
-static void end(svg *s)
-{
-    if (!s->failed && xmlTextWriterEndElement(s->w) < 0)
-        s->failed = 1;
-}
-
-static void attr(svg *s, const char *name, const char *value)
-{
-    if (!s->failed && xmlTextWriterWriteAttribute(s->w, X(name), X(value)) < 0)
-        s->failed = 1;
-}
-
-static void attr_num(svg *s, const char *name, double x)
-{
-    char b[MP_NUMBUF];
-    coord(b, x);
-    attr(s, name, b);
-}
-
-static void content(svg *s, const char *text)
-{
-    if (!s->failed && xmlTextWriterWriteString(s->w, X(text)) < 0)
-        s->failed = 1;
-}
-
-/* anchor: "start" (the default), "middle" or "end". */
-static void text(svg *s, double x, double y, const char *anchor, int bold,
-                 double size, const char *t)
-{
-    if (!t[0])
-        return;
-    start(s, "text");
-    attr_num(s, "x", x);
-    attr_num(s, "y", y);
-    if (anchor && strcmp(anchor, "start") != 0)
-        attr(s, "text-anchor", anchor);
-    if (bold)
-        attr(s, "font-weight", "bold");
-    if (size != FONT)
-        attr_num(s, "font-size", size);
-    content(s, t);
-    end(s);
-}
-
-static void line(svg *s, double x1, double y1, double x2, double y2, double width,
-                 const char *dash)
-{
-    start(s, "line");
-    attr_num(s, "x1", x1);
-    attr_num(s, "y1", y1);
-    attr_num(s, "x2", x2);
-    attr_num(s, "y2", y2);
-    attr(s, "stroke", INK);
-    attr_num(s, "stroke-width", width);
-    if (dash)
-        attr(s, "stroke-dasharray", dash);
-    end(s);
-}
-
-static void polygon(svg *s, const char *cls, const double *xy, size_t n)
-{
-    char pts[16 * 2 * MP_NUMBUF] = "";
-    for (size_t i = 0; i < n && i < 16; i++) {
-        char a[MP_NUMBUF], b[MP_NUMBUF];
-        coord(a, xy[2 * i]);
-        coord(b, xy[2 * i + 1]);
-        size_t used = strlen(pts);
-        snprintf(pts + used, sizeof pts - used, "%s%s,%s", i ? " " : "", a, b);
-    }
-    start(s, "polygon");
-    attr(s, "class", cls);
-    attr(s, "points", pts);
-    attr(s, "fill", INK);
-    attr(s, "stroke", INK);
-    attr(s, "stroke-width", "1");
-    attr(s, "stroke-linejoin", "miter");
-    end(s);
-}
 
 /* Baseline of text centred on a row. */
 static double baseline(const row *w)
@@ -1172,39 +749,39 @@ static double cell_x(const column *c)
 
 /* An interval from lo to hi at height y, with an arrow at each end that
  * runs off the axis. */
-static void interval(svg *s, const plot *p, double y, double lo, double hi,
+static void interval(mp_svg_writer *s, const plot *p, double y, double lo, double hi,
                      double width)
 {
     double x0 = x_of(p, lo), x1 = x_of(p, hi);
     int left = lo < p->axlo, right = hi > p->axhi;
     double a = left ? x0 + ARROW_LEN : x0, b = right ? x1 - ARROW_LEN : x1;
     if (b > a)
-        line(s, a, y, b, y, width, NULL);
+        mp_svg_line(s, a, y, b, y, width, NULL);
     if (left) {
         double xy[] = { x0, y, x0 + ARROW_LEN, y - ARROW_HALF, x0 + ARROW_LEN,
                         y + ARROW_HALF };
-        polygon(s, "arrow", xy, 3);
+        mp_svg_polygon(s, "arrow", xy, 3);
     }
     if (right) {
         double xy[] = { x1, y, x1 - ARROW_LEN, y - ARROW_HALF, x1 - ARROW_LEN,
                         y + ARROW_HALF };
-        polygon(s, "arrow", xy, 3);
+        mp_svg_polygon(s, "arrow", xy, 3);
     }
 }
 
-static void square(svg *s, const plot *p, double cy, double est, double side)
+static void square(mp_svg_writer *s, const plot *p, double cy, double est, double side)
 {
     if (est < p->axlo || est > p->axhi)
         return;                 /* off the axis: the arrow shows where */
     double cx = x_of(p, est);
-    start(s, "rect");
-    attr(s, "class", "square");
-    attr_num(s, "x", cx - side / 2);
-    attr_num(s, "y", cy - side / 2);
-    attr_num(s, "width", side);
-    attr_num(s, "height", side);
-    attr(s, "fill", INK);
-    end(s);
+    mp_svg_start(s, "rect");
+    mp_svg_attr(s, "class", "square");
+    mp_svg_attr_num(s, "x", cx - side / 2);
+    mp_svg_attr_num(s, "y", cy - side / 2);
+    mp_svg_attr_num(s, "width", side);
+    mp_svg_attr_num(s, "height", side);
+    mp_svg_attr(s, "fill", INK);
+    mp_svg_end(s);
 }
 
 /* Keep the part of polygon xy (n points, log x) with x >= c (sign 1) or
@@ -1233,7 +810,7 @@ static size_t clip_edge(const double *xy, size_t n, double c, int sign,
 
 /* A diamond from lo to hi with its widest point at est, cut where it
  * leaves the axis (the cut edge is vertical). */
-static void diamond(svg *s, const plot *p, double cy, double est, double lo,
+static void diamond(mp_svg_writer *s, const plot *p, double cy, double est, double lo,
                     double hi)
 {
     double d[] = { lo, cy, est, cy - DIAMOND_HALF, hi, cy, est, cy + DIAMOND_HALF };
@@ -1244,27 +821,27 @@ static void diamond(svg *s, const plot *p, double cy, double est, double lo,
         return;
     for (size_t i = 0; i < n; i++)
         c2[2 * i] = x_of(p, c2[2 * i]);
-    polygon(s, "diamond", c2, n);
+    mp_svg_polygon(s, "diamond", c2, n);
 }
 
-static void write_row(svg *s, const plot *p, size_t idx)
+static void write_row(mp_svg_writer *s, const plot *p, size_t idx)
 {
     const row *w = &p->rows[idx];
     if (w->kind == R_GAP)
         return;
     double by = baseline(w), cy = w->y + w->h / 2;
-    start(s, "g");
-    attr(s, "class", w->cls);
+    mp_svg_start(s, "g");
+    mp_svg_attr(s, "class", w->cls);
     if (w->kind == R_NOTE) {
         for (size_t i = 0; i < w->n_lines; i++)
-            text(s, MARGIN, w->y + 2 + (double)(i + 1) * NOTE_LINE_H - 3.5, NULL, 0,
+            mp_svg_text(s, MARGIN, w->y + 2 + (double)(i + 1) * NOTE_LINE_H - 3.5, NULL, 0,
                  FONT_SMALL, w->lines[i]);
-        end(s);
+        mp_svg_end(s);
         return;
     }
-    text(s, MARGIN, by, NULL, w->bold, FONT, w->label);
+    mp_svg_text(s, MARGIN, by, NULL, w->bold, FONT, w->label);
     for (size_t c = 0; c < p->ncol; c++)
-        text(s, cell_x(&p->col[c]), by, "end", w->bold, FONT, w->cell[c]);
+        mp_svg_text(s, cell_x(&p->col[c]), by, "end", w->bold, FONT, w->cell[c]);
     if (isfinite(w->lo) && isfinite(w->hi)) {
         switch (w->kind) {
         case R_STUDY:
@@ -1279,30 +856,30 @@ static void write_row(svg *s, const plot *p, size_t idx)
         case R_PI:
             interval(s, p, cy, w->lo, w->hi, 2.0);
             if (w->lo >= p->axlo)
-                line(s, x_of(p, w->lo), cy - 4, x_of(p, w->lo), cy + 4, 1.5, NULL);
+                mp_svg_line(s, x_of(p, w->lo), cy - 4, x_of(p, w->lo), cy + 4, 1.5, NULL);
             if (w->hi <= p->axhi)
-                line(s, x_of(p, w->hi), cy - 4, x_of(p, w->hi), cy + 4, 1.5, NULL);
+                mp_svg_line(s, x_of(p, w->hi), cy - 4, x_of(p, w->hi), cy + 4, 1.5, NULL);
             break;
         default:
             break;
         }
     }
-    end(s);
+    mp_svg_end(s);
 }
 
-static void write_header(svg *s, const plot *p)
+static void write_header(mp_svg_writer *s, const plot *p)
 {
     int groups = 0;
     for (size_t c = 0; c < p->ncol; c++)
         groups |= p->col[c].group != NULL;
     double y2 = MARGIN + (groups ? HEAD_H : 0) + FONT;
-    start(s, "g");
-    attr(s, "class", "header");
-    attr(s, "font-weight", "bold");
-    text(s, MARGIN, y2, NULL, 0, FONT, p->label_head);
+    mp_svg_start(s, "g");
+    mp_svg_attr(s, "class", "header");
+    mp_svg_attr(s, "font-weight", "bold");
+    mp_svg_text(s, MARGIN, y2, NULL, 0, FONT, p->label_head);
     for (size_t c = 0; c < p->ncol; c++) {
         const column *col = &p->col[c];
-        text(s, cell_x(col), y2, "end", 0, FONT, col->head);
+        mp_svg_text(s, cell_x(col), y2, "end", 0, FONT, col->head);
         if (col->group && (c == 0 || !p->col[c - 1].group ||
                            strcmp(p->col[c - 1].group, col->group) != 0)) {
             size_t e = c;
@@ -1310,80 +887,80 @@ static void write_header(svg *s, const plot *p)
                    strcmp(p->col[e + 1].group, col->group) == 0)
                 e++;
             double mid = (col->x + p->col[e].x + p->col[e].w) / 2;
-            text(s, mid, y2 - HEAD_H, "middle", 0, FONT, col->group);
+            mp_svg_text(s, mid, y2 - HEAD_H, "middle", 0, FONT, col->group);
         }
     }
-    end(s);
-    line(s, MARGIN, p->table_top - 3, p->width - MARGIN, p->table_top - 3, 1, NULL);
+    mp_svg_end(s);
+    mp_svg_line(s, MARGIN, p->table_top - 3, p->width - MARGIN, p->table_top - 3, 1, NULL);
 }
 
-static void write_axis(svg *s, const plot *p)
+static void write_axis(mp_svg_writer *s, const plot *p)
 {
     double y = p->axis_y;
-    start(s, "g");
-    attr(s, "class", "axis");
-    line(s, p->plot_x, y, p->plot_x + PLOT_W, y, 1, NULL);
+    mp_svg_start(s, "g");
+    mp_svg_attr(s, "class", "axis");
+    mp_svg_line(s, p->plot_x, y, p->plot_x + PLOT_W, y, 1, NULL);
     for (size_t i = 0; i < p->ntick; i++) {
         double x = x_of(p, p->tick[i]);
-        line(s, x, y, x, y + 5, 1, NULL);
-        text(s, x, y + 6 + FONT, "middle", 0, FONT, p->tick_label[i]);
+        mp_svg_line(s, x, y, x, y + 5, 1, NULL);
+        mp_svg_text(s, x, y + 6 + FONT, "middle", 0, FONT, p->tick_label[i]);
     }
     double x1 = x_of(p, 0);
     for (size_t i = 0; i < p->n_fav[0]; i++)
-        text(s, x1 - 10, p->fav_y + (double)i * (FONT + 3), "end", 0, FONT,
+        mp_svg_text(s, x1 - 10, p->fav_y + (double)i * (FONT + 3), "end", 0, FONT,
              p->fav_lines[0][i]);
     for (size_t i = 0; i < p->n_fav[1]; i++)
-        text(s, x1 + 10, p->fav_y + (double)i * (FONT + 3), NULL, 0, FONT,
+        mp_svg_text(s, x1 + 10, p->fav_y + (double)i * (FONT + 3), NULL, 0, FONT,
              p->fav_lines[1][i]);
-    end(s);
-    start(s, "g");
-    attr(s, "class", "footer");
+    mp_svg_end(s);
+    mp_svg_start(s, "g");
+    mp_svg_attr(s, "class", "footer");
     for (size_t i = 0; i < p->nfoot; i++)
-        text(s, MARGIN, p->foot_y + (double)i * (FONT + 6), NULL, 0, FONT, p->foot[i]);
-    end(s);
+        mp_svg_text(s, MARGIN, p->foot_y + (double)i * (FONT + 6), NULL, 0, FONT, p->foot[i]);
+    mp_svg_end(s);
 }
 
-static void write_doc(svg *s, const plot *p)
+static void write_doc(mp_svg_writer *s, const plot *p)
 {
     if (!s->failed && xmlTextWriterStartDocument(s->w, "1.0", "UTF-8", NULL) < 0)
         s->failed = 1;
-    start(s, "svg");
-    attr(s, "xmlns", "http://www.w3.org/2000/svg");
-    attr(s, "version", "1.1");
-    attr_num(s, "width", ceil(p->width));
-    attr_num(s, "height", ceil(p->height));
+    mp_svg_start(s, "svg");
+    mp_svg_attr(s, "xmlns", "http://www.w3.org/2000/svg");
+    mp_svg_attr(s, "version", "1.1");
+    mp_svg_attr_num(s, "width", ceil(p->width));
+    mp_svg_attr_num(s, "height", ceil(p->height));
     char vb[4 * MP_NUMBUF], a[MP_NUMBUF], b[MP_NUMBUF];
-    coord(a, ceil(p->width));
-    coord(b, ceil(p->height));
+    mp_svg_coord(a, ceil(p->width));
+    mp_svg_coord(b, ceil(p->height));
     snprintf(vb, sizeof vb, "0 0 %s %s", a, b);
-    attr(s, "viewBox", vb);
-    attr(s, "font-family", FONT_STACK);
-    attr_num(s, "font-size", FONT);
-    attr(s, "fill", INK);
-    start(s, "title");
-    content(s, p->title);
-    end(s);
-    start(s, "rect");
-    attr(s, "class", "background");
-    attr(s, "width", "100%");
-    attr(s, "height", "100%");
-    attr(s, "fill", "#ffffff");
-    end(s);
+    mp_svg_attr(s, "viewBox", vb);
+    mp_svg_attr(s, "font-family", FONT_STACK);
+    mp_svg_attr_num(s, "font-size", FONT);
+    mp_svg_attr(s, "fill", INK);
+    mp_svg_start(s, "title");
+    mp_svg_content(s, p->title);
+    mp_svg_end(s);
+    mp_svg_start(s, "rect");
+    mp_svg_attr(s, "class", "background");
+    mp_svg_attr(s, "width", "100%");
+    mp_svg_attr(s, "height", "100%");
+    mp_svg_attr(s, "fill", "#ffffff");
+    mp_svg_end(s);
     write_header(s, p);
     /* reference lines under the markers */
-    start(s, "g");
-    attr(s, "class", "reference");
+    mp_svg_start(s, "g");
+    mp_svg_attr(s, "class", "reference");
     double x1 = x_of(p, 0);
-    line(s, x1, p->table_top, x1, p->axis_y, 1, NULL);
+    mp_svg_line(s, x1, p->table_top, x1, p->axis_y, 1, NULL);
     if (isfinite(p->dashed) && p->dashed >= p->axlo && p->dashed <= p->axhi) {
         double xd = x_of(p, p->dashed);
-        line(s, xd, p->table_top, xd, p->axis_y, 1, "4,3");
+        mp_svg_line(s, xd, p->table_top, xd, p->axis_y, 1, "4,3");
     }
-    end(s);
+    mp_svg_end(s);
     for (size_t i = 0; i < p->nrows; i++)
         write_row(s, p, i);
     write_axis(s, p);
-    end(s);     /* svg */
+    mp_svg_end(s);     /* svg */
     if (!s->failed && xmlTextWriterEndDocument(s->w) < 0)
         s->failed = 1;
 }
@@ -1397,14 +974,11 @@ static mp_status emit(FILE *out, plot *p)
     xmlBufferPtr buf = xmlBufferCreate();
     if (!buf)
         return MP_ENOMEM;
-    svg s = { xmlNewTextWriterMemory(buf, 0), 0 };
-    if (!s.w) {
+    mp_svg_writer s;
+    if (mp_svg_writer_open(&s, buf) != MP_OK) {
         xmlBufferFree(buf);
         return MP_ENOMEM;
     }
-    if (xmlTextWriterSetIndent(s.w, 1) < 0 ||
-        xmlTextWriterSetIndentString(s.w, X(" ")) < 0)
-        s.failed = 1;
     write_doc(&s, p);
     if (!s.failed && xmlTextWriterFlush(s.w) < 0)
         s.failed = 1;
@@ -1523,7 +1097,7 @@ mp_status mp_svg_leave_one_out(FILE *out, const mp_report *r,
     mp_status st = MP_OK;
     for (size_t i = 0; i < k; i++) {
         char title[LINE - 16];
-        fit(title, sizeof title, mp_dataset_title(r->ds, i), LABEL_MAX_EM);
+        mp_svg_fit(title, sizeof title, mp_dataset_title(r->ds, i), LABEL_MAX_EM);
         row *w = add_row(&p, R_POINT, "omitted", NULL);
         if (!w) {
             st = MP_ENOMEM;
