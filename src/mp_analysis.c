@@ -161,8 +161,12 @@ mp_analysis *mp_analysis_new(const mp_analysis_options *o, mp_status *status)
             a->err[s].limit = o->max_diagnostics;
         }
         a->failed = MP_STAGE_COUNT;
-        mp_dataset_options dso = { a->outcome, o->counts_measure, a->by,
-                                   o->max_studies };
+        mp_dataset_options dso;
+        mp_dataset_options_default(&dso);
+        dso.outcome = a->outcome;
+        dso.counts_measure = o->counts_measure;
+        dso.by = a->by;
+        dso.max_studies = o->max_studies;
         if (st == MP_OK && !(a->ds = mp_dataset_new(&dso)))
             st = MP_ENOMEM;
         if (st == MP_OK)

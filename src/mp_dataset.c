@@ -116,6 +116,14 @@ static const char *pool_str(const pool *p, size_t off)
 
 /* ---- construction ------------------------------------------------------------ */
 
+void mp_dataset_options_default(mp_dataset_options *o)
+{
+    o->outcome = "OS";
+    o->counts_measure = MP_MEASURE_RR;
+    o->by = NULL;
+    o->max_studies = 0;
+}
+
 mp_dataset *mp_dataset_new(const mp_dataset_options *o)
 {
     mp_dataset *ds = calloc(1, sizeof *ds);

@@ -26,6 +26,9 @@ typedef struct {
     size_t max_studies;         /* most studies accepted; 0: no limit */
 } mp_dataset_options;
 
+/* Outcome "OS", counts as risk ratios, no covariate, no study limit. */
+void mp_dataset_options_default(mp_dataset_options *o);
+
 typedef struct mp_dataset mp_dataset;     /* opaque: metapool.h */
 
 /* NULL when memory runs out. */

@@ -649,7 +649,9 @@ START_TEST(max_studies_stops_the_run)
     /* Limit 2: the third study is refused with one diagnostic at its line,
      * the dataset is full, and later studies are refused silently. */
     mp_errors err = MP_ERRORS_INIT;
-    mp_dataset_options o = { "OS", MP_MEASURE_RR, NULL, 2 };
+    mp_dataset_options o;
+    mp_dataset_options_default(&o);
+    o.max_studies = 2;
     mp_dataset *ds = mp_dataset_new(&o);
     ck_assert_ptr_nonnull(ds);
     ck_assert_int_eq(feed(ds, "a.xml", study_doc("a", 2020, OS_CI), &err), MP_OK);
@@ -675,7 +677,9 @@ START_TEST(max_studies_message_passes_the_diagnostics_limit)
      * message, which says why reading stopped, is kept all the same. */
     mp_errors err = MP_ERRORS_INIT;
     err.limit = 1;
-    mp_dataset_options o = { "OS", MP_MEASURE_RR, NULL, 1 };
+    mp_dataset_options o;
+    mp_dataset_options_default(&o);
+    o.max_studies = 1;
     mp_dataset *ds = mp_dataset_new(&o);
     ck_assert_ptr_nonnull(ds);
     ck_assert_int_eq(feed(ds, "a.xml", study_doc("a", 2020, OS_CI), &err), MP_OK);
