@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 
 #include "metapool.h"
 #include "mp_error.h"
+#include "mp_groupseq.h"
 #include "mp_text.h"
 
 /* Exit codes (metapool(1), EXIT STATUS). */
@@ -39,6 +41,8 @@ typedef struct {
     int validate;
     int by_missing;             /* --by-missing: 1 include, 0 exclude, -1 not given */
     const char *forest, *loo_forest;
+    int tsa_detail;             /* an option of the trial sequential analysis
+                                   other than --tsa was given (issue 20) */
     char **inputs;
     int n_inputs;
 } options;
@@ -73,6 +77,15 @@ static const char usage_text[] =
     "                       safeguard; default 1000\n"
     "      --tol X          convergence tolerance of tau^2; default 1e-12\n"
     "      --max-studies N  refuse a run of more than N studies; default 1000000\n"
+    "      --tsa HR         trial sequential analysis for the anticipated hazard\n"
+    "                       ratio HR (> 0, not 1) of the cumulative steps\n"
+    "      --alpha A        its two-sided type I error, 0 < A < 1; default 0.05\n"
+    "      --power P        power of its required information, 0 < P < 1;\n"
+    "                       default 0.80\n"
+    "      --spending F     alpha spending: obf (default), pocock, hsd:GAMMA\n"
+    "      --tsa-model M    random (default: DerSimonian-Laird, D^2-adjusted)\n"
+    "                       or fixed\n"
+    "      --futility       add non-binding beta-spending futility boundaries\n"
     "      --validate       check the inputs, report every problem, pool nothing\n"
     "      --strict         treat every warning as an error (exit 1, pool nothing)\n"
     "  -h, --help           show this help and exit\n"
@@ -160,6 +173,45 @@ static int parse_by_missing(const char *s)
     usage_error("--by-missing must be include or exclude, not '%s'", s);
 }
 
+/* ---- options of the trial sequential analysis (issue 20) ---- */
+
+static double parse_anticipated(const char *s)
+{
+    double x;
+    if (!mp_text_parse_double(s, &x) || !(x > 0 && x != 1 && isfinite(x)))
+        usage_error("--tsa must be a hazard ratio above 0 other than 1, "
+                    "not '%s'", s);
+    return x;
+}
+
+/* A probability strictly between 0 and 1 (--alpha, --power). */
+static double parse_probability(const char *s, const char *opt)
+{
+    double x;
+    if (!mp_text_parse_double(s, &x) || !(x > 0 && x < 1))
+        usage_error("%s must be a number strictly between 0 and 1, not '%s'",
+                    opt, s);
+    return x;
+}
+
+static const char *parse_spending(const char *s)
+{
+    mp_spending sp;
+    char why[160];
+    if (mp_spending_parse(s, &sp, why, sizeof why) != MP_OK)
+        usage_error("--spending: %s", why);
+    return s;
+}
+
+/* 1 for random, 0 for fixed. */
+static int parse_tsa_model(const char *s)
+{
+    int random = strcmp(s, "random") == 0;
+    if (!random && strcmp(s, "fixed") != 0)
+        usage_error("--tsa-model must be random or fixed, not '%s'", s);
+    return random;
+}
+
 static const char *parse_outcome(const char *s)
 {
     if (!*s)
@@ -170,7 +222,10 @@ static const char *parse_outcome(const char *s)
 enum { OPT_HKSJ = 256, OPT_MEASURE, OPT_NO_LOO, OPT_VALIDATE, OPT_MAXITER,
        OPT_TOL, OPT_BY, OPT_CUMULATIVE, OPT_FOREST, OPT_LOO_FOREST,
        OPT_FAV_LEFT, OPT_FAV_RIGHT, OPT_MAX_STUDIES, OPT_STRICT, OPT_PI,
-       OPT_BY_MISSING };
+       OPT_BY_MISSING,
+       /* trial sequential analysis (issue 20) */
+       OPT_TSA, OPT_ALPHA, OPT_POWER, OPT_SPENDING, OPT_TSA_MODEL,
+       OPT_FUTILITY };
 
 static const struct option long_options[] = {
     { "outcome", required_argument, NULL, 'o' },
@@ -193,13 +248,38 @@ static const struct option long_options[] = {
     { "strict", no_argument, NULL, OPT_STRICT },
     { "pi", required_argument, NULL, OPT_PI },
     { "by-missing", required_argument, NULL, OPT_BY_MISSING },
+    /* trial sequential analysis (issue 20) */
+    { "tsa", required_argument, NULL, OPT_TSA },
+    { "alpha", required_argument, NULL, OPT_ALPHA },
+    { "power", required_argument, NULL, OPT_POWER },
+    { "spending", required_argument, NULL, OPT_SPENDING },
+    { "tsa-model", required_argument, NULL, OPT_TSA_MODEL },
+    { "futility", no_argument, NULL, OPT_FUTILITY },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
 };
 
+/* The options of the trial sequential analysis; 0 when c is none of them. */
+static int apply_tsa_option(options *o, int c, const char *arg)
+{
+    switch (c) {
+    case OPT_TSA: o->an.tsa_hr = parse_anticipated(arg); return 1;
+    case OPT_ALPHA: o->an.tsa_alpha = parse_probability(arg, "--alpha"); break;
+    case OPT_POWER: o->an.tsa_power = parse_probability(arg, "--power"); break;
+    case OPT_SPENDING: o->an.tsa_spending = parse_spending(arg); break;
+    case OPT_TSA_MODEL: o->an.tsa_random = parse_tsa_model(arg); break;
+    case OPT_FUTILITY: o->an.tsa_futility = 1; break;
+    default: return 0;
+    }
+    o->tsa_detail = 1;
+    return 1;
+}
+
 static void apply_option(options *o, int c, const char *arg)
 {
+    if (apply_tsa_option(o, c, arg))
+        return;
     switch (c) {
     case 'o':
         o->an.outcome = parse_outcome(arg);
@@ -275,6 +355,9 @@ static void parse_options(int argc, char **argv, options *o)
     if (o->by_missing >= 0 && !o->an.by)
         usage_error("%s", "--by-missing needs --by");
     o->an.by_missing_in_test = o->by_missing == 1;
+    if (o->tsa_detail && o->an.tsa_hr == 0)
+        usage_error("%s", "--alpha, --power, --spending, --tsa-model and "
+                    "--futility need --tsa");
     /* --validate checks with the schema too: it repeats what the reader
      * checks itself, at ten times the cost of parsing, a second opinion */
     o->an.schema = o->validate;

@@ -368,6 +368,20 @@ typedef struct {
     size_t max_study;           /* longest <study> element, bytes; 1 MiB */
     size_t max_bytes;           /* largest input, bytes; 2 GiB */
     size_t max_ids;             /* most xml:id attributes per input; 10000 */
+    /* trial sequential analysis (issue 20; metapool(1), --tsa): the
+     * studies added in the cumulative order, monitored by alpha-spending
+     * boundaries.  Off while tsa_hr is 0. */
+    double tsa_hr;              /* anticipated hazard ratio, > 0 and not 1;
+                                   0 (default): no trial sequential analysis */
+    double tsa_alpha;           /* two-sided type I error; 0.05 */
+    double tsa_power;           /* power of the required information; 0.80 */
+    const char *tsa_spending;   /* "obf" (default), "pocock" or "hsd:GAMMA"
+                                   (copied) */
+    int tsa_random;             /* 1 (default): DerSimonian-Laird Z-curve,
+                                   D^2-adjusted required information; 0:
+                                   fixed effect */
+    int tsa_futility;           /* 1: non-binding beta-spending futility
+                                   boundaries; 0 (default) */
 } mp_analysis_options;
 
 void mp_analysis_options_default(mp_analysis_options *o);
@@ -379,6 +393,7 @@ typedef enum {
     MP_STAGE_LEAVE_ONE_OUT,
     MP_STAGE_SUBGROUPS,
     MP_STAGE_CUMULATIVE,
+    MP_STAGE_TSA,               /* trial sequential analysis (issue 20) */
     MP_STAGE_COUNT
 } mp_stage;
 

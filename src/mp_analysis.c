@@ -15,6 +15,7 @@
 #include "mp_fit_impl.h"
 #include "mp_study.h"
 #include "mp_svg.h"
+#include "mp_tsa.h"
 
 /* libxml2's process-wide handlers: the reader sets its own (no external
  * entity is ever loaded, parser noise is silenced; mp_reader_new), which
@@ -42,6 +43,10 @@ struct mp_analysis {
     int has_sub;
     mp_cumulative cum;
     int has_cum;
+    /* trial sequential analysis (issue 20) */
+    char *tsa_spending;         /* the copy opt.tsa_spending points to */
+    mp_tsa_result tsa;
+    int has_tsa;
 };
 
 /* Defaults of metapool(1): DEFAULT_MAX_STUDIES studies per run (about 200
@@ -64,6 +69,14 @@ void mp_analysis_options_default(mp_analysis_options *o)
     o->max_study = ro.max_study;
     o->max_bytes = ro.max_bytes;
     o->max_ids = ro.max_ids;
+    /* trial sequential analysis (issue 20): mp_tsa_options_default's */
+    mp_tsa_options to;
+    mp_tsa_options_default(&to);
+    o->tsa_alpha = to.alpha;
+    o->tsa_power = to.power;
+    o->tsa_spending = "obf";
+    o->tsa_random = to.random;
+    o->tsa_futility = to.futility;
 }
 
 void mp_output_options_default(mp_output_options *o)
@@ -111,9 +124,31 @@ static void leave(const caller_handlers *c)
 
 /* ---- life cycle -------------------------------------------------------------------- */
 
+/* The options of the trial sequential analysis (issue 20) as mp_tsa
+ * takes them.  MP_OK, or MP_EINPUT for a spending function that does not
+ * parse (the values themselves are mp_tsa's to check). */
+static mp_status tsa_options(const mp_analysis_options *o, mp_tsa_options *t)
+{
+    mp_tsa_options_default(t);
+    t->anticipated = o->tsa_hr;
+    t->alpha = o->tsa_alpha;
+    t->power = o->tsa_power;
+    t->random = o->tsa_random;
+    t->futility = o->tsa_futility;
+    return o->tsa_spending
+               ? mp_spending_parse(o->tsa_spending, &t->spending, NULL, 0)
+               : MP_EINPUT;
+}
+
 static mp_status check_options(const mp_analysis_options *o)
 {
     if (!o->outcome || !*o->outcome || (o->by && !*o->by))
+        return MP_EINPUT;
+    /* trial sequential analysis (issue 20): a spending function that
+     * parses (the HR, alpha and power are mp_tsa's to check when it runs,
+     * with a diagnostic of MP_STAGE_TSA) */
+    mp_tsa_options t;
+    if (o->tsa_hr != 0 && tsa_options(o, &t) != MP_OK)
         return MP_EINPUT;
     return mp_fit_check_options(&o->fit, NULL);
 }
@@ -156,6 +191,7 @@ mp_analysis *mp_analysis_new(const mp_analysis_options *o, mp_status *status)
         a->opt = *o;
         a->opt.outcome = a->outcome = copy(o->outcome, &st);
         a->opt.by = a->by = copy(o->by, &st);
+        a->opt.tsa_spending = a->tsa_spending = copy(o->tsa_spending, &st);
         for (int s = 0; s < MP_STAGE_COUNT; s++) {
             mp_errors_init(&a->err[s]);
             a->err[s].limit = o->max_diagnostics;
@@ -190,6 +226,10 @@ static void drop_results(mp_analysis *a)
         mp_subgroups_clear(&a->sub);
     if (a->has_cum)
         mp_cumulative_clear(&a->cum);
+    /* trial sequential analysis (issue 20) */
+    if (a->has_tsa)
+        mp_tsa_result_clear(&a->tsa);
+    a->has_tsa = 0;
     a->has_sub = a->has_cum = a->ran = 0;
 }
 
@@ -204,6 +244,7 @@ void mp_analysis_free(mp_analysis *a)
     mp_dataset_free(a->ds);
     free(a->outcome);
     free(a->by);
+    free(a->tsa_spending);
     free(a);
 }
 
@@ -357,6 +398,27 @@ static mp_status run_cumulative(mp_analysis *a)
     return st;
 }
 
+/* Trial sequential analysis (issue 20): mp_tsa does its own cumulative
+ * fits (DerSimonian-Laird or fixed, whatever -m says: the Z-curve of
+ * Wetterslev et al. 2008) on the rows in year order. */
+static mp_status run_tsa(mp_analysis *a)
+{
+    size_t k = mp_dataset_k(a->ds);
+    mp_tsa_options t;
+    int *year = malloc(k * sizeof *year);
+    if (!year)
+        return MP_ENOMEM;
+    for (size_t i = 0; i < k; i++)
+        year[i] = mp_dataset_year(a->ds, i);
+    mp_status st = tsa_options(&a->opt, &t);
+    if (st == MP_OK)
+        st = mp_tsa(mp_dataset_y(a->ds), mp_dataset_v(a->ds), year, k, &t,
+                    &a->tsa, &a->err[MP_STAGE_TSA]);
+    free(year);
+    a->has_tsa = st == MP_OK;
+    return st;
+}
+
 /* The stages after reading, in order; failed says which one failed. */
 static mp_status run_stages(mp_analysis *a)
 {
@@ -386,6 +448,10 @@ static mp_status run_stages(mp_analysis *a)
         return st;
     a->failed = MP_STAGE_CUMULATIVE;
     if (a->opt.cumulative && (st = run_cumulative(a)) != MP_OK)
+        return st;
+    /* trial sequential analysis (issue 20) */
+    a->failed = MP_STAGE_TSA;
+    if (a->opt.tsa_hr != 0 && (st = run_tsa(a)) != MP_OK)
         return st;
     a->failed = MP_STAGE_COUNT;
     return MP_OK;
@@ -442,6 +508,12 @@ const mp_cumulative *mp_analysis_cumulative(const mp_analysis *a)
     return a->ran && a->has_cum ? &a->cum : NULL;
 }
 
+/* trial sequential analysis (issue 20) */
+const mp_tsa_result *mp_analysis_tsa(const mp_analysis *a)
+{
+    return a->ran && a->has_tsa ? &a->tsa : NULL;
+}
+
 const mp_analysis_options *mp_analysis_get_options(const mp_analysis *a)
 {
     return &a->opt;
@@ -453,11 +525,18 @@ mp_status mp_analysis_report(const mp_analysis *a, int with_loo, mp_report *rep)
 {
     if (!a->ran)
         return MP_EINPUT;
+    /* trial sequential analysis (issue 20): its options as it ran */
+    mp_tsa_options tsa_opt;
+    if (a->has_tsa)
+        tsa_options(&a->opt, &tsa_opt);
     *rep = (mp_report){ .ds = a->ds, .opt = &a->opt.fit, .fit = &a->fit,
                         .loo = with_loo ? a->loo : NULL,
                         .covariate = a->has_sub ? a->by : NULL,
                         .sub = a->has_sub ? &a->sub : NULL,
                         .cum = a->has_cum ? &a->cum : NULL,
+                        /* trial sequential analysis (issue 20) */
+                        .tsa = a->has_tsa ? &a->tsa : NULL,
+                        .tsa_opt = a->has_tsa ? tsa_opt : (mp_tsa_options){ 0 },
                         .version = PACKAGE_VERSION };
     return MP_OK;
 }

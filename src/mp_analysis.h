@@ -22,10 +22,16 @@
 
 #include "metapool.h"
 #include "mp_report.h"
+#include "mp_tsa.h"
 
 /* The report of a run analysis, as the writers read it (pointers into a,
  * valid as long as a and unchanged): the leave-one-out fits only when
  * with_loo (and it ran).  MP_OK, or MP_EINPUT when a did not run. */
 mp_status mp_analysis_report(const mp_analysis *a, int with_loo, mp_report *rep);
+
+/* The trial sequential analysis (issue 20) of a successful run with
+ * tsa_hr set, or NULL.  Internal: its type is mp_tsa.h's; the public
+ * interface hands it out through the reports (text and JSON "tsa"). */
+const mp_tsa_result *mp_analysis_tsa(const mp_analysis *a);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
@@ -160,4 +161,22 @@ void mp_report_subgroup_test(char *buf, size_t n, mp_style style,
         /* two or more subgroups, yet no test: one of them has no estimate */
         snprintf(buf, n, "not available (a subgroup's fit failed)");
     }
+}
+
+/* ---- trial sequential analysis (issue 20) ---------------------------------- */
+
+void mp_report_tsa_conclusion(const mp_report *r, char *buf, size_t len)
+{
+    size_t k = mp_dataset_k(r->ds);
+    const char **names = malloc(k * sizeof *names);
+    int *year = malloc(k * sizeof *year);
+    for (size_t i = 0; names && year && i < k; i++) {
+        names[i] = mp_dataset_title(r->ds, i);
+        year[i] = mp_dataset_year(r->ds, i);
+    }
+    /* without memory for the labels, the sentence names no study */
+    mp_tsa_conclusion(r->tsa, &r->tsa_opt, names && year ? names : NULL,
+                      names && year ? year : NULL, buf, len);
+    free(names);
+    free(year);
 }

@@ -14,6 +14,7 @@
 #include "mp_dataset.h"
 #include "mp_error.h"
 #include "mp_fit.h"
+#include "mp_tsa.h"
 
 typedef struct {
     const mp_dataset *ds;
@@ -23,6 +24,9 @@ typedef struct {
     const char *covariate;      /* --by covariate, or NULL */
     const mp_subgroups *sub;    /* subgroup analysis, or NULL */
     const mp_cumulative *cum;   /* cumulative analysis, or NULL */
+    /* trial sequential analysis (issue 20) */
+    const mp_tsa_result *tsa;   /* its result, or NULL when not asked for */
+    mp_tsa_options tsa_opt;     /* its options (with tsa) */
     const char *version;        /* program version for headers */
 } mp_report;
 
@@ -93,6 +97,12 @@ void mp_report_subgroup_test(char *buf, size_t n, mp_style style,
 
 /* Two-sided normal quantile of the chosen level. */
 double mp_report_z(const mp_report *r);
+
+/* Trial sequential analysis (issue 20): mp_tsa_conclusion's sentence on
+ * r->tsa (not NULL), naming studies by title, into buf (len bytes, as
+ * snprintf).  The text and JSON reports print the same sentence. */
+#define MP_TSA_CONCLUSION_MAX 1024
+void mp_report_tsa_conclusion(const mp_report *r, char *buf, size_t len);
 
 /* Long names: "overall survival" for OS, ...; the name itself if unknown. */
 const char *mp_report_outcome_name(const char *outcome);

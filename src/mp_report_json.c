@@ -242,6 +242,67 @@ static void not_pooled(FILE *out, const mp_dataset *ds)
     fputs(n ? "\n  ],\n" : "],\n", out);
 }
 
+/* ---- trial sequential analysis (issue 20) ---------------------------------- */
+
+static const char *tsa_crossing_name(mp_tsa_crossing c)
+{
+    switch (c) {
+    case MP_TSA_BENEFIT: return "benefit";
+    case MP_TSA_HARM: return "harm";
+    case MP_TSA_FUTILITY: return "futility";
+    case MP_TSA_NONE: break;
+    }
+    return NULL;
+}
+
+/* One look; before the first look of at least 1% of the information
+ * there is no boundary, hence no adjusted interval: null. */
+static void tsa_look(FILE *out, const mp_report *r, const mp_tsa_look *L)
+{
+    int bounded = isfinite(L->boundary);
+    str(out, "      { ", "added", mp_dataset_id(r->ds, L->added));
+    integer(out, ", ", "year", mp_dataset_year(r->ds, L->added));
+    integer(out, ", ", "k", (long)L->k);
+    num(out, ",\n        ", "information", L->information);
+    num(out, ", ", "fraction", L->fraction);
+    num(out, ", ", "z", L->z);
+    num(out, ",\n        ", "boundary", L->boundary);
+    num(out, ", ", "futility", L->futility);
+    str(out, ", ", "crossed", tsa_crossing_name(L->crossed));
+    num(out, ",\n        ", "log_estimate", L->log_estimate);
+    num(out, ", ", "estimate", exp(L->log_estimate));
+    num(out, ", ", "lower", bounded ? exp(L->lower) : NAN);
+    num(out, ", ", "upper", bounded ? exp(L->upper) : NAN);
+    fputs(" }", out);
+}
+
+static void tsa(FILE *out, const mp_report *r)
+{
+    const mp_tsa_result *t = r->tsa;
+    const mp_tsa_options *o = &r->tsa_opt;
+    char sp[64], c[MP_TSA_CONCLUSION_MAX];
+    mp_spending_format(&o->spending, sp, sizeof sp);
+    num(out, ",\n  \"tsa\": {\n    ", "anticipated", o->anticipated);
+    num(out, ", ", "alpha", o->alpha);
+    num(out, ", ", "power", o->power);
+    str(out, ", ", "spending", sp);
+    str(out, ", ", "model", o->random ? "random" : "fixed");
+    num(out, ",\n    ", "required_information", t->required_information);
+    num(out, ", ", "required_events", t->required_events);
+    num(out, ",\n    ", "D2", t->D2);
+    num(out, ", ", "adjusted_required_information",
+        t->adjusted_required_information);
+    fputs(",\n    \"looks\": [", out);
+    for (size_t j = 0; j < t->n_looks; j++) {
+        fputs(j ? ",\n" : "\n", out);
+        tsa_look(out, r, &t->looks[j]);
+    }
+    fputs(t->n_looks ? "\n    ]" : "]", out);
+    mp_report_tsa_conclusion(r, c, sizeof c);
+    str(out, ",\n    ", "conclusion", c);
+    fputs("\n  }", out);
+}
+
 mp_status mp_report_json(FILE *out, const mp_report *r)
 {
     const mp_dataset *ds = r->ds;
@@ -269,6 +330,9 @@ mp_status mp_report_json(FILE *out, const mp_report *r)
         subgroups(out, r);
     if (r->cum)
         cumulative(out, r);
+    /* trial sequential analysis (issue 20) */
+    if (r->tsa)
+        tsa(out, r);
     fputs("\n}\n", out);
     return ferror(out) ? MP_EIO : MP_OK;
 }

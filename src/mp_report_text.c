@@ -223,15 +223,15 @@ static void heterogeneity(FILE *out, const mp_report *r)
  * WORDS_W columns, broken between words. */
 #define WORDS_W 79
 
-static void in_words(FILE *out, const mp_report *r)
+/* A blank line, then lead and the words of text (which is cut into
+ * words) in lines of at most WORDS_W columns. */
+static void wrapped(FILE *out, const char *lead, char *text)
 {
-    char c[MP_CONCLUSION_MAX];
-    mp_conclusion(c, sizeof c, mp_dataset_measure(r->ds), r->opt->level, r->fit);
     line l = { "" };
     emit(out, &l);
-    add(&l, "In words:");
+    add(&l, "%s", lead);
     char *save = NULL;
-    for (char *word = strtok_r(c, " ", &save); word;
+    for (char *word = strtok_r(text, " ", &save); word;
          word = strtok_r(NULL, " ", &save)) {
         if (mp_format_width(l.s) + 1 + mp_format_width(word) > WORDS_W) {
             emit(out, &l);
@@ -241,6 +241,13 @@ static void in_words(FILE *out, const mp_report *r)
         }
     }
     emit(out, &l);
+}
+
+static void in_words(FILE *out, const mp_report *r)
+{
+    char c[MP_CONCLUSION_MAX];
+    mp_conclusion(c, sizeof c, mp_dataset_measure(r->ds), r->opt->level, r->fit);
+    wrapped(out, "In words:", c);
 }
 
 static void loo_row(FILE *out, const mp_report *r, size_t i)
@@ -351,6 +358,134 @@ static void cumulative(FILE *out, const mp_report *r)
     }
 }
 
+/* ---- trial sequential analysis (issue 20) ---------------------------------- */
+
+static const char *spending_words(const mp_spending *s)
+{
+    switch (s->kind) {
+    case MP_SPEND_OBF: return "Lan-DeMets O'Brien-Fleming";
+    case MP_SPEND_POCOCK: return "Lan-DeMets Pocock";
+    case MP_SPEND_HSD: return "Hwang-Shih-DeCani";
+    }
+    return "";
+}
+
+/* The design: what was anticipated and how much information that needs. */
+static void tsa_design(FILE *out, const mp_report *r)
+{
+    const mp_tsa_options *o = &r->tsa_opt;
+    const mp_tsa_result *t = r->tsa;
+    char hr[MP_NUMBUF], sp[64] = "";
+    mp_format_ratio(hr, o->anticipated);
+    if (o->spending.kind == MP_SPEND_HSD)
+        snprintf(sp, sizeof sp, ", gamma %g", o->spending.gamma);
+    line l = { "" };
+    emit(out, &l);
+    add(&l, "Trial sequential analysis for an anticipated %s of %s:",
+        measure_of(r), hr);
+    emit(out, &l);
+    add(&l, "Two-sided alpha %g, power %g%%; Z-curve: %s", o->alpha,
+        100 * o->power, o->random ? "random effects (DerSimonian-Laird)"
+                                  : "fixed effect (inverse variance)");
+    emit(out, &l);
+    add(&l, "Boundaries: %s alpha spending%s", spending_words(&o->spending), sp);
+    emit(out, &l);
+    if (o->futility) {
+        add(&l, "Futility: non-binding boundaries, beta = 1 - power spent by "
+            "the same function");
+        emit(out, &l);
+    }
+    add(&l, "Required information: %.1f (1/SE^2 of the log %s), %.0f events "
+        "(1:1 allocation)", t->required_information, measure_of(r),
+        ceil(t->required_events));
+    emit(out, &l);
+    if (o->random) {
+        add(&l, "Diversity D^2 = %.1f%%: adjusted required information %.1f, "
+            "%.0f events", 100 * t->D2, t->adjusted_required_information,
+            ceil(4 * t->adjusted_required_information));
+        emit(out, &l);
+    }
+}
+
+/* A boundary on the Z scale, or "-" (no look of >= 1% yet; no futility
+ * boundary). */
+static void z_bound(char buf[MP_NUMBUF], double b)
+{
+    if (isfinite(b))
+        mp_format_fixed(buf, b, 2);
+    else
+        snprintf(buf, MP_NUMBUF, "-");
+}
+
+static void tsa_look_row(FILE *out, const mp_report *r, const mp_tsa_look *L)
+{
+    char frac[MP_NUMBUF], z[MP_NUMBUF], b[MP_NUMBUF], f[MP_NUMBUF],
+        ci[2 * MP_NUMBUF + 8] = "-";
+    mp_format_percent(frac, 100 * L->fraction);
+    mp_format_fixed(z, L->z, 2);
+    z_bound(b, L->boundary);
+    z_bound(f, L->futility);
+    if (isfinite(L->boundary))
+        interval(ci, sizeof ci, L->lower, L->upper);
+    line l = { "" };
+    label(&l, mp_dataset_title(r->ds, L->added));
+    add(&l, " %4d %7s %6s %8s %8s  %s%s", mp_dataset_year(r->ds, L->added), frac,
+        z, b, f, ci, L->new_look ? "" : "  (not a new look)");
+    emit(out, &l);
+}
+
+/* Each boundary the curve crossed, at the first look that crossed it, in
+ * the order of the looks; or none. */
+static void tsa_crossing(FILE *out, const mp_report *r)
+{
+    static const char *const which[] = { "", "benefit (efficacy)",
+                                         "harm (efficacy)", "futility" };
+    const mp_tsa_result *t = r->tsa;
+    int seen[4] = { 0 };
+    line l = { "" };
+    add(&l, "Boundary crossed:");
+    for (size_t j = 0; j < t->n_looks; j++) {
+        const mp_tsa_look *L = &t->looks[j];
+        if (L->crossed == MP_TSA_NONE || seen[L->crossed]++)
+            continue;
+        if (strlen(l.s) > strlen("Boundary crossed:")) {
+            add(&l, ";");
+            emit(out, &l);
+            add(&l, "                 ");
+        }
+        add(&l, " %s, when %s (%d) was added", which[L->crossed],
+            mp_dataset_title(r->ds, L->added), mp_dataset_year(r->ds, L->added));
+    }
+    if (t->first_crossing == t->n_looks)
+        add(&l, " none");
+    emit(out, &l);
+}
+
+static void tsa(FILE *out, const mp_report *r)
+{
+    if (!r->tsa)
+        return;
+    tsa_design(out, r);
+    line l = { "" };
+    char ci_head[48];
+    snprintf(ci_head, sizeof ci_head, "TSA-adjusted %s CI", measure_of(r));
+    label(&l, "Added");
+    add(&l, " Year %7s %6s %8s %8s  %s", "Info", "Z", "Boundary", "Futility",
+        ci_head);
+    emit(out, &l);
+    for (size_t j = 0; j < r->tsa->n_looks; j++)
+        tsa_look_row(out, r, &r->tsa->looks[j]);
+    add(&l, "(Info: the information so far, as a share of the required; Z < 0 "
+        "favours");
+    emit(out, &l);
+    add(&l, "the experimental arm; -: no boundary yet, or none asked for)");
+    emit(out, &l);
+    tsa_crossing(out, r);
+    char c[MP_TSA_CONCLUSION_MAX];
+    mp_report_tsa_conclusion(r, c, sizeof c);
+    wrapped(out, "In words:", c);
+}
+
 mp_status mp_report_text(FILE *out, const mp_report *r)
 {
     header(out, r);
@@ -361,5 +496,6 @@ mp_status mp_report_text(FILE *out, const mp_report *r)
     leave_one_out(out, r);
     subgroups(out, r);
     cumulative(out, r);
+    tsa(out, r);                /* trial sequential analysis (issue 20) */
     return ferror(out) ? MP_EIO : MP_OK;
 }

@@ -541,6 +541,101 @@ START_TEST(test_fit_pooled)
 }
 END_TEST
 
+/* ---- trial sequential analysis (issue 20) ------------------------------------ */
+
+/* The stage is off by default; on, its result is mp_tsa's on the
+ * dataset's arrays and years, bit for bit, whatever -m says. */
+START_TEST(test_tsa_stage)
+{
+    mp_analysis_options o;
+    mp_analysis_options_default(&o);
+    ck_assert(o.tsa_hr == 0 && o.tsa_alpha == 0.05 && o.tsa_power == 0.80);
+    ck_assert_str_eq(o.tsa_spending, "obf");
+    ck_assert(o.tsa_random == 1 && o.tsa_futility == 0);
+    const char *doc = collection(5, five_est, five_se, NULL);
+    mp_analysis *a = analysis_of(&o, doc);
+    ck_assert_int_eq(mp_analysis_run(a), MP_OK);
+    ck_assert_ptr_null(mp_analysis_tsa(a));
+    mp_analysis_free(a);
+
+    char spending[] = "hsd:-2";
+    o.tsa_hr = 0.8;
+    o.tsa_spending = spending;
+    o.tsa_futility = 1;
+    o.fit.method = MP_METHOD_REML;
+    a = analysis_of(&o, doc);
+    spending[0] = 'x';          /* the options were copied */
+    ck_assert_int_eq(mp_analysis_run(a), MP_OK);
+    const mp_tsa_result *t = mp_analysis_tsa(a);
+    ck_assert_ptr_nonnull(t);
+    const mp_dataset *ds = mp_analysis_dataset(a);
+    int year[5];
+    for (size_t i = 0; i < 5; i++)
+        year[i] = mp_dataset_year(ds, i);
+    mp_tsa_options to;
+    mp_tsa_options_default(&to);
+    to.anticipated = 0.8;
+    to.futility = 1;
+    ck_assert_int_eq(mp_spending_parse("hsd:-2", &to.spending, NULL, 0), MP_OK);
+    gsl_error_handler_t *h = gsl_set_error_handler_off();
+    mp_tsa_result want;
+    ck_assert_int_eq(mp_tsa(mp_dataset_y(ds), mp_dataset_v(ds), year, 5, &to,
+                            &want, NULL), MP_OK);
+    gsl_set_error_handler(h);
+    ck_assert_uint_eq(t->n_looks, want.n_looks);
+    ck_assert(same(t->D2, want.D2));
+    ck_assert(same(t->adjusted_required_information,
+                   want.adjusted_required_information));
+    for (size_t j = 0; j < want.n_looks; j++) {
+        ck_assert_uint_eq(t->looks[j].added, want.looks[j].added);
+        ck_assert(same(t->looks[j].z, want.looks[j].z));
+        ck_assert(same(t->looks[j].boundary, want.looks[j].boundary));
+        ck_assert(same(t->looks[j].futility, want.looks[j].futility));
+    }
+    mp_tsa_result_clear(&want);
+    mp_analysis_free(a);
+}
+END_TEST
+
+/* A spending function that does not parse is refused at once; an HR,
+ * alpha or power out of range fails the stage, with mp_tsa's diagnostic
+ * and no result. */
+START_TEST(test_tsa_bad_options)
+{
+    mp_analysis_options o;
+    mp_analysis_options_default(&o);
+    o.tsa_hr = 0.8;
+    o.tsa_spending = "hsd:x";
+    mp_status st = MP_OK;
+    ck_assert_ptr_null(mp_analysis_new(&o, &st));
+    ck_assert_int_eq(st, MP_EINPUT);
+    o.tsa_spending = NULL;
+    ck_assert_ptr_null(mp_analysis_new(&o, &st));
+    ck_assert_int_eq(st, MP_EINPUT);
+    o.tsa_spending = "pocock";
+    static const struct { double hr, alpha, power; const char *says; } bad[] = {
+        { 1, 0.05, 0.8, "anticipated hazard ratio 1 is not" },
+        { -0.8, 0.05, 0.8, "anticipated hazard ratio -0.8 is not" },
+        { 0.8, 1, 0.8, "alpha 1 is not between 0 and 1" },
+        { 0.8, 0.05, 0, "power 0 is not between 0 and 1" } };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        o.tsa_hr = bad[i].hr;
+        o.tsa_alpha = bad[i].alpha;
+        o.tsa_power = bad[i].power;
+        mp_analysis *a = analysis_of(&o, collection(5, five_est, five_se, NULL));
+        ck_assert_int_eq(mp_analysis_run(a), MP_EINPUT);
+        ck_assert_int_eq(mp_analysis_failed_stage(a), MP_STAGE_TSA);
+        const mp_errors *e = mp_analysis_errors(a, MP_STAGE_TSA);
+        ck_assert_uint_eq(mp_errors_size(e), 1);
+        ck_assert_msg(strstr(mp_errors_get(e, 0)->message, bad[i].says),
+                      "%s", mp_errors_get(e, 0)->message);
+        ck_assert_ptr_null(mp_analysis_tsa(a));
+        ck_assert_ptr_null(mp_analysis_fit(a));
+        mp_analysis_free(a);
+    }
+}
+END_TEST
+
 static Suite *analysis_suite(void)
 {
     Suite *s = suite_create("analysis");
@@ -559,6 +654,8 @@ static Suite *analysis_suite(void)
     tcase_add_test(t, test_write_memory_and_file);
     tcase_add_test(t, test_handlers_restored);
     tcase_add_test(t, test_fit_pooled);
+    tcase_add_test(t, test_tsa_stage);      /* issue 20 */
+    tcase_add_test(t, test_tsa_bad_options);
     suite_add_tcase(s, t);
     return s;
 }
