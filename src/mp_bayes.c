@@ -171,7 +171,7 @@ mp_status mp_mu_prior_parse(const char *text, mp_mu_prior *p, char *why,
 
 /* Jeffreys prior of tau in the normal-normal model with mu as a nuisance
  * location: the square root of tau's Fisher information, proportional to
- * sqrt(sum_i (t / (v_i + t^2))^2) (Bodnar et al. 2017, Stat Med 36:1604,
+ * sqrt(sum_i (t / (v_i + t^2))^2) (Bodnar et al. 2017, Stat Med 36(2):378-399,
  * section 3; Roever 2020, section 2.3). */
 static double jeffreys_logpdf(double t, const double *v, size_t k)
 {

@@ -23,6 +23,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_roots.h>
 
+#include "mp_format.h"
 #include "mp_text.h"
 
 /* Gauss-Legendre nodes per panel; panels are at most PANEL_MAX wide and
@@ -73,8 +74,11 @@ void mp_spending_format(const mp_spending *s, char *buf, size_t len)
         snprintf(buf, len, "obf");
     else if (s->kind == MP_SPEND_POCOCK)
         snprintf(buf, len, "pocock");
-    else
-        snprintf(buf, len, "hsd:%.17g", s->gamma);
+    else {
+        char g[MP_NUMBUF];
+        mp_format_json_number(g, s->gamma);    /* shortest: 0.1, not 0.1000...01 */
+        snprintf(buf, len, "hsd:%s", g);
+    }
 }
 
 /* Lan and DeMets (1983) for the O'Brien-Fleming and Pocock types; Hwang,

@@ -181,6 +181,9 @@ START_TEST(test_spending_functions)
     ck_assert_int_eq(mp_spending_parse("hsd:-4", &s, NULL, 0), MP_OK);
     mp_spending_format(&s, buf, sizeof buf);
     ck_assert_str_eq(buf, "hsd:-4");
+    ck_assert_int_eq(mp_spending_parse("hsd:0.1", &s, NULL, 0), MP_OK);
+    mp_spending_format(&s, buf, sizeof buf);
+    ck_assert_str_eq(buf, "hsd:0.1");
     /* every family spends 0 at 0 and all at 1 and past it */
     static const char *fam[] = { "obf", "pocock", "hsd:-4", "hsd:0",
                                  "hsd:2" };
