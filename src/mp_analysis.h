@@ -21,11 +21,18 @@
 #define MP_ANALYSIS_H
 
 #include "metapool.h"
+#include "mp_bayes.h"
 #include "mp_report.h"
 
 /* The report of a run analysis, as the writers read it (pointers into a,
  * valid as long as a and unchanged): the leave-one-out fits only when
  * with_loo (and it ran).  MP_OK, or MP_EINPUT when a did not run. */
 mp_status mp_analysis_report(const mp_analysis *a, int with_loo, mp_report *rep);
+
+/* Bayesian random effects (issue 19): the posterior of a run with
+ * options.bayes (owned by a, valid until the next run or mp_analysis_free),
+ * or NULL when it did not run.  Here rather than in metapool.h because
+ * mp_bayes_result is not part of the installed interface. */
+const mp_bayes_result *mp_analysis_bayes(const mp_analysis *a);
 
 #endif
