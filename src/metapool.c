@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "metapool.h"
+#include "mp_bayes.h"
 #include "mp_error.h"
 #include "mp_groupseq.h"
 #include "mp_text.h"
@@ -45,6 +46,11 @@ typedef struct {
                                    other than --tsa was given (issue 20) */
     char **inputs;
     int n_inputs;
+    /* Bayesian random effects (issue 19): the --threshold values, which
+     * replace the default { 1 } from the first one on */
+    double *thresholds;
+    size_t n_thresholds;
+    int bayes_detail;           /* a prior or threshold was given */
 } options;
 
 static const char usage_text[] =
@@ -88,6 +94,12 @@ static const char usage_text[] =
     "      --futility       add non-binding beta-spending futility boundaries\n"
     "      --validate       check the inputs, report every problem, pool nothing\n"
     "      --strict         treat every warning as an error (exit 1, pool nothing)\n"
+    "      --bayes          Bayesian random-effects analysis (exact posterior)\n"
+    "      --tau-prior P    prior of tau: halfnormal:S (default halfnormal:0.5),\n"
+    "                       halfcauchy:S, halft:S:NU, lognormal:M:S (on tau^2),\n"
+    "                       uniform:A, jeffreys\n"
+    "      --mu-prior P     prior of the log effect: uniform (default) or normal:M:S\n"
+    "      --threshold R    report P(ratio < R), R > 0; repeatable; default 1\n"
     "  -h, --help           show this help and exit\n"
     "  -V, --version        show the version and exit\n"
     "\n"
@@ -212,6 +224,36 @@ static int parse_tsa_model(const char *s)
     return random;
 }
 
+static _Noreturn void fatal_status(mp_status st);
+
+/* Bayesian random effects (issue 19): the priors are checked here for
+ * the message (the library checks them again), the thresholds are ratios
+ * > 0. */
+static const char *parse_prior(const char *opt, const char *s)
+{
+    mp_tau_prior tau;
+    mp_mu_prior mu;
+    char why[160];
+    mp_status st = strcmp(opt, "--tau-prior") == 0
+                       ? mp_tau_prior_parse(s, &tau, why, sizeof why)
+                       : mp_mu_prior_parse(s, &mu, why, sizeof why);
+    if (st != MP_OK)
+        usage_error("%s: %s", opt, why);
+    return s;
+}
+
+static void add_threshold(options *o, const char *s)
+{
+    double x;
+    if (!mp_text_parse_double(s, &x) || !(x > 0 && isfinite(x)))
+        usage_error("--threshold must be a ratio greater than 0, not '%s'", s);
+    double *t = realloc(o->thresholds, (o->n_thresholds + 1) * sizeof *t);
+    if (!t)
+        fatal_status(MP_ENOMEM);
+    t[o->n_thresholds++] = x;
+    o->thresholds = t;
+}
+
 static const char *parse_outcome(const char *s)
 {
     if (!*s)
@@ -225,7 +267,9 @@ enum { OPT_HKSJ = 256, OPT_MEASURE, OPT_NO_LOO, OPT_VALIDATE, OPT_MAXITER,
        OPT_BY_MISSING,
        /* trial sequential analysis (issue 20) */
        OPT_TSA, OPT_ALPHA, OPT_POWER, OPT_SPENDING, OPT_TSA_MODEL,
-       OPT_FUTILITY };
+       OPT_FUTILITY,
+       /* Bayesian random effects (issue 19) */
+       OPT_BAYES, OPT_TAU_PRIOR, OPT_MU_PRIOR, OPT_THRESHOLD };
 
 static const struct option long_options[] = {
     { "outcome", required_argument, NULL, 'o' },
@@ -255,6 +299,11 @@ static const struct option long_options[] = {
     { "spending", required_argument, NULL, OPT_SPENDING },
     { "tsa-model", required_argument, NULL, OPT_TSA_MODEL },
     { "futility", no_argument, NULL, OPT_FUTILITY },
+    /* Bayesian random effects (issue 19) */
+    { "bayes", no_argument, NULL, OPT_BAYES },
+    { "tau-prior", required_argument, NULL, OPT_TAU_PRIOR },
+    { "mu-prior", required_argument, NULL, OPT_MU_PRIOR },
+    { "threshold", required_argument, NULL, OPT_THRESHOLD },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -324,6 +373,20 @@ static void apply_option(options *o, int c, const char *arg)
     case OPT_STRICT: o->an.strict = 1; break;
     case OPT_PI: o->an.fit.pi = parse_pi(arg); break;
     case OPT_BY_MISSING: o->by_missing = parse_by_missing(arg); break;
+    /* Bayesian random effects (issue 19) */
+    case OPT_BAYES: o->an.bayes = 1; break;
+    case OPT_TAU_PRIOR:
+        o->an.tau_prior = parse_prior("--tau-prior", arg);
+        o->bayes_detail = 1;
+        break;
+    case OPT_MU_PRIOR:
+        o->an.mu_prior = parse_prior("--mu-prior", arg);
+        o->bayes_detail = 1;
+        break;
+    case OPT_THRESHOLD:
+        add_threshold(o, arg);
+        o->bayes_detail = 1;
+        break;
     case 'h':
         fputs(usage_text, stdout);
         exit(fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_INPUT);
@@ -358,6 +421,14 @@ static void parse_options(int argc, char **argv, options *o)
     if (o->tsa_detail && o->an.tsa_hr == 0)
         usage_error("%s", "--alpha, --power, --spending, --tsa-model and "
                     "--futility need --tsa");
+    /* Bayesian random effects (issue 19): the priors and thresholds mean
+     * nothing without --bayes */
+    if (!o->an.bayes && o->bayes_detail)
+        usage_error("%s", "--tau-prior, --mu-prior and --threshold need --bayes");
+    if (o->thresholds) {
+        o->an.thresholds = o->thresholds;
+        o->an.n_thresholds = o->n_thresholds;
+    }
     /* --validate checks with the schema too: it repeats what the reader
      * checks itself, at ten times the cost of parsing, a second opinion */
     o->an.schema = o->validate;
@@ -656,6 +727,10 @@ static int run_failed(const options *o, mp_analysis *a, mp_status st)
     }
     for (mp_stage s = MP_STAGE_LEAVE_ONE_OUT; s <= stage; s++)
         print_stage(a, s);
+    /* Bayesian random effects (issue 19): a quadrature that failed is a
+     * model that could not be fitted */
+    if (stage == MP_STAGE_BAYES && st == MP_ENUMERIC)
+        return EXIT_NUMERIC;
     return EXIT_INPUT;
 }
 
@@ -724,5 +799,6 @@ int main(int argc, char **argv)
     read_inputs(&o, a);
     int rc = o.validate ? validate(&o, a) : analyse(&o, a);
     mp_analysis_free(a);
+    free(o.thresholds);
     return rc;
 }

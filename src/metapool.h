@@ -382,6 +382,19 @@ typedef struct {
                                    fixed effect */
     int tsa_futility;           /* 1: non-binding beta-spending futility
                                    boundaries; 0 (default) */
+    /* Bayesian random effects (issue 19; metapool(1), --bayes) */
+    int bayes;                  /* 1: the Bayesian random-effects analysis
+                                   of the normal-normal hierarchical model;
+                                   0 (default) */
+    const char *tau_prior;      /* prior of tau: "halfnormal:S",
+                                   "halfcauchy:S", "halft:S:NU",
+                                   "lognormal:M:S" (on tau^2), "uniform:A",
+                                   "jeffreys"; "halfnormal:0.5" (copied) */
+    const char *mu_prior;       /* prior of mu (log scale): "uniform" (flat)
+                                   or "normal:M:S"; "uniform" (copied) */
+    const double *thresholds;   /* ratios R > 0 whose P(ratio < R) is
+                                   reported; { 1 } (copied) */
+    size_t n_thresholds;        /* 1 (at least 1 under bayes) */
 } mp_analysis_options;
 
 void mp_analysis_options_default(mp_analysis_options *o);
@@ -394,6 +407,7 @@ typedef enum {
     MP_STAGE_SUBGROUPS,
     MP_STAGE_CUMULATIVE,
     MP_STAGE_TSA,               /* trial sequential analysis (issue 20) */
+    MP_STAGE_BAYES,             /* Bayesian random effects (issue 19) */
     MP_STAGE_COUNT
 } mp_stage;
 

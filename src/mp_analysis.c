@@ -3,6 +3,7 @@
 
 #include "mp_analysis.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include <libxml/parser.h>
 
 #include "mp_analyses.h"
+#include "mp_bayes.h"
 #include "mp_dataset.h"
 #include "mp_fit_impl.h"
 #include "mp_study.h"
@@ -47,6 +49,14 @@ struct mp_analysis {
     char *tsa_spending;         /* the copy opt.tsa_spending points to */
     mp_tsa_result tsa;
     int has_tsa;
+    /* Bayesian random effects (issue 19): the priors parsed from
+     * opt.tau_prior and opt.mu_prior, which point to the copies below, as
+     * opt.thresholds does */
+    char *tau_prior, *mu_prior;
+    double *thresholds;
+    mp_bayes_options bayes_opt;
+    mp_bayes_result bayes;
+    int has_bayes;
 };
 
 /* Defaults of metapool(1): DEFAULT_MAX_STUDIES studies per run (about 200
@@ -77,6 +87,12 @@ void mp_analysis_options_default(mp_analysis_options *o)
     o->tsa_spending = "obf";
     o->tsa_random = to.random;
     o->tsa_futility = to.futility;
+    /* Bayesian random effects (issue 19): the contract's defaults */
+    static const double one = 1;
+    o->tau_prior = "halfnormal:0.5";
+    o->mu_prior = "uniform";
+    o->thresholds = &one;
+    o->n_thresholds = 1;
 }
 
 void mp_output_options_default(mp_output_options *o)
@@ -140,6 +156,25 @@ static mp_status tsa_options(const mp_analysis_options *o, mp_tsa_options *t)
                : MP_EINPUT;
 }
 
+/* Bayesian random effects (issue 19): the priors parse, and every
+ * threshold is a ratio > 0 (mp_bayes checks them again). */
+static mp_status check_bayes_options(const mp_analysis_options *o)
+{
+    mp_tau_prior tp;
+    mp_mu_prior mp;
+    if (!o->bayes)
+        return MP_OK;
+    if (!o->tau_prior || !o->mu_prior || o->n_thresholds == 0
+        || !o->thresholds
+        || mp_tau_prior_parse(o->tau_prior, &tp, NULL, 0) != MP_OK
+        || mp_mu_prior_parse(o->mu_prior, &mp, NULL, 0) != MP_OK)
+        return MP_EINPUT;
+    for (size_t i = 0; i < o->n_thresholds; i++)
+        if (!(o->thresholds[i] > 0 && isfinite(o->thresholds[i])))
+            return MP_EINPUT;
+    return MP_OK;
+}
+
 static mp_status check_options(const mp_analysis_options *o)
 {
     if (!o->outcome || !*o->outcome || (o->by && !*o->by))
@@ -150,6 +185,8 @@ static mp_status check_options(const mp_analysis_options *o)
     mp_tsa_options t;
     if (o->tsa_hr != 0 && tsa_options(o, &t) != MP_OK)
         return MP_EINPUT;
+    if (check_bayes_options(o) != MP_OK)
+        return MP_EINPUT;
     return mp_fit_check_options(&o->fit, NULL);
 }
 
@@ -159,6 +196,33 @@ static char *copy(const char *s, mp_status *st)
     if (s && !c)
         *st = MP_ENOMEM;
     return c;
+}
+
+/* Bayesian random effects (issue 19): copies of the priors' texts and
+ * of the thresholds (opt points to them), and the options of mp_bayes.
+ * The options were checked (check_bayes_options).  MP_OK or MP_ENOMEM. */
+static mp_status keep_bayes_options(mp_analysis *a)
+{
+    mp_status st = MP_OK;
+    a->opt.tau_prior = a->tau_prior = copy(a->opt.tau_prior, &st);
+    a->opt.mu_prior = a->mu_prior = copy(a->opt.mu_prior, &st);
+    size_t n = a->opt.n_thresholds;
+    a->thresholds = n ? malloc(n * sizeof *a->thresholds) : NULL;
+    if (n && !a->thresholds)
+        return MP_ENOMEM;
+    if (n)
+        memcpy(a->thresholds, a->opt.thresholds, n * sizeof *a->thresholds);
+    a->opt.thresholds = a->thresholds;
+    if (st != MP_OK || !a->opt.bayes)
+        return st;
+    mp_bayes_options *bo = &a->bayes_opt;
+    mp_bayes_options_default(bo);
+    mp_tau_prior_parse(a->tau_prior, &bo->tau_prior, NULL, 0);
+    mp_mu_prior_parse(a->mu_prior, &bo->mu_prior, NULL, 0);
+    bo->level = a->opt.fit.level;
+    bo->thresholds = a->thresholds;
+    bo->n_thresholds = n;
+    return MP_OK;
 }
 
 /* The reader of the options, made with the caller's libxml2 handlers
@@ -192,6 +256,8 @@ mp_analysis *mp_analysis_new(const mp_analysis_options *o, mp_status *status)
         a->opt.outcome = a->outcome = copy(o->outcome, &st);
         a->opt.by = a->by = copy(o->by, &st);
         a->opt.tsa_spending = a->tsa_spending = copy(o->tsa_spending, &st);
+        if (st == MP_OK)
+            st = keep_bayes_options(a);
         for (int s = 0; s < MP_STAGE_COUNT; s++) {
             mp_errors_init(&a->err[s]);
             a->err[s].limit = o->max_diagnostics;
@@ -230,6 +296,9 @@ static void drop_results(mp_analysis *a)
     if (a->has_tsa)
         mp_tsa_result_clear(&a->tsa);
     a->has_tsa = 0;
+    if (a->has_bayes)
+        mp_bayes_result_clear(&a->bayes);
+    a->has_bayes = 0;
     a->has_sub = a->has_cum = a->ran = 0;
 }
 
@@ -245,6 +314,9 @@ void mp_analysis_free(mp_analysis *a)
     free(a->outcome);
     free(a->by);
     free(a->tsa_spending);
+    free(a->tau_prior);
+    free(a->mu_prior);
+    free(a->thresholds);
     free(a);
 }
 
@@ -419,6 +491,18 @@ static mp_status run_tsa(mp_analysis *a)
     return st;
 }
 
+/* Bayesian random effects (issue 19): the exact posterior under the
+ * priors of the options (mp_bayes); an improper posterior or a failed
+ * quadrature is a problem of the stage. */
+static mp_status run_bayes(mp_analysis *a)
+{
+    mp_status st = mp_bayes(mp_dataset_y(a->ds), mp_dataset_v(a->ds),
+                            mp_dataset_k(a->ds), &a->bayes_opt, &a->bayes,
+                            &a->err[MP_STAGE_BAYES]);
+    a->has_bayes = st == MP_OK;
+    return st;
+}
+
 /* The stages after reading, in order; failed says which one failed. */
 static mp_status run_stages(mp_analysis *a)
 {
@@ -452,6 +536,9 @@ static mp_status run_stages(mp_analysis *a)
     /* trial sequential analysis (issue 20) */
     a->failed = MP_STAGE_TSA;
     if (a->opt.tsa_hr != 0 && (st = run_tsa(a)) != MP_OK)
+        return st;
+    a->failed = MP_STAGE_BAYES;
+    if (a->opt.bayes && (st = run_bayes(a)) != MP_OK)
         return st;
     a->failed = MP_STAGE_COUNT;
     return MP_OK;
@@ -514,6 +601,12 @@ const mp_tsa_result *mp_analysis_tsa(const mp_analysis *a)
     return a->ran && a->has_tsa ? &a->tsa : NULL;
 }
 
+/* Bayesian random effects (issue 19) */
+const mp_bayes_result *mp_analysis_bayes(const mp_analysis *a)
+{
+    return a->ran && a->has_bayes ? &a->bayes : NULL;
+}
+
 const mp_analysis_options *mp_analysis_get_options(const mp_analysis *a)
 {
     return &a->opt;
@@ -537,6 +630,10 @@ mp_status mp_analysis_report(const mp_analysis *a, int with_loo, mp_report *rep)
                         /* trial sequential analysis (issue 20) */
                         .tsa = a->has_tsa ? &a->tsa : NULL,
                         .tsa_opt = a->has_tsa ? tsa_opt : (mp_tsa_options){ 0 },
+                        .bayes = a->has_bayes ? &a->bayes : NULL,
+                        .bayes_opt = &a->bayes_opt,
+                        .tau_prior = a->tau_prior,
+                        .mu_prior = a->mu_prior,
                         .version = PACKAGE_VERSION };
     return MP_OK;
 }

@@ -21,6 +21,7 @@
 #define MP_ANALYSIS_H
 
 #include "metapool.h"
+#include "mp_bayes.h"
 #include "mp_report.h"
 #include "mp_tsa.h"
 
@@ -33,5 +34,11 @@ mp_status mp_analysis_report(const mp_analysis *a, int with_loo, mp_report *rep)
  * tsa_hr set, or NULL.  Internal: its type is mp_tsa.h's; the public
  * interface hands it out through the reports (text and JSON "tsa"). */
 const mp_tsa_result *mp_analysis_tsa(const mp_analysis *a);
+
+/* Bayesian random effects (issue 19): the posterior of a run with
+ * options.bayes (owned by a, valid until the next run or mp_analysis_free),
+ * or NULL when it did not run.  Here rather than in metapool.h because
+ * mp_bayes_result is not part of the installed interface. */
+const mp_bayes_result *mp_analysis_bayes(const mp_analysis *a);
 
 #endif

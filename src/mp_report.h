@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "mp_analyses.h"
+#include "mp_bayes.h"
 #include "mp_dataset.h"
 #include "mp_error.h"
 #include "mp_fit.h"
@@ -28,6 +29,10 @@ typedef struct {
     const mp_tsa_result *tsa;   /* its result, or NULL when not asked for */
     mp_tsa_options tsa_opt;     /* its options (with tsa) */
     const char *version;        /* program version for headers */
+    /* Bayesian random effects (issue 19) */
+    const mp_bayes_result *bayes;       /* the posterior, or NULL */
+    const mp_bayes_options *bayes_opt;  /* its priors, level, thresholds */
+    const char *tau_prior, *mu_prior;   /* the priors as given */
 } mp_report;
 
 mp_status mp_report_text(FILE *out, const mp_report *r);

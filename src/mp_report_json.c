@@ -303,6 +303,70 @@ static void tsa(FILE *out, const mp_report *r)
     fputs("\n  }", out);
 }
 
+/* ---- Bayesian random effects (issue 19) ---------------------------------- */
+
+/* The summary of a posterior: the keys of "tau" and "mu"; the block is
+ * left open for mu's ratio-scale keys. */
+static void bayes_summary(FILE *out, const mp_bayes_summary *s)
+{
+    num(out, "{ ", "mode", s->mode);
+    num(out, ", ", "median", s->median);
+    num(out, ", ", "mean", s->mean);
+    num(out, ", ", "sd", s->sd);
+    num(out, ", ", "lower", s->lower);
+    num(out, ", ", "upper", s->upper);
+    num(out, ", ", "shortest_lower", s->shortest_lower);
+    num(out, ", ", "shortest_upper", s->shortest_upper);
+}
+
+static void bayes_brief(FILE *out, const char *sep, const mp_bayes_brief *b)
+{
+    num(out, sep, "median", b->median);
+    num(out, ", ", "mean", b->mean);
+    num(out, ", ", "sd", b->sd);
+    num(out, ", ", "lower", b->lower);
+    num(out, ", ", "upper", b->upper);
+    fputs(" }", out);
+}
+
+static void bayes_lists(FILE *out, const mp_report *r)
+{
+    const mp_bayes_result *b = r->bayes;
+    fputs(",\n    \"probabilities\": [", out);
+    for (size_t i = 0; i < b->n_thresholds; i++) {
+        num(out, i ? ", { " : " { ", "threshold", r->bayes_opt->thresholds[i]);
+        num(out, ", ", "p_below", b->p_below[i]);
+        fputs(" }", out);
+    }
+    fputs(b->n_thresholds ? " ]" : "]", out);
+    fputs(",\n    \"shrinkage\": [", out);
+    for (size_t i = 0; b->shrinkage && i < b->k; i++) {
+        str(out, i ? ",\n      { " : "\n      { ", "id", mp_dataset_id(r->ds, i));
+        bayes_brief(out, ", ", &b->shrinkage[i]);
+    }
+    fputs(b->shrinkage && b->k ? "\n    ]" : "]", out);
+}
+
+/* "bayes": the contract's block (analyses-2.md, section 2). */
+static void bayes(FILE *out, const mp_report *r)
+{
+    const mp_bayes_result *b = r->bayes;
+    str(out, ",\n  \"bayes\": {\n    ", "tau_prior", r->tau_prior);
+    str(out, ", ", "mu_prior", r->mu_prior);
+    fputs(",\n    \"tau\": ", out);
+    bayes_summary(out, &b->tau);
+    fputs(" },\n    \"mu\": ", out);
+    bayes_summary(out, &b->mu);
+    num(out, ",\n      ", "estimate", exp(b->mu.median));
+    num(out, ", ", "estimate_lower", exp(b->mu.lower));
+    num(out, ", ", "estimate_upper", exp(b->mu.upper));
+    fputs(" },\n    \"prediction\": ", out);
+    bayes_brief(out, "{ ", &b->prediction);
+    bayes_lists(out, r);
+    num(out, ",\n    ", "marginal_likelihood", b->marginal_likelihood);
+    fputs("\n  }", out);
+}
+
 mp_status mp_report_json(FILE *out, const mp_report *r)
 {
     const mp_dataset *ds = r->ds;
@@ -333,6 +397,8 @@ mp_status mp_report_json(FILE *out, const mp_report *r)
     /* trial sequential analysis (issue 20) */
     if (r->tsa)
         tsa(out, r);
+    if (r->bayes)
+        bayes(out, r);
     fputs("\n}\n", out);
     return ferror(out) ? MP_EIO : MP_OK;
 }

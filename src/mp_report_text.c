@@ -486,6 +486,153 @@ static void tsa(FILE *out, const mp_report *r)
     wrapped(out, "In words:", c);
 }
 
+/* ---- Bayesian random effects (issue 19) ---------------------------------- */
+
+/* The tau prior in words, with its parameters (mp_bayes.h). */
+static void tau_prior_words(char *buf, size_t n, const mp_tau_prior *p)
+{
+    switch (p->kind) {
+    case MP_TAU_HALFNORMAL:
+        snprintf(buf, n, "half-normal, scale %g", p->a);
+        break;
+    case MP_TAU_HALFCAUCHY:
+        snprintf(buf, n, "half-Cauchy, scale %g", p->a);
+        break;
+    case MP_TAU_HALFT:
+        snprintf(buf, n, "half-Student-t, scale %g, %g df", p->a, p->b);
+        break;
+    case MP_TAU_LOGNORMAL:
+        snprintf(buf, n, "log-normal on tau^2, log-scale mean %g and sd %g",
+                 p->a, p->b);
+        break;
+    case MP_TAU_UNIFORM:
+        snprintf(buf, n, "uniform on 0 to %g", p->a);
+        break;
+    case MP_TAU_JEFFREYS:
+        snprintf(buf, n, "Jeffreys (improper)");
+        break;
+    }
+}
+
+static void mu_prior_words(char *buf, size_t n, const mp_mu_prior *p)
+{
+    if (p->normal)
+        snprintf(buf, n, "normal, mean %g and sd %g on the log scale",
+                 p->mean, p->sd);
+    else
+        snprintf(buf, n, "flat (improper) on the log scale");
+}
+
+/* A posterior probability: mp_format_p's figures, and "> 0.9999" at the
+ * other end, where two decimals would round to a certainty. */
+static void probability(char buf[MP_NUMBUF], double p)
+{
+    if (p > 0.9999)
+        strcpy(buf, "> 0.9999");
+    else
+        mp_format_p(buf, p);
+}
+
+/* What the measure compares: "hazard", "risk", "odds". */
+static const char *compared(const mp_report *r)
+{
+    switch (mp_dataset_measure(r->ds)) {
+    case MP_MEASURE_RR: return "risk";
+    case MP_MEASURE_OR: return "odds";
+    case MP_MEASURE_HR: break;
+    }
+    return "hazard";
+}
+
+/* The experimental arm, as a sentence continues with it: its label with
+ * a lower-case first letter (unless it is an acronym), or "the
+ * experimental arm". */
+static void arm_words(char *buf, size_t n, const mp_report *r)
+{
+    const char *arm = mp_dataset_arm_label(r->ds, 1);
+    if (!arm || !*arm) {
+        snprintf(buf, n, "the experimental arm");
+        return;
+    }
+    snprintf(buf, n, "%s", arm);
+    if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+        buf[0] = (char)(buf[0] - 'A' + 'a');
+}
+
+/* P(ratio < R) in words, the first line naming the experimental arm and
+ * the others referring to it: R = 1 "lower" (the issue's sentence), R < 1
+ * "at least 10% lower", R > 1 "less than 10% higher" (lower included). */
+static void threshold_line(FILE *out, const mp_report *r, size_t i)
+{
+    double R = r->bayes_opt->thresholds[i];
+    char arm[256] = "it", pr[MP_NUMBUF], how[64], ratio[64] = "";
+    if (i == 0)
+        arm_words(arm, sizeof arm, r);
+    probability(pr, r->bayes->p_below[i]);
+    if (R == 1)
+        snprintf(how, sizeof how, "lower");
+    else if (R < 1)
+        snprintf(how, sizeof how, "at least %g%% lower", 100 * (1 - R));
+    else
+        snprintf(how, sizeof how, "less than %g%% higher", 100 * (R - 1));
+    if (R != 1)
+        snprintf(ratio, sizeof ratio, " (%s < %g)", measure_of(r), R);
+    fprintf(out, "Probability that the %s is %s with %s%s: %s\n", compared(r),
+            how, arm, ratio, pr);
+}
+
+/* "0.85 (95% central interval 0.62 to 1.17)" of a ratio's posterior, in
+ * RATIO_PHRASE bytes. */
+#define RATIO_PHRASE (4 * MP_NUMBUF + 64)
+
+static void ratio_phrase(char *buf, size_t n, const mp_report *r, double med,
+                         double lo, double hi)
+{
+    char m[MP_NUMBUF], ci[2 * MP_NUMBUF + 8];
+    mp_format_ratio(m, exp(med));
+    interval(ci, sizeof ci, lo, hi);
+    snprintf(buf, n, "%s (%g%% central interval %s)", m,
+             100 * r->bayes_opt->level, ci);
+}
+
+static void bayes_tau(FILE *out, const mp_report *r)
+{
+    const mp_bayes_summary *t = &r->bayes->tau;
+    char med[MP_NUMBUF], lo[MP_NUMBUF], hi[MP_NUMBUF], sl[MP_NUMBUF],
+        su[MP_NUMBUF];
+    mp_format_fixed(med, t->median, 3);
+    mp_format_fixed(lo, t->lower, 3);
+    mp_format_fixed(hi, t->upper, 3);
+    mp_format_fixed(sl, t->shortest_lower, 3);
+    mp_format_fixed(su, t->shortest_upper, 3);
+    fprintf(out, "Heterogeneity tau (between-study sd of the log %s): "
+            "posterior median %s,\n  %g%% central interval %s to %s, shortest "
+            "%s to %s\n", measure_of(r), med, 100 * r->bayes_opt->level, lo,
+            hi, sl, su);
+}
+
+static void bayes_section(FILE *out, const mp_report *r)
+{
+    const mp_bayes_result *b = r->bayes;
+    if (!b)
+        return;
+    char tp[160], mp[160], mu[RATIO_PHRASE], pred[RATIO_PHRASE];
+    tau_prior_words(tp, sizeof tp, &r->bayes_opt->tau_prior);
+    mu_prior_words(mp, sizeof mp, &r->bayes_opt->mu_prior);
+    ratio_phrase(mu, sizeof mu, r, b->mu.median, b->mu.lower, b->mu.upper);
+    ratio_phrase(pred, sizeof pred, r, b->prediction.median,
+                 b->prediction.lower, b->prediction.upper);
+    fputs("\nBayesian random effects (normal-normal hierarchical model, "
+          "exact posterior):\n", out);
+    fprintf(out, "Priors: tau %s (--tau-prior %s);\n  mu %s (--mu-prior %s)\n",
+            tp, r->tau_prior, mp, r->mu_prior);
+    fprintf(out, "Posterior median %s: %s\n", measure_of(r), mu);
+    fprintf(out, "A new study's %s (prediction): %s\n", measure_of(r), pred);
+    for (size_t i = 0; i < b->n_thresholds; i++)
+        threshold_line(out, r, i);
+    bayes_tau(out, r);
+}
+
 mp_status mp_report_text(FILE *out, const mp_report *r)
 {
     header(out, r);
@@ -497,5 +644,6 @@ mp_status mp_report_text(FILE *out, const mp_report *r)
     subgroups(out, r);
     cumulative(out, r);
     tsa(out, r);                /* trial sequential analysis (issue 20) */
+    bayes_section(out, r);
     return ferror(out) ? MP_EIO : MP_OK;
 }

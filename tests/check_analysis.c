@@ -636,6 +636,139 @@ START_TEST(test_tsa_bad_options)
 }
 END_TEST
 
+/* ---- Bayesian random effects (issue 19) ---------------------------------------- */
+
+/* 1 when the JSON report of the run analysis a contains text. */
+static int json_has(const mp_analysis *a, const char *text)
+{
+    char *buf;
+    size_t len;
+    ck_assert_int_eq(mp_analysis_write_memory(a, MP_OUTPUT_JSON, NULL, &buf, &len),
+                     MP_OK);
+    int has = strstr(buf, text) != NULL;
+    free(buf);
+    return has;
+}
+
+/* The stage's posterior is mp_bayes's on the dataset's arrays, bit for bit,
+ * with the priors, level and thresholds of the options (copied). */
+START_TEST(test_bayes_stage)
+{
+    char tau[] = "halfcauchy:0.5", mu[] = "normal:0:1";
+    double th[] = { 1, 0.9 };
+    mp_analysis_options o;
+    mp_analysis_options_default(&o);
+    ck_assert_int_eq(o.bayes, 0);
+    ck_assert_str_eq(o.tau_prior, "halfnormal:0.5");
+    ck_assert_str_eq(o.mu_prior, "uniform");
+    ck_assert_uint_eq(o.n_thresholds, 1);
+    ck_assert(o.thresholds[0] == 1);
+    o.bayes = 1;
+    o.tau_prior = tau;
+    o.mu_prior = mu;
+    o.thresholds = th;
+    o.n_thresholds = 2;
+    o.fit.level = 0.9;
+    mp_analysis *a = analysis_of(&o, collection(5, five_est, five_se, NULL));
+    tau[0] = mu[0] = 'x';
+    th[0] = 7;
+    ck_assert_ptr_null(mp_analysis_bayes(a));
+    ck_assert_int_eq(mp_analysis_run(a), MP_OK);
+    const mp_bayes_result *got = mp_analysis_bayes(a);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_str_eq(mp_analysis_get_options(a)->tau_prior, "halfcauchy:0.5");
+    const mp_dataset *ds = mp_analysis_dataset(a);
+    mp_bayes_options bo;
+    mp_bayes_options_default(&bo);
+    ck_assert_int_eq(mp_tau_prior_parse("halfcauchy:0.5", &bo.tau_prior, NULL, 0), MP_OK);
+    ck_assert_int_eq(mp_mu_prior_parse("normal:0:1", &bo.mu_prior, NULL, 0), MP_OK);
+    const double want_th[] = { 1, 0.9 };
+    bo.level = 0.9;
+    bo.thresholds = want_th;
+    bo.n_thresholds = 2;
+    mp_bayes_result want;
+    ck_assert_int_eq(mp_bayes(mp_dataset_y(ds), mp_dataset_v(ds), mp_dataset_k(ds),
+                              &bo, &want, NULL), MP_OK);
+    ck_assert_uint_eq(got->n_thresholds, 2);
+    for (size_t i = 0; i < 2; i++)
+        ck_assert(same(got->p_below[i], want.p_below[i]));
+    ck_assert(same(got->mu.median, want.mu.median) && same(got->mu.lower, want.mu.lower)
+              && same(got->mu.upper, want.mu.upper) && same(got->tau.median, want.tau.median)
+              && same(got->prediction.upper, want.prediction.upper)
+              && same(got->marginal_likelihood, want.marginal_likelihood));
+    ck_assert(same(got->shrinkage[4].median, want.shrinkage[4].median));
+    mp_bayes_result_clear(&want);
+    /* a run again replaces the results; the JSON report has the block */
+    ck_assert_int_eq(mp_analysis_run(a), MP_OK);
+    ck_assert(json_has(a, "\"bayes\": {\n    \"tau_prior\": \"halfcauchy:0.5\""));
+    mp_analysis_free(a);
+}
+END_TEST
+
+/* Without bayes: no stage, no block, whatever the priors say. */
+START_TEST(test_bayes_off)
+{
+    mp_analysis_options o;
+    mp_analysis_options_default(&o);
+    o.tau_prior = "nonsense";
+    mp_analysis *a = analysis_of(&o, collection(5, five_est, five_se, NULL));
+    ck_assert_int_eq(mp_analysis_run(a), MP_OK);
+    ck_assert_ptr_null(mp_analysis_bayes(a));
+    ck_assert(!json_has(a, "\"bayes\""));
+    mp_analysis_free(a);
+}
+END_TEST
+
+/* Bad priors and thresholds are refused by mp_analysis_new. */
+START_TEST(test_bayes_bad_options)
+{
+    static const char *const bad_tau[] = { "uniform", "halfnormal:0", "", NULL };
+    static const char *const bad_mu[] = { "normal:0:0", "flat", "", NULL };
+    static const double bad_th[] = { 0, -1, INFINITY, NAN };
+    mp_analysis_options o;
+    mp_status st;
+    for (size_t i = 0; i < 4; i++) {
+        mp_analysis_options_default(&o);
+        o.bayes = 1;
+        o.tau_prior = bad_tau[i];
+        ck_assert_ptr_null(mp_analysis_new(&o, &st));
+        ck_assert_int_eq(st, MP_EINPUT);
+        mp_analysis_options_default(&o);
+        o.bayes = 1;
+        o.mu_prior = bad_mu[i];
+        ck_assert_ptr_null(mp_analysis_new(&o, &st));
+        ck_assert_int_eq(st, MP_EINPUT);
+        mp_analysis_options_default(&o);
+        o.bayes = 1;
+        o.thresholds = &bad_th[i];
+        ck_assert_ptr_null(mp_analysis_new(&o, &st));
+        ck_assert_int_eq(st, MP_EINPUT);
+    }
+    mp_analysis_options_default(&o);
+    o.bayes = 1;
+    o.n_thresholds = 0;
+    ck_assert_ptr_null(mp_analysis_new(&o, &st));
+    ck_assert_int_eq(st, MP_EINPUT);
+}
+END_TEST
+
+/* An improper posterior is a problem of the stage: one study, a flat mu
+ * and the Jeffreys prior. */
+START_TEST(test_bayes_improper)
+{
+    mp_analysis_options o;
+    mp_analysis_options_default(&o);
+    o.bayes = 1;
+    o.tau_prior = "jeffreys";
+    mp_analysis *a = analysis_of(&o, collection(1, five_est, five_se, NULL));
+    ck_assert_int_eq(mp_analysis_run(a), MP_EINPUT);
+    ck_assert_int_eq(mp_analysis_failed_stage(a), MP_STAGE_BAYES);
+    ck_assert_uint_eq(mp_errors_count(mp_analysis_errors(a, MP_STAGE_BAYES)), 1);
+    ck_assert_ptr_null(mp_analysis_bayes(a));
+    mp_analysis_free(a);
+}
+END_TEST
+
 static Suite *analysis_suite(void)
 {
     Suite *s = suite_create("analysis");
@@ -656,6 +789,11 @@ static Suite *analysis_suite(void)
     tcase_add_test(t, test_fit_pooled);
     tcase_add_test(t, test_tsa_stage);      /* issue 20 */
     tcase_add_test(t, test_tsa_bad_options);
+    /* Bayesian random effects (issue 19) */
+    tcase_add_test(t, test_bayes_stage);
+    tcase_add_test(t, test_bayes_off);
+    tcase_add_test(t, test_bayes_bad_options);
+    tcase_add_test(t, test_bayes_improper);
     suite_add_tcase(s, t);
     return s;
 }

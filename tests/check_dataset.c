@@ -19,6 +19,17 @@
 #include "mp_study.h"
 #include "testutil.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+/* pool_out_of_memory makes an allocation fail on purpose: under
+ * AddressSanitizer, whose allocator aborts on a failure by default, it
+ * must return NULL as malloc does. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "allocator_may_return_null=1";
+}
+#endif
+
 #define TOL_CLOSED 1e-12
 #define N_SCALE 100000
 

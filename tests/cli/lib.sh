@@ -26,8 +26,10 @@ what=
 # names them for the Check suites too: tests/testutil.h (MP_REF_TOL_*,
 # relative, and MP_REF_ABS_*, absolute, for the closed-form estimators DL,
 # HE, SJ and the iterative ones).
+# ref_tol NAME [FILE]: the value of #define NAME in FILE (default
+# tests/testutil.h; a suite's own tolerances are read from its source).
 ref_tol() {
-    sed -n "s/^#define $1 \([0-9.e+-]*\)\$/\1/p" "$srcdir/tests/testutil.h"
+    sed -n "s/^#define $1 \([0-9.e+-]*\)\$/\1/p" "${2:-$srcdir/tests/testutil.h}"
 }
 TOL_CLOSED=$(ref_tol MP_REF_TOL_CLOSED)
 TOL_ITERATIVE=$(ref_tol MP_REF_TOL_ITERATIVE)
