@@ -73,6 +73,10 @@ static const char usage_text[] =
     "                       safeguard; default 1000\n"
     "      --tol X          convergence tolerance of tau^2; default 1e-12\n"
     "      --max-studies N  refuse a run of more than N studies; default 1000000\n"
+    "      --influence      influence diagnostics of every study and Baujat's\n"
+    "                       coordinates (at least 2 studies)\n"
+    "      --bias           small-study effects: Egger's test, the rank\n"
+    "                       correlation test, trim-and-fill (at least 3 studies)\n"
     "      --validate       check the inputs, report every problem, pool nothing\n"
     "      --strict         treat every warning as an error (exit 1, pool nothing)\n"
     "  -h, --help           show this help and exit\n"
@@ -170,7 +174,9 @@ static const char *parse_outcome(const char *s)
 enum { OPT_HKSJ = 256, OPT_MEASURE, OPT_NO_LOO, OPT_VALIDATE, OPT_MAXITER,
        OPT_TOL, OPT_BY, OPT_CUMULATIVE, OPT_FOREST, OPT_LOO_FOREST,
        OPT_FAV_LEFT, OPT_FAV_RIGHT, OPT_MAX_STUDIES, OPT_STRICT, OPT_PI,
-       OPT_BY_MISSING };
+       OPT_BY_MISSING,
+       /* influence and small-study effects (issue 18) */
+       OPT_INFLUENCE, OPT_BIAS };
 
 static const struct option long_options[] = {
     { "outcome", required_argument, NULL, 'o' },
@@ -193,6 +199,9 @@ static const struct option long_options[] = {
     { "strict", no_argument, NULL, OPT_STRICT },
     { "pi", required_argument, NULL, OPT_PI },
     { "by-missing", required_argument, NULL, OPT_BY_MISSING },
+    /* influence and small-study effects (issue 18) */
+    { "influence", no_argument, NULL, OPT_INFLUENCE },
+    { "bias", no_argument, NULL, OPT_BIAS },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -244,6 +253,9 @@ static void apply_option(options *o, int c, const char *arg)
     case OPT_STRICT: o->an.strict = 1; break;
     case OPT_PI: o->an.fit.pi = parse_pi(arg); break;
     case OPT_BY_MISSING: o->by_missing = parse_by_missing(arg); break;
+    /* influence and small-study effects (issue 18) */
+    case OPT_INFLUENCE: o->an.influence = 1; break;
+    case OPT_BIAS: o->an.bias = 1; break;
     case 'h':
         fputs(usage_text, stdout);
         exit(fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_INPUT);

@@ -368,6 +368,13 @@ typedef struct {
     size_t max_study;           /* longest <study> element, bytes; 1 MiB */
     size_t max_bytes;           /* largest input, bytes; 2 GiB */
     size_t max_ids;             /* most xml:id attributes per input; 10000 */
+    /* influence and small-study effects (issue 18) */
+    int influence;              /* 1: case-deletion diagnostics and Baujat's
+                                   coordinates of the random-effects model
+                                   (k >= 2); 0 (default) */
+    int bias;                   /* 1: Egger's regression test, the rank
+                                   correlation test and trim-and-fill
+                                   (k >= 3); 0 (default) */
 } mp_analysis_options;
 
 void mp_analysis_options_default(mp_analysis_options *o);
@@ -379,6 +386,9 @@ typedef enum {
     MP_STAGE_LEAVE_ONE_OUT,
     MP_STAGE_SUBGROUPS,
     MP_STAGE_CUMULATIVE,
+    /* influence and small-study effects (issue 18) */
+    MP_STAGE_INFLUENCE,         /* --influence: a warning when k < 2 */
+    MP_STAGE_SMALL_STUDY,       /* --bias */
     MP_STAGE_COUNT
 } mp_stage;
 

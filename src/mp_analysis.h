@@ -21,11 +21,21 @@
 #define MP_ANALYSIS_H
 
 #include "metapool.h"
+#include "mp_influence.h"
 #include "mp_report.h"
+#include "mp_smallstudy.h"
 
 /* The report of a run analysis, as the writers read it (pointers into a,
  * valid as long as a and unchanged): the leave-one-out fits only when
  * with_loo (and it ran).  MP_OK, or MP_EINPUT when a did not run. */
 mp_status mp_analysis_report(const mp_analysis *a, int with_loo, mp_report *rep);
+
+/* influence and small-study effects (issue 18).  Their types are not in
+ * metapool.h, so these accessors are internal.  After a successful run:
+ * the k rows of the influence diagnostics (NULL when not asked for or
+ * k < 2: MP_STAGE_INFLUENCE has a warning saying why), and the
+ * small-study tests (NULL when not asked for). */
+const mp_influence_row *mp_analysis_influence(const mp_analysis *a);
+const mp_small_study *mp_analysis_small_study(const mp_analysis *a);
 
 #endif

@@ -14,6 +14,8 @@
 #include "mp_dataset.h"
 #include "mp_error.h"
 #include "mp_fit.h"
+#include "mp_influence.h"
+#include "mp_smallstudy.h"
 
 typedef struct {
     const mp_dataset *ds;
@@ -24,6 +26,10 @@ typedef struct {
     const mp_subgroups *sub;    /* subgroup analysis, or NULL */
     const mp_cumulative *cum;   /* cumulative analysis, or NULL */
     const char *version;        /* program version for headers */
+    /* influence and small-study effects (issue 18) */
+    int influence;              /* 1: --influence was asked for */
+    const mp_influence_row *infl;  /* k rows, or NULL (k < 2: not computed) */
+    const mp_small_study *bias; /* --bias: the tests, or NULL when not asked */
 } mp_report;
 
 mp_status mp_report_text(FILE *out, const mp_report *r);
