@@ -404,16 +404,32 @@ static void influence_row(FILE *out, const mp_report *r, size_t i)
     emit(out, &l);
 }
 
-/* The studies flagged influential, in words. */
+/* The titles of the studies whose flag is f, "A, B and 3 more" once the
+ * list would pass half of buf; returns how many there are. */
+static size_t flagged(const mp_report *r, mp_infl_flag f, char *buf, size_t n)
+{
+    size_t count = 0, shown = 0, len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < mp_dataset_k(r->ds); i++) {
+        if (r->infl[i].influential != f)
+            continue;
+        const char *title = mp_dataset_title(r->ds, i);
+        if (count++ == shown && len + strlen(title) + 2 < n / 2) {
+            len += (size_t)snprintf(buf + len, n - len, "%s%s",
+                                    shown++ ? ", " : "", title);
+        }
+    }
+    if (count > shown)
+        snprintf(buf + len, n - len, " and %zu more", count - shown);
+    return count;
+}
+
+/* The studies flagged influential, and those that could not be
+ * assessed, in words. */
 static void influential_words(FILE *out, const mp_report *r)
 {
-    char names[MP_CONCLUSION_MAX] = "";
-    size_t n = 0, len = 0;
-    for (size_t i = 0; i < mp_dataset_k(r->ds); i++)
-        if (r->infl[i].influential == MP_INFL_YES && len < sizeof names)
-            len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
-                                    n++ ? ", " : "", mp_dataset_title(r->ds, i));
-    char text[2 * MP_CONCLUSION_MAX];
+    char names[MP_CONCLUSION_MAX / 2], text[MP_CONCLUSION_MAX];
+    size_t n = flagged(r, MP_INFL_YES, names, sizeof names);
     if (n)
         snprintf(text, sizeof text, "%s %s flagged influential (Viechtbauer "
                  "and Cheung 2010: DFFITS, Cook's distance, hat value or "
@@ -421,9 +437,15 @@ static void influential_words(FILE *out, const mp_report *r)
                  "on the other studies; compare the leave-one-out estimates.",
                  names, n == 1 ? "is" : "are", n == 1 ? "it" : "them");
     else
-        snprintf(text, sizeof text, "No study is influential by the rule of "
-                 "Viechtbauer and Cheung (2010).");
+        snprintf(text, sizeof text, "No study is flagged influential by the "
+                 "rule of Viechtbauer and Cheung (2010).");
     paragraph(out, "", text);
+    size_t u = flagged(r, MP_INFL_UNKNOWN, names, sizeof names);
+    if (u) {
+        snprintf(text, sizeof text, "Not assessed (the fit without %s "
+                 "failed): %s.", u == 1 ? "it" : "each of them", names);
+        paragraph(out, "", text);
+    }
 }
 
 static void influence(FILE *out, const mp_report *r)

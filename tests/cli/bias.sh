@@ -126,6 +126,18 @@ run 0 --no-loo --influence --bias good/log-hr.xml && expect_out_file expected/bi
 metapool: warning: --influence: influence diagnostics need at least 2 studies (k = 1)
 ERR
 
+# a study whose deletion fit fails: its figures null, not assessed
+run 0 -m REML --no-loo --influence bias/failed-refit.xml &&
+    contains out "S6                                 fit without the study failed: numerical failure" &&
+    contains out "Not assessed (the fit without it failed): S6." &&
+    contains err "metapool: warning: leave-one-out without study 6: REML estimator: the fit is not finite"
+if have jq "null figures of a failed deletion fit"; then
+    what="failed deletion fit in JSON"
+    (cd "$data" && "$METAPOOL" -m REML -f json --no-loo --influence bias/failed-refit.xml 2>/dev/null) >"$tmp/out.json"
+    [ "$(jq -c '.influence[5] | [.rstudent, .cook_d, .dfbetas, .influential, (.weight | type)]' "$tmp/out.json")" = '[null,null,null,null,"number"]' ] &&
+        passed=$((passed + 1)) || fail "not null"
+fi
+
 # ---- 3. bad uses ------------------------------------------------------------------
 run 2 --influence=yes good/ && expect_no_out && expect_err <<'ERR'
 metapool: unrecognized or ambiguous option '--influence=yes'
