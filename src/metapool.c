@@ -92,6 +92,10 @@ static const char usage_text[] =
     "      --tsa-model M    random (default: DerSimonian-Laird, D^2-adjusted)\n"
     "                       or fixed\n"
     "      --futility       add non-binding beta-spending futility boundaries\n"
+    "      --influence      influence diagnostics of every study and Baujat's\n"
+    "                       coordinates (at least 2 studies)\n"
+    "      --bias           small-study effects: Egger's test, the rank\n"
+    "                       correlation test, trim-and-fill (at least 3 studies)\n"
     "      --validate       check the inputs, report every problem, pool nothing\n"
     "      --strict         treat every warning as an error (exit 1, pool nothing)\n"
     "      --bayes          Bayesian random-effects analysis (exact posterior)\n"
@@ -269,7 +273,9 @@ enum { OPT_HKSJ = 256, OPT_MEASURE, OPT_NO_LOO, OPT_VALIDATE, OPT_MAXITER,
        OPT_TSA, OPT_ALPHA, OPT_POWER, OPT_SPENDING, OPT_TSA_MODEL,
        OPT_FUTILITY,
        /* Bayesian random effects (issue 19) */
-       OPT_BAYES, OPT_TAU_PRIOR, OPT_MU_PRIOR, OPT_THRESHOLD };
+       OPT_BAYES, OPT_TAU_PRIOR, OPT_MU_PRIOR, OPT_THRESHOLD,
+       /* influence and small-study effects (issue 18) */
+       OPT_INFLUENCE, OPT_BIAS };
 
 static const struct option long_options[] = {
     { "outcome", required_argument, NULL, 'o' },
@@ -304,6 +310,9 @@ static const struct option long_options[] = {
     { "tau-prior", required_argument, NULL, OPT_TAU_PRIOR },
     { "mu-prior", required_argument, NULL, OPT_MU_PRIOR },
     { "threshold", required_argument, NULL, OPT_THRESHOLD },
+    /* influence and small-study effects (issue 18) */
+    { "influence", no_argument, NULL, OPT_INFLUENCE },
+    { "bias", no_argument, NULL, OPT_BIAS },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -387,6 +396,9 @@ static void apply_option(options *o, int c, const char *arg)
         add_threshold(o, arg);
         o->bayes_detail = 1;
         break;
+    /* influence and small-study effects (issue 18) */
+    case OPT_INFLUENCE: o->an.influence = 1; break;
+    case OPT_BIAS: o->an.bias = 1; break;
     case 'h':
         fputs(usage_text, stdout);
         exit(fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_INPUT);

@@ -395,6 +395,13 @@ typedef struct {
     const double *thresholds;   /* ratios R > 0 whose P(ratio < R) is
                                    reported; { 1 } (copied) */
     size_t n_thresholds;        /* 1 (at least 1 under bayes) */
+    /* influence and small-study effects (issue 18) */
+    int influence;              /* 1: case-deletion diagnostics and Baujat's
+                                   coordinates of the random-effects model
+                                   (k >= 2); 0 (default) */
+    int bias;                   /* 1: Egger's regression test, the rank
+                                   correlation test and trim-and-fill
+                                   (k >= 3); 0 (default) */
 } mp_analysis_options;
 
 void mp_analysis_options_default(mp_analysis_options *o);
@@ -408,6 +415,9 @@ typedef enum {
     MP_STAGE_CUMULATIVE,
     MP_STAGE_TSA,               /* trial sequential analysis (issue 20) */
     MP_STAGE_BAYES,             /* Bayesian random effects (issue 19) */
+    /* influence and small-study effects (issue 18) */
+    MP_STAGE_INFLUENCE,         /* --influence: a warning when k < 2 */
+    MP_STAGE_SMALL_STUDY,       /* --bias */
     MP_STAGE_COUNT
 } mp_stage;
 

@@ -15,6 +15,8 @@
 #include "mp_bayes.h"
 #include "mp_dataset.h"
 #include "mp_fit_impl.h"
+#include "mp_influence.h"
+#include "mp_smallstudy.h"
 #include "mp_study.h"
 #include "mp_svg.h"
 #include "mp_tsa.h"
@@ -57,6 +59,10 @@ struct mp_analysis {
     mp_bayes_options bayes_opt;
     mp_bayes_result bayes;
     int has_bayes;
+    /* influence and small-study effects (issue 18) */
+    mp_influence_row *infl;     /* k rows, or NULL */
+    mp_small_study bias;
+    int has_bias;
 };
 
 /* Defaults of metapool(1): DEFAULT_MAX_STUDIES studies per run (about 200
@@ -300,6 +306,12 @@ static void drop_results(mp_analysis *a)
         mp_bayes_result_clear(&a->bayes);
     a->has_bayes = 0;
     a->has_sub = a->has_cum = a->ran = 0;
+    /* influence and small-study effects (issue 18) */
+    free(a->infl);
+    a->infl = NULL;
+    if (a->has_bias)
+        mp_small_study_free(&a->bias);
+    a->has_bias = 0;
 }
 
 void mp_analysis_free(mp_analysis *a)
@@ -503,6 +515,35 @@ static mp_status run_bayes(mp_analysis *a)
     return st;
 }
 
+/* ---- influence and small-study effects (issue 18) ---- */
+
+/* Case-deletion diagnostics of the random-effects model; with k < 2 none,
+ * and a warning says why (the report says it too). */
+static mp_status run_influence(mp_analysis *a)
+{
+    size_t k = mp_dataset_k(a->ds);
+    mp_errors *err = &a->err[MP_STAGE_INFLUENCE];
+    if (k < 2)
+        return mp_errors_warn(err, NULL, 0, "--influence: influence "
+                              "diagnostics need at least 2 studies (k = %zu)",
+                              k);
+    if (!(a->infl = malloc(k * sizeof *a->infl)))
+        return MP_ENOMEM;
+    return mp_influence(mp_dataset_y(a->ds), mp_dataset_v(a->ds), k,
+                        &a->opt.fit, MP_INFLUENCE_RANDOM, a->infl, err);
+}
+
+/* Egger's test, the rank test and trim-and-fill (each says why when it
+ * is not available: k < 3, equal standard errors). */
+static mp_status run_small_study(mp_analysis *a)
+{
+    mp_status st = mp_small_study_run(mp_dataset_y(a->ds), mp_dataset_v(a->ds),
+                                      mp_dataset_k(a->ds), &a->opt.fit,
+                                      &a->bias, &a->err[MP_STAGE_SMALL_STUDY]);
+    a->has_bias = st == MP_OK;
+    return st;
+}
+
 /* The stages after reading, in order; failed says which one failed. */
 static mp_status run_stages(mp_analysis *a)
 {
@@ -539,6 +580,13 @@ static mp_status run_stages(mp_analysis *a)
         return st;
     a->failed = MP_STAGE_BAYES;
     if (a->opt.bayes && (st = run_bayes(a)) != MP_OK)
+        return st;
+    /* influence and small-study effects (issue 18) */
+    a->failed = MP_STAGE_INFLUENCE;
+    if (a->opt.influence && (st = run_influence(a)) != MP_OK)
+        return st;
+    a->failed = MP_STAGE_SMALL_STUDY;
+    if (a->opt.bias && (st = run_small_study(a)) != MP_OK)
         return st;
     a->failed = MP_STAGE_COUNT;
     return MP_OK;
@@ -612,6 +660,17 @@ const mp_analysis_options *mp_analysis_get_options(const mp_analysis *a)
     return &a->opt;
 }
 
+/* influence and small-study effects (issue 18) */
+const mp_influence_row *mp_analysis_influence(const mp_analysis *a)
+{
+    return a->ran ? a->infl : NULL;
+}
+
+const mp_small_study *mp_analysis_small_study(const mp_analysis *a)
+{
+    return a->ran && a->has_bias ? &a->bias : NULL;
+}
+
 /* ---- reports ----------------------------------------------------------------------------- */
 
 mp_status mp_analysis_report(const mp_analysis *a, int with_loo, mp_report *rep)
@@ -634,7 +693,10 @@ mp_status mp_analysis_report(const mp_analysis *a, int with_loo, mp_report *rep)
                         .bayes_opt = &a->bayes_opt,
                         .tau_prior = a->tau_prior,
                         .mu_prior = a->mu_prior,
-                        .version = PACKAGE_VERSION };
+                        .version = PACKAGE_VERSION,
+                        /* influence and small-study effects (issue 18) */
+                        .influence = a->opt.influence, .infl = a->infl,
+                        .bias = a->has_bias ? &a->bias : NULL };
     return MP_OK;
 }
 

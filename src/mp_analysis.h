@@ -22,8 +22,10 @@
 
 #include "metapool.h"
 #include "mp_bayes.h"
+#include "mp_influence.h"
 #include "mp_report.h"
 #include "mp_tsa.h"
+#include "mp_smallstudy.h"
 
 /* The report of a run analysis, as the writers read it (pointers into a,
  * valid as long as a and unchanged): the leave-one-out fits only when
@@ -40,5 +42,13 @@ const mp_tsa_result *mp_analysis_tsa(const mp_analysis *a);
  * or NULL when it did not run.  Here rather than in metapool.h because
  * mp_bayes_result is not part of the installed interface. */
 const mp_bayes_result *mp_analysis_bayes(const mp_analysis *a);
+
+/* influence and small-study effects (issue 18).  Their types are not in
+ * metapool.h, so these accessors are internal.  After a successful run:
+ * the k rows of the influence diagnostics (NULL when not asked for or
+ * k < 2: MP_STAGE_INFLUENCE has a warning saying why), and the
+ * small-study tests (NULL when not asked for). */
+const mp_influence_row *mp_analysis_influence(const mp_analysis *a);
+const mp_small_study *mp_analysis_small_study(const mp_analysis *a);
 
 #endif

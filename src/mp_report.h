@@ -16,6 +16,8 @@
 #include "mp_error.h"
 #include "mp_fit.h"
 #include "mp_tsa.h"
+#include "mp_influence.h"
+#include "mp_smallstudy.h"
 
 typedef struct {
     const mp_dataset *ds;
@@ -33,6 +35,10 @@ typedef struct {
     const mp_bayes_result *bayes;       /* the posterior, or NULL */
     const mp_bayes_options *bayes_opt;  /* its priors, level, thresholds */
     const char *tau_prior, *mu_prior;   /* the priors as given */
+    /* influence and small-study effects (issue 18) */
+    int influence;              /* 1: --influence was asked for */
+    const mp_influence_row *infl;  /* k rows, or NULL (k < 2: not computed) */
+    const mp_small_study *bias; /* --bias: the tests, or NULL when not asked */
 } mp_report;
 
 mp_status mp_report_text(FILE *out, const mp_report *r);

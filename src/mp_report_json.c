@@ -367,6 +367,112 @@ static void bayes(FILE *out, const mp_report *r)
     fputs("\n  }", out);
 }
 
+/* ---- influence and small-study effects (issue 18) ---- */
+
+/* "influential": true, false, or null when a deletion fit failed and
+ * nothing else flags the study (metafor's NA). */
+static void flag(FILE *out, const char *sep, const char *k, mp_infl_flag f)
+{
+    char b[KEY_ROOM];
+    key(b, sep, k);
+    fputs(b, out);
+    fputs(f == MP_INFL_YES ? "true" : f == MP_INFL_NO ? "false" : "null", out);
+}
+
+static void influence_row(FILE *out, const char *id, const mp_influence_row *x)
+{
+    str(out, "    { ", "id", id);
+    num(out, ", ", "rstudent", x->rstudent);
+    num(out, ", ", "dffits", x->dffits);
+    num(out, ", ", "cook_d", x->cook_d);
+    num(out, ", ", "cov_r", x->cov_r);
+    num(out, ",\n      ", "tau2_del", x->tau2_del);
+    num(out, ", ", "QE_del", x->QE_del);
+    num(out, ", ", "hat", x->hat);
+    num(out, ", ", "weight", x->weight);
+    num(out, ", ", "dfbetas", x->dfbetas);
+    flag(out, ", ", "influential", x->influential);
+    fputs(" }", out);
+}
+
+/* "influence" and "baujat": null when they were not computed (k < 2). */
+static void influence(FILE *out, const mp_report *r)
+{
+    size_t k = mp_dataset_k(r->ds);
+    if (!r->infl) {
+        fputs(",\n  \"influence\": null,\n  \"baujat\": null", out);
+        return;
+    }
+    fputs(",\n  \"influence\": [", out);
+    for (size_t i = 0; i < k; i++) {
+        fputs(i ? ",\n" : "\n", out);
+        influence_row(out, mp_dataset_id(r->ds, i), &r->infl[i]);
+    }
+    fputs("\n  ],\n  \"baujat\": [", out);
+    for (size_t i = 0; i < k; i++) {
+        str(out, i ? ",\n    { " : "\n    { ", "id", mp_dataset_id(r->ds, i));
+        num(out, ", ", "x", r->infl[i].baujat_x);
+        num(out, ", ", "y", r->infl[i].baujat_y);
+        fputs(" }", out);
+    }
+    fputs("\n  ]", out);
+}
+
+/* ,"name": and null when the analysis is not available; 1 when it is
+ * (its object follows). */
+static int small_study_key(FILE *out, const char *name, int available)
+{
+    fprintf(out, ",\n    \"%s\": ", name);
+    if (!available)
+        fputs("null", out);
+    return available;
+}
+
+static void egger(FILE *out, const mp_egger_result *e)
+{
+    if (!small_study_key(out, "egger", e->available))
+        return;
+    num(out, "{ ", "statistic", e->statistic);
+    num(out, ", ", "df", e->df);
+    num(out, ", ", "p", e->p);
+    num(out, ",\n      \"limit\": { ", "log_estimate", e->limit_log_estimate);
+    num(out, ", ", "estimate", exp(e->limit_log_estimate));
+    num(out, ", ", "lower", exp(e->limit_lower));
+    num(out, ", ", "upper", exp(e->limit_upper));
+    fputs(" } }", out);
+}
+
+static void trimfill(FILE *out, const mp_trimfill_result *t)
+{
+    if (!small_study_key(out, "trimfill", t->available))
+        return;
+    str(out, "{ ", "side", mp_side_name(t->side));
+    integer(out, ", ", "k0", (long)t->k0);
+    num(out, ", ", "k0_se", t->k0_se);
+    fputs(",\n      \"filled\": [", out);
+    for (size_t j = 0; j < t->k0; j++) {
+        num(out, j ? ", { " : "{ ", "yi", t->filled_y[j]);
+        num(out, ", ", "se", t->filled_se[j]);
+        fputs(" }", out);
+    }
+    fputs("],\n      \"random\": ", out);
+    random_block(out, &t->fit);
+    fputs(" }", out);
+}
+
+static void small_study(FILE *out, const mp_small_study *b)
+{
+    str(out, ",\n  \"small_study\": {\n    ", "k_warning", b->k_warning);
+    egger(out, &b->egger);
+    if (small_study_key(out, "rank", b->rank.available)) {
+        num(out, "{ ", "tau", b->rank.tau);
+        num(out, ", ", "p", b->rank.p);
+        fputs(" }", out);
+    }
+    trimfill(out, &b->trimfill);
+    fputs("\n  }", out);
+}
+
 mp_status mp_report_json(FILE *out, const mp_report *r)
 {
     const mp_dataset *ds = r->ds;
@@ -399,6 +505,11 @@ mp_status mp_report_json(FILE *out, const mp_report *r)
         tsa(out, r);
     if (r->bayes)
         bayes(out, r);
+    /* influence and small-study effects (issue 18) */
+    if (r->influence)
+        influence(out, r);
+    if (r->bias)
+        small_study(out, r->bias);
     fputs("\n}\n", out);
     return ferror(out) ? MP_EIO : MP_OK;
 }

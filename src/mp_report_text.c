@@ -633,6 +633,222 @@ static void bayes_section(FILE *out, const mp_report *r)
     bayes_tau(out, r);
 }
 
+/* ---- influence and small-study effects (issue 18) ---- */
+
+/* text after lead, broken between words into lines of at most WORDS_W
+ * columns, continued with an indent of two */
+static void paragraph(FILE *out, const char *lead, const char *text)
+{
+    char words[MP_CONCLUSION_MAX];
+    snprintf(words, sizeof words, "%s", text);
+    line l = { "" };
+    add(&l, "%s", lead);
+    char *save = NULL;
+    for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        size_t width = mp_format_width(l.s) + 1 + mp_format_width(w);
+        if (width > WORDS_W && *l.s) {
+            emit(out, &l);
+            add(&l, " ");
+        }
+        add(&l, "%s%s", *l.s ? " " : "", w);
+    }
+    emit(out, &l);
+}
+
+/* A blank line, then the title of a section. */
+static void heading(FILE *out, const char *title)
+{
+    fprintf(out, "\n%s\n", title);
+}
+
+static void influence_row(FILE *out, const mp_report *r, size_t i)
+{
+    const mp_influence_row *x = &r->infl[i];
+    line l = { "" };
+    label(&l, mp_dataset_title(r->ds, i));
+    if (x->status != MP_OK) {
+        add(&l, " fit without the study failed: %s",
+            mp_status_string(x->status));
+        emit(out, &l);
+        return;
+    }
+    double fig[] = { x->rstudent, x->dffits, x->cook_d, x->cov_r, x->dfbetas,
+                     x->baujat_x, x->baujat_y };
+    for (size_t j = 0; j < sizeof fig / sizeof fig[0]; j++) {
+        char b[MP_NUMBUF];
+        mp_format_fixed(b, fig[j], 2);
+        add(&l, " %7s", b);
+    }
+    char w[MP_NUMBUF];
+    mp_format_percent(w, x->weight);
+    add(&l, " %6s  %s", w, x->influential == MP_INFL_YES ? "yes"
+                          : x->influential == MP_INFL_NO ? "no" : "unknown");
+    emit(out, &l);
+}
+
+/* The titles of the studies whose flag is f, "A, B and 3 more" once the
+ * list would pass half of buf; returns how many there are. */
+static size_t flagged(const mp_report *r, mp_infl_flag f, char *buf, size_t n)
+{
+    size_t count = 0, shown = 0, len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < mp_dataset_k(r->ds); i++) {
+        if (r->infl[i].influential != f)
+            continue;
+        const char *title = mp_dataset_title(r->ds, i);
+        if (count++ == shown && len + strlen(title) + 2 < n / 2) {
+            len += (size_t)snprintf(buf + len, n - len, "%s%s",
+                                    shown++ ? ", " : "", title);
+        }
+    }
+    if (count > shown)
+        snprintf(buf + len, n - len, " and %zu more", count - shown);
+    return count;
+}
+
+/* The studies flagged influential, and those that could not be
+ * assessed, in words. */
+static void influential_words(FILE *out, const mp_report *r)
+{
+    char names[MP_CONCLUSION_MAX / 2], text[MP_CONCLUSION_MAX];
+    size_t n = flagged(r, MP_INFL_YES, names, sizeof names);
+    if (n)
+        snprintf(text, sizeof text, "%s %s flagged influential (Viechtbauer "
+                 "and Cheung 2010: DFFITS, Cook's distance, hat value or "
+                 "DFBETAS past its cut-off): the result leans on %s more than "
+                 "on the other studies; compare the leave-one-out estimates.",
+                 names, n == 1 ? "is" : "are", n == 1 ? "it" : "them");
+    else
+        snprintf(text, sizeof text, "No study is flagged influential by the "
+                 "rule of Viechtbauer and Cheung (2010).");
+    paragraph(out, "", text);
+    size_t u = flagged(r, MP_INFL_UNKNOWN, names, sizeof names);
+    if (u) {
+        snprintf(text, sizeof text, "Not assessed (the fit without %s "
+                 "failed): %s.", u == 1 ? "it" : "each of them", names);
+        paragraph(out, "", text);
+    }
+}
+
+static void influence(FILE *out, const mp_report *r)
+{
+    if (!r->influence)
+        return;
+    char title[128];
+    snprintf(title, sizeof title, "Influence (case deletion, %s; Viechtbauer "
+             "and Cheung 2010; Baujat 2002):", mp_report_model_kind(r->fit));
+    heading(out, title);
+    if (!r->infl) {
+        fputs("Not computed: influence diagnostics need at least 2 studies.\n",
+              out);
+        return;
+    }
+    line l = { "" };
+    label(&l, "Study");
+    add(&l, " %7s %7s %7s %7s %7s %7s %7s %6s  %s", "rstud.", "DFFITS",
+        "Cook D", "cov.r", "DFBETAS", "Q cont.", "infl.", "Weight",
+        "Influential");
+    emit(out, &l);
+    for (size_t i = 0; i < mp_dataset_k(r->ds); i++)
+        influence_row(out, r, i);
+    paragraph(out, "", "(rstud.: externally standardized residual; cov.r: "
+              "covariance ratio; Q cont. and infl.: Baujat's contribution to Q "
+              "and influence on the estimate)");
+    influential_words(out, r);
+}
+
+static void not_available(FILE *out, const char *what, const char *reason)
+{
+    char text[MP_CONCLUSION_MAX];
+    snprintf(text, sizeof text, "%s: not available (%s).", what, reason);
+    paragraph(out, "", text);
+}
+
+static void egger_words(FILE *out, const mp_report *r, const mp_egger_result *e)
+{
+    if (!e->available) {
+        not_available(out, "Egger's regression test", e->reason);
+        return;
+    }
+    char test[2 * MP_NUMBUF + 48], ci[2 * MP_NUMBUF + 8], est[MP_NUMBUF],
+        text[MP_CONCLUSION_MAX];
+    mp_report_test_phrase(test, sizeof test, MP_STYLE_TEXT, !isnan(e->df),
+                          e->statistic, e->df, e->p);
+    mp_format_ratio(est, exp(e->limit_log_estimate));
+    interval(ci, sizeof ci, e->limit_lower, e->limit_upper);
+    /* 0.10: the level Egger et al. 1997 used, as the test has little power */
+    snprintf(text, sizeof text, "%s; %s. Limit estimate (a study of standard "
+             "error 0): %s %s (%g%% CI %s).", test,
+             e->p < 0.10 ? "smaller studies show different effects from "
+                           "larger ones (p < 0.10), as small-study effects "
+                           "such as publication bias would make them"
+                         : "the effects are not clearly related to their "
+                           "standard errors (p >= 0.10)",
+             measure_of(r), est, 100 * r->opt->level, ci);
+    paragraph(out, "Egger's regression test:", text);
+}
+
+static void rank_words(FILE *out, const mp_rank_result *k)
+{
+    if (!k->available) {
+        not_available(out, "Rank correlation test", k->reason);
+        return;
+    }
+    char tau[MP_NUMBUF], p[MP_NUMBUF], text[MP_CONCLUSION_MAX];
+    mp_format_fixed(tau, k->tau, 2);
+    mp_format_p(p, k->p);
+    snprintf(text, sizeof text, "Kendall's tau = %s, p = %s (%s); %s.", tau, p,
+             k->exact ? "exact" : "normal approximation",
+             k->p < 0.10 ? "effect sizes and variances are correlated "
+                           "(p < 0.10)"
+                         : "no clear correlation of effect sizes with "
+                           "variances (p >= 0.10)");
+    paragraph(out, "Rank correlation test (Begg and Mazumdar 1994):", text);
+}
+
+static void trimfill_words(FILE *out, const mp_report *r,
+                           const mp_trimfill_result *t)
+{
+    if (!t->available) {
+        not_available(out, "Trim-and-fill", t->reason);
+        return;
+    }
+    char est[MP_NUMBUF], ci[2 * MP_NUMBUF + 8], text[MP_CONCLUSION_MAX];
+    mp_pooled pf;
+    mp_fit_pooled(&t->fit, &pf);
+    mp_format_ratio(est, exp(pf.log_estimate));
+    interval(ci, sizeof ci, pf.lower, pf.upper);
+    if (t->k0 == 0)
+        snprintf(text, sizeof text, "no study is estimated missing; the "
+                 "estimate stays %s %s (%g%% CI %s).", measure_of(r), est,
+                 100 * r->opt->level, ci);
+    else
+        snprintf(text, sizeof text, "%zu stud%s estimated missing on the %s "
+                 "(%s effects than the pooled estimate); with %s filled in, "
+                 "the %s estimate would be %s %s (%g%% CI %s).", t->k0,
+                 t->k0 == 1 ? "y" : "ies", mp_side_name(t->side),
+                 t->side == MP_SIDE_LEFT ? "lower" : "higher",
+                 t->k0 == 1 ? "it" : "them", mp_report_model_kind(&t->fit),
+                 measure_of(r), est, 100 * r->opt->level, ci);
+    paragraph(out, "Trim-and-fill (Duval and Tweedie 2000, L0):", text);
+}
+
+static void small_study(FILE *out, const mp_report *r)
+{
+    const mp_small_study *b = r->bias;
+    if (!b)
+        return;
+    heading(out, "Small-study effects (funnel plot asymmetry):");
+    if (b->k_warning) {
+        char w[MP_CONCLUSION_MAX];
+        snprintf(w, sizeof w, "%s.", b->k_warning);
+        paragraph(out, "Caution:", w);
+    }
+    egger_words(out, r, &b->egger);
+    rank_words(out, &b->rank);
+    trimfill_words(out, r, &b->trimfill);
+}
+
 mp_status mp_report_text(FILE *out, const mp_report *r)
 {
     header(out, r);
@@ -645,5 +861,8 @@ mp_status mp_report_text(FILE *out, const mp_report *r)
     cumulative(out, r);
     tsa(out, r);                /* trial sequential analysis (issue 20) */
     bayes_section(out, r);
+    /* influence and small-study effects (issue 18) */
+    influence(out, r);
+    small_study(out, r);
     return ferror(out) ? MP_EIO : MP_OK;
 }

@@ -980,3 +980,25 @@ mp_status mp_trimfill(const double *y, const double *v, size_t k,
     }
     return st;
 }
+
+/* ---- the three together ------------------------------------------------- */
+
+mp_status mp_small_study_run(const double *y, const double *v, size_t k,
+                             const mp_fit_options *o, mp_small_study *r,
+                             mp_errors *err)
+{
+    memset(r, 0, sizeof *r);
+    r->k = k;
+    r->k_warning = mp_small_study_k_warning(k);
+    mp_status st = mp_egger(y, v, k, o, &r->egger, err);
+    if (st == MP_OK)
+        st = mp_rank_test(y, v, k, &r->rank, err);
+    if (st == MP_OK)
+        st = mp_trimfill(y, v, k, o, &r->trimfill, err);
+    return st;
+}
+
+void mp_small_study_free(mp_small_study *r)
+{
+    mp_trimfill_free(&r->trimfill);
+}

@@ -139,4 +139,25 @@ mp_status mp_trimfill(const double *y, const double *v, size_t k,
                       mp_errors *err);
 void mp_trimfill_free(mp_trimfill_result *r);
 
+/* ---- the three together ------------------------------------------------- */
+
+/* What --bias reports: the k < MP_SMALL_STUDY_WARN_K warning and the
+ * three analyses (each with available = 0 and its reason when it could
+ * not be computed). */
+typedef struct {
+    size_t k;
+    const char *k_warning;     /* mp_small_study_k_warning(k), or NULL */
+    mp_egger_result egger;
+    mp_rank_result rank;
+    mp_trimfill_result trimfill;
+} mp_small_study;
+
+/* Egger's test, the rank test and trim-and-fill of y, v with o.  Returns
+ * the first failure of mp_egger, mp_rank_test or mp_trimfill (nothing
+ * left allocated), or MP_OK: free the result with mp_small_study_free. */
+mp_status mp_small_study_run(const double *y, const double *v, size_t k,
+                             const mp_fit_options *o, mp_small_study *r,
+                             mp_errors *err);
+void mp_small_study_free(mp_small_study *r);
+
 #endif

@@ -769,6 +769,83 @@ START_TEST(test_bayes_improper)
 }
 END_TEST
 
+/* ---- influence and small-study effects (issue 18) ---- */
+
+/* The stages give what mp_influence and mp_small_study_run give on the
+ * dataset, only when asked for. */
+START_TEST(test_influence_and_bias)
+{
+    mp_analysis_options o;
+    mp_analysis_options_default(&o);
+    mp_analysis *a = analysis_of(&o, collection(5, five_est, five_se, NULL));
+    ck_assert_int_eq(mp_analysis_run(a), MP_OK);
+    ck_assert_ptr_null(mp_analysis_influence(a));
+    ck_assert_ptr_null(mp_analysis_small_study(a));
+    mp_analysis_free(a);
+    o.fit.method = MP_METHOD_REML;
+    o.fit.hksj = 1;
+    o.influence = o.bias = 1;
+    a = analysis_of(&o, collection(5, five_est, five_se, NULL));
+    ck_assert_ptr_null(mp_analysis_influence(a));
+    ck_assert_int_eq(mp_analysis_run(a), MP_OK);
+    const mp_dataset *ds = mp_analysis_dataset(a);
+    const double *y = mp_dataset_y(ds), *v = mp_dataset_v(ds);
+    mp_influence_row rows[5];
+    ck_assert_int_eq(mp_influence(y, v, 5, &o.fit, MP_INFLUENCE_RANDOM, rows,
+                                  NULL), MP_OK);
+    for (size_t i = 0; i < 5; i++) {
+        const mp_influence_row *x = &mp_analysis_influence(a)[i], *w = &rows[i];
+        const double f[][2] = {
+            { x->rstudent, w->rstudent }, { x->dffits, w->dffits },
+            { x->cook_d, w->cook_d }, { x->cov_r, w->cov_r },
+            { x->tau2_del, w->tau2_del }, { x->QE_del, w->QE_del },
+            { x->hat, w->hat }, { x->weight, w->weight },
+            { x->dfbetas, w->dfbetas }, { x->baujat_x, w->baujat_x },
+            { x->baujat_y, w->baujat_y } };
+        for (size_t j = 0; j < sizeof f / sizeof f[0]; j++)
+            ck_assert(same(f[j][0], f[j][1]));
+        ck_assert_int_eq(x->influential, w->influential);
+    }
+    mp_small_study b;
+    ck_assert_int_eq(mp_small_study_run(y, v, 5, &o.fit, &b, NULL), MP_OK);
+    const mp_small_study *ab = mp_analysis_small_study(a);
+    ck_assert(same(ab->egger.statistic, b.egger.statistic)
+              && same(ab->egger.limit_log_estimate, b.egger.limit_log_estimate)
+              && same(ab->egger.df, b.egger.df));
+    ck_assert(same(ab->rank.tau, b.rank.tau) && same(ab->rank.p, b.rank.p));
+    ck_assert_uint_eq(ab->trimfill.k0, b.trimfill.k0);
+    same_fit(&ab->trimfill.fit, &b.trimfill.fit);
+    ck_assert_ptr_eq(ab->k_warning, mp_small_study_k_warning(5));
+    mp_small_study_free(&b);
+    for (int s = 0; s < MP_STAGE_COUNT; s++)
+        ck_assert_uint_eq(mp_errors_size(mp_analysis_errors(a, (mp_stage)s)), 0);
+    mp_analysis_free(a);
+}
+END_TEST
+
+/* One study: no influence diagnostics and a warning of the stage saying
+ * why; the small-study tests are there, each not available. */
+START_TEST(test_influence_one_study)
+{
+    mp_analysis_options o;
+    mp_analysis_options_default(&o);
+    o.influence = o.bias = 1;
+    mp_analysis *a = analysis_of(&o, collection(1, five_est, five_se, NULL));
+    ck_assert_int_eq(mp_analysis_run(a), MP_OK);
+    ck_assert_ptr_null(mp_analysis_influence(a));
+    mp_errors *e = mp_analysis_errors(a, MP_STAGE_INFLUENCE);
+    ck_assert_uint_eq(mp_errors_size(e), 1);
+    ck_assert_uint_eq(mp_errors_warnings(e), 1);
+    ck_assert_str_eq(mp_errors_get(e, 0)->message, "--influence: influence "
+                     "diagnostics need at least 2 studies (k = 1)");
+    const mp_small_study *b = mp_analysis_small_study(a);
+    ck_assert_ptr_nonnull(b);
+    ck_assert(!b->egger.available && !b->rank.available
+              && !b->trimfill.available);
+    mp_analysis_free(a);
+}
+END_TEST
+
 static Suite *analysis_suite(void)
 {
     Suite *s = suite_create("analysis");
@@ -794,6 +871,9 @@ static Suite *analysis_suite(void)
     tcase_add_test(t, test_bayes_off);
     tcase_add_test(t, test_bayes_bad_options);
     tcase_add_test(t, test_bayes_improper);
+    /* influence and small-study effects (issue 18) */
+    tcase_add_test(t, test_influence_and_bias);
+    tcase_add_test(t, test_influence_one_study);
     suite_add_tcase(s, t);
     return s;
 }

@@ -425,6 +425,62 @@ START_TEST(test_k_warning)
 }
 END_TEST
 
+/* The figures of two Egger results and two rank results are the same
+ * to the bit (not memcmp: the structs have padding). */
+static void same_egger_rank(const mp_egger_result *a, const mp_egger_result *b,
+                            const mp_rank_result *ra, const mp_rank_result *rb)
+{
+    const double x[][2] = {
+        { a->statistic, b->statistic }, { a->p, b->p },
+        { a->slope, b->slope }, { a->slope_se, b->slope_se },
+        { a->limit_log_estimate, b->limit_log_estimate },
+        { a->limit_lower, b->limit_lower }, { a->limit_upper, b->limit_upper },
+        { a->tau2, b->tau2 }, { ra->tau, rb->tau }, { ra->p, rb->p } };
+    for (size_t i = 0; i < sizeof x / sizeof x[0]; i++)
+        ck_assert_msg(x[i][0] == x[i][1], "figure %zu: %.17g, %.17g", i,
+                      x[i][0], x[i][1]);
+    ck_assert(a->available == b->available && ra->exact == rb->exact);
+}
+
+/* mp_small_study_run (what --bias runs): the three analyses as called
+ * alone, to the bit, with the k warning; a failure of one is returned
+ * with nothing left allocated. */
+START_TEST(test_small_study_run)
+{
+    const double y[5] = { -0.37, 0.10, -0.15, -0.42, 0.02 };
+    const double v[5] = { 0.1156, 0.0361, 0.0196, 0.0225, 0.0324 };
+    mp_fit_options o;
+    mp_fit_options_default(&o);
+    o.method = MP_METHOD_REML;
+    mp_small_study b;
+    ck_assert_int_eq(mp_small_study_run(y, v, 5, &o, &b, NULL), MP_OK);
+    ck_assert_uint_eq(b.k, 5);
+    ck_assert_ptr_eq(b.k_warning, mp_small_study_k_warning(5));
+    mp_egger_result e;
+    mp_rank_result r;
+    mp_trimfill_result t;
+    ck_assert_int_eq(mp_egger(y, v, 5, &o, &e, NULL), MP_OK);
+    ck_assert_int_eq(mp_rank_test(y, v, 5, &r, NULL), MP_OK);
+    ck_assert_int_eq(mp_trimfill(y, v, 5, &o, &t, NULL), MP_OK);
+    ck_assert(b.egger.available && b.rank.available && b.trimfill.available);
+    same_egger_rank(&b.egger, &e, &b.rank, &r);
+    ck_assert_uint_eq(b.trimfill.k0, t.k0);
+    ck_assert_int_eq(b.trimfill.side, t.side);
+    ck_assert(b.trimfill.fit.random.log_estimate == t.fit.random.log_estimate);
+    for (size_t j = 0; j < t.k0; j++)
+        ck_assert(b.trimfill.filled_y[j] == t.filled_y[j]
+                  && b.trimfill.filled_se[j] == t.filled_se[j]);
+    mp_trimfill_free(&t);
+    mp_small_study_free(&b);
+    const double bad_v[5] = { 1e-200, 0.04, 0.09, 0.02, 0.05 };
+    mp_errors err = MP_ERRORS_INIT;
+    ck_assert_int_eq(mp_small_study_run(y, bad_v, 5, &o, &b, &err), MP_ENUMERIC);
+    ck_assert_ptr_null(b.trimfill.filled_y);
+    ck_assert_uint_ge(err.n, 1);
+    mp_errors_clear(&err);
+}
+END_TEST
+
 /* Where Fisher scoring stops at the iteration limit, the root of the
  * estimating equation is taken instead: the same estimate (ML, REML, EB
  * on Egger's regression, one step allowed). */
@@ -521,6 +577,7 @@ static Suite *smallstudy_suite(void)
     tcase_add_test(tc, test_equal_effects);
     tcase_add_test(tc, test_fit_fails);
     tcase_add_test(tc, test_k_warning);
+    tcase_add_test(tc, test_small_study_run);
     tcase_add_loop_test(tc, test_order, 0, MP_METHOD_COUNT);
     suite_add_tcase(s, tc);
     return s;
