@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench/gen.c - synthetic study collections for benchmarks.
  *
  * Usage: gen K SEED

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bench/sax.c - the floor of reading: a bare libxml2 SAX2 parse of a file.
  *
  * Usage: sax FILE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* metapool.c - the command line: parse options, drive libmetapool's
  * analysis object (mp_analysis: read -> dataset -> fit -> analyses ->
  * report), and turn statuses and diagnostics into messages and exit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* metapool.h - the public interface of libmetapool, the one header that is
  * installed.  libmetapool(3) is its manual, with a complete example.
  *

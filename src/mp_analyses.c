@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_analyses.c - refits on subsets of the studies; see mp_analyses.h.
  *
  * Leave-one-out (metafor leave1out) runs in O(k) total time for every

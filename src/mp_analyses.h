@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_analyses.h - analyses that refit the model on subsets of the studies.
  *
  * Inputs are the plain arrays of a dataset (y log effects, v variances).

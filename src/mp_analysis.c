@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_analysis.c - the analysis object; see metapool.h and mp_analysis.h. */
 #include "config.h"
 

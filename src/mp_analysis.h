@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_analysis.h - the analysis object: one pipeline for every caller.
  *
  * mp_analysis (public: metapool.h) owns the reader, the dataset, the fit,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_arena.c - the reader's bump allocator; see mp_arena.h. */
 #include "mp_arena.h"
 

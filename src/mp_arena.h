@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_arena.h - a bump allocator for the reader's per-study memory
  * (internal; not installed).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_bayes.c - the exact posterior of the normal-normal hierarchical
  * model; see mp_bayes.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_bayes.h - Bayesian random-effects meta-analysis: the exact posterior
  * of the normal-normal hierarchical model.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_conclusion.c - the conclusion in plain words; see mp_conclusion.h. */
 #include "mp_conclusion.h"
 

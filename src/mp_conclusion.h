@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_conclusion.h - what an analysis says, in plain words.
  *
  * The conclusion that the text report ("In words"), the JSON report

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_crosscheck.c - cross-checks of redundant figures; see mp_crosscheck.h.
  *
  * Every range below is taken over the printed numbers within rounding:

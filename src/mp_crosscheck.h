@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_crosscheck.h - cross-checks of the redundant figures of an outcome.
  *
  * Papers print more figures than an analysis uses: a p-value beside the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_dataset.c - rows of one analysis; see mp_dataset.h.
  *
  * Strings live in one growing pool and rows refer to them by offset, so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_dataset.h - the rows one analysis pools.
  *
  * A dataset is built study by study from the reader's records: every

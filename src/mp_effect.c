@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_effect.c - published figures to log effects; see mp_effect.h. */
 #include "mp_effect.h"
 

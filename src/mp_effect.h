@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_effect.h - published effect figures and their conversion to a log
  * effect and its standard error.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_error.c - diagnostic list; see mp_error.h. */
 #include "mp_error.h"
 

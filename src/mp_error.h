@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_error.h - status codes and the diagnostic record of libmetapool.
  *
  * The library never prints and never exits.  A function that can fail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_fit.c - fixed- and random-effects models; see mp_fit.h.
  *
  * Every formula follows R's metafor 3.8 (Viechtbauer 2010, "Conducting

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_fit.h - fixed- and random-effects models on log effects.
  *
  * Pure functions of (y, v, k, options): y[i] is the log effect of study i,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_fit_impl.h - the building blocks of mp_fit.c that mp_analyses.c
  * shares: canonical order, compensated sums, weighted moments, the
  * closed-form and iterative tau^2 estimators over a moment source.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_format.c - number and string formatting; see mp_format.h. */
 #include "mp_format.h"
 #include "mp_shortest.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_format.h - the one place where numbers and strings become text.
  *
  * Every report formats through these functions, so that a figure prints

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_groupseq.c - group-sequential boundaries by alpha spending; see
  * mp_groupseq.h.
  *

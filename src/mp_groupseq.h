@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_groupseq.h - group-sequential boundaries by alpha spending: the
  * monitoring boundaries of trial sequential analysis, knowing nothing of
  * meta-analysis.

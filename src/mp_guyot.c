@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_guyot.c - individual data from a Kaplan-Meier curve (Guyot et al.
  * 2012); see mp_guyot.h.  The steps follow the paper's algorithm
  * (section "Reconstructing the data", steps 1 to 6, and the published R

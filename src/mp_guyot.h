@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_guyot.h - individual data reconstructed from a published
  * Kaplan-Meier curve and its numbers at risk, by the algorithm of Guyot,
  * Ades, Ouwens and Welton (BMC Med Res Methodol 2012;12:9).

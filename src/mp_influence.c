@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_influence.c - case-deletion diagnostics; see mp_influence.h.
  *
  * Every figure is a closed-form function of the full fit, the fit without

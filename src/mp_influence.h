@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_influence.h - case-deletion diagnostics and Baujat's coordinates.
  *
  * For every study, the figures of metafor 3.8's influence() (its `inf`

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_report.c - figures shared by the report writers; see mp_report.h. */
 #include "mp_report.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_report.h - results turned into bytes: text, JSON and CSV reports.
  *
  * A report reads the dataset (labels, y, v) and the fit results; it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_report_csv.c - forest-plot data as CSV (RFC 4180): one row per study,
  * then the pooled rows.  Numbers read back exactly; an empty field is a
  * figure that does not exist.  Every row ends with the outcome, measure

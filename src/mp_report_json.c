@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_report_json.c - the JSON report of the contract (metapool(1),
  * OUTPUT FORMATS).  Doubles are printed so that they read back exactly;
  * figures that do not exist are null.  "conclusion" is mp_conclusion's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_report_text.c - the report a clinician reads: the study table, the
  * pooled estimates with their intervals and p-values, the prediction
  * interval, heterogeneity in figures and words, and leave-one-out.

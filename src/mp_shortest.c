@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_shortest.c - shortest round-trip decimal digits of a double; see
  * mp_shortest.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_shortest.h - the shortest decimal that reads back as a double.
  *
  * Internal to mp_format: the digits behind mp_format_json_number, found

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_smallstudy.c - Egger, Begg-Mazumdar, trim-and-fill; see
  * mp_smallstudy.h.
  *

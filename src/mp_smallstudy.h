@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_smallstudy.h - tests for small-study effects and trim-and-fill.
  *
  * Inputs are the plain arrays of a dataset (y log effects, v > 0 their

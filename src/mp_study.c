@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_study.c - streaming reader of study descriptors; see mp_study.h.
  * This file holds the inputs: reader objects, the first pass, the schema
  * pass and one input from start to end; the parser's events, the element

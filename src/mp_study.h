@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_study.h - study records and the XML reader that yields them.
  *
  * The reader knows XML and nothing about statistics.  It parses study

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_study_check.c - the element checks of the XML reader: a finished
  * <study> tree is checked element by element (attributes allowed and
  * required, numbers, counts, years, text, elements that appear once),

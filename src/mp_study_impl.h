@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_study_impl.h - the XML reader's internals, shared by the files it
  * is made of (internal; not installed):
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_study_limits.c - the limits of the XML reader: the defaults of its
  * options (mp_read_options_default) and the size of the study being read,
  * whose tree is held in memory until its end tag.  (The size of an input

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_study_limits.h - the per-study size limit of the XML reader
  * (internal; not installed; mp_study_impl.h lists the reader's files).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_study_sax.c - the SAX callbacks of the XML reader: each event of
  * libxml2's push parser builds the tree of the study being read (nodes
  * in the arena), hands a finished one to the element checks, and reports

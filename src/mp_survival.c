@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_survival.c - hazard ratios from incomplete reports; see
  * mp_survival.h. */
 #include "mp_survival.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_survival.h - hazard ratios from incomplete reports: the log-rank p
  * with events (Tierney et al. 2007), median survival times with events
  * (the exponential model), and the Cox proportional-hazards fit of

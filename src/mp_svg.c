@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_svg.c - forest plots as SVG; see mp_svg.h.
  *
  * A plot is built in two passes.  The first turns the report into a table

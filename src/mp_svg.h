@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_svg.h - forest plots as SVG.
  *
  * The layout journals and Cochrane reviews use: study label, year and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_svg_axis.c - ticks of a log axis; see mp_svg_axis.h. */
 #include "mp_svg_axis.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_svg_axis.h - the ticks of a ratio axis on the log scale, shared by the
  * plots.  Internal to libmetapool (not installed).
  *

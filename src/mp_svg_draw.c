@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_svg_draw.c - SVG elements through libxml2's writer; see
  * mp_svg_draw.h. */
 #include "mp_svg_draw.h"

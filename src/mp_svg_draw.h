@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_svg_draw.h - the drawing primitives of the plots: SVG elements and
  * attributes written through libxml2's xmlTextWriter (which escapes every
  * text), coordinates with at most two decimals written without the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_svg_text.c - text in the plots: widths, fitting, wrapping; see
  * mp_svg_text.h. */
 #include "mp_svg_text.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_svg_text.h - text in the plots: estimated widths, fitting to a width,
  * wrapping into lines.  Internal to libmetapool (not installed).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_text.c - lexical helpers; see mp_text.h. */
 #include "mp_text.h"
 

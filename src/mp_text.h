@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_text.h - lexical helpers shared by the reader and the command line.
  *
  * Strict parsers of the textual forms metapool accepts: they succeed only

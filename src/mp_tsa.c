@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_tsa.c - trial sequential analysis; see mp_tsa.h. */
 #include "mp_tsa.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_tsa.h - trial sequential analysis of a cumulative meta-analysis of
  * hazard ratios (Wetterslev, Thorlund, Brok and Gluud 2008 and 2009).
  *

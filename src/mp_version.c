@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_version.c - the library's version; see metapool.h. */
 #include "config.h"
 

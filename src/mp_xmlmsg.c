@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_xmlmsg.c - libxml2's parser errors in plain words; inputs that are not
  * XML; see mp_xmlmsg.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_xmlmsg.h - what the reader says about input that is not a well-formed
  * study descriptor: libxml2's parser errors in plain words, and inputs that
  * are not XML at all (empty, a CSV table, a zip archive, other text).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_analyses.c - unit tests of mp_leave_one_out.
  *
  * 1. Against metafor 3.8's leave-one-out fits: the rows of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_analysis.c - unit tests of mp_analysis, the analysis object: its
  * options and their defaults, the stages and their diagnostics (the
  * structured index of a failed refit, subgroup or step), the results it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_bayes.c - unit tests of mp_bayes: the exact posterior of the
  * normal-normal hierarchical model.
  *

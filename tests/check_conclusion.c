@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_conclusion.c - unit tests of mp_conclusion: the conclusion in words.
  *
  * Fits are made by hand (ratios given on the ratio scale, stored as logs,

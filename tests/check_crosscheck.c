@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_crosscheck.c - unit tests of mp_crosscheck: the redundant figures
  * of an outcome against each other, warnings only, both sides of every
  * rule (a figure at the edge of its rounding must not warn).

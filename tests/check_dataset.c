@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_dataset.c - unit tests of mp_dataset: the rows one analysis pools.
  *
  * Studies come through the real reader (mp_read_memory with

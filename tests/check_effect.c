@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_effect.c - unit tests of mp_effect: published figures to (y, se),
  * and the checks of mp_effect_check with their exact messages.
  *

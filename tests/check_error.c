@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_error.c - unit tests of mp_error: the diagnostic list, its limit
  * and the count every caller tests. */
 #include <check.h>

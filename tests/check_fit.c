@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_fit.c - unit tests of mp_fit against R's metafor 3.8.
  *
  * Reference data: $MP_REFDIR (default tests/reference, or

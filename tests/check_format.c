@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_format.c - unit tests of mp_format: numbers and strings as text.
  *
  * Expected strings follow from the contract in src/mp_format.h and from

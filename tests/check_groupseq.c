@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_groupseq.c - unit tests of mp_groupseq: alpha-spending boundaries
  * by recursive numerical integration.
  *

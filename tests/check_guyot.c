@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_guyot.c - unit tests of mp_guyot: individual data reconstructed
  * from Kaplan-Meier curves (Guyot et al. 2012), checked by round trips.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_influence.c - unit tests of mp_influence.
  *
  * 1. Against metafor 3.8's influence() and baujat(), every figure of every

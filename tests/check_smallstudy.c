@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_smallstudy.c - unit tests of mp_egger, mp_rank_test, mp_trimfill.
  *
  * 1. Against metafor 3.8's regtest(model = "rma", predictor = "sei"),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_study.c - unit tests of the streaming XML reader (mp_study).
  *
  * Most documents are written inline; their first line is the XML

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_survival.c - unit tests of mp_survival: effects from log-rank p
  * values and medians, and the Cox fit with Efron's ties.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_svg.c - unit tests of mp_svg: forest plots as SVG documents.
  *
  * Studies come through the real reader (mp_read_memory) into a dataset,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_text.c - unit tests of mp_text (strict lexical parsers).
  *
  * Every expected value below follows from the grammar documented in

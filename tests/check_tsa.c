@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_tsa.c - unit tests of mp_tsa: trial sequential analysis of a
  * cumulative meta-analysis of hazard ratios.
  *

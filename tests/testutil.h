@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* testutil.h - helpers shared by the Check suites in tests/check_*.c.
  *
  * Built once into the convenience archive tests/libtestutil.a (see

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Bayesian random effects (--bayes, --tau-prior, --mu-prior, --threshold;
 # issue 19, analyses-2.md section 2) through the command line:
 #   - the JSON block "bayes" of the 14 data sets of

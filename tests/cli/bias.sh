@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # --influence and --bias (issue 18; spec/analyses-2.md section 1) through
 # the command line:
 # 1. every figure of the JSON blocks "influence", "baujat" and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Cross-checks of redundant figures (metapool-study(5), CROSS-CHECKS;
 # metapool(1), DIAGNOSTICS): a p beside an interval, the estimate against
 # its bounds, the events the standard error implies, the median survival

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Determinism: the same studies in another order give the same pooled
 # figures to the bit (metapool(1), DETERMINISM).  Every permutation of the
 # files on the command line, and of the studies inside a collection, must

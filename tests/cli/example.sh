@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # libmetapool(3): its example program is tests/example/pool.c, the same
 # text (escaped for roff); built against the library, it writes for the
 # shipped trials the JSON that metapool writes; the page names every

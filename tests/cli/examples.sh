@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Every example of metapool(1) (EXAMPLES section) run as printed in the page,
 # in a scratch directory holding a copy of the shipped studies/*.xml with
 # `metapool` first on PATH, plus the exit statuses the page documents.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Forest plots: --forest (with --by and --cumulative), --loo-forest and the
 # favours options on tests/data/good and the plot edge cases of
 # tests/data/forest (an enormous interval, one study, markup and UTF-8 in

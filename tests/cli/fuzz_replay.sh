@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Replays the fuzzer's findings (tests/fuzz/regressions/, one file per bug
 # found by `make fuzz`, first byte = the harness's option byte) through the
 # program with every analysis and output: each must end with a documented

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Subgroup (--by) and cumulative (--cumulative) analyses against metafor
 # (tests/reference/groups: separate rma() fits per subgroup, the test for
 # subgroup differences as an FE rma() across the subgroup estimates, without

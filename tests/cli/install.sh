@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Install proof: `make install DESTDIR=...` installs a library that a
 # program outside the tree compiles and links against with nothing but
 # `pkg-config --cflags --libs metapool`, and that runs from there; the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # tests/cli/lib.sh - helpers for the end-to-end tests of the metapool binary.
 # Sourced by every tests/cli/*.sh, which `make check` runs with METAPOOL set
 # to the built program and top_srcdir to the source tree (Makefile.am,

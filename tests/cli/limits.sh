@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Resource limits (metapool(1), LIMITS): studies per run (--max-studies),
 # diagnostics shown, text length, bytes per input.  Past a limit metapool
 # stops with a message naming the file and line, exit 1, no report.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Hostile inputs: external entities, entity-expansion bombs, XInclude and
 # oversized lines are refused at once, and no content of another file ever
 # reaches the output.  `timeout` only guards against a hang.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The manual pages render without a single groff warning, and metapool(1)
 # documents every option that --help lists.
 . "${top_srcdir:-.}/tests/cli/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Messages (metapool(1), DIAGNOSTICS; issue 16): an input that is not a
 # study descriptor is said to be what it is, in one line, pointing to
 # metapool import where that converts it; a file named twice (by the same

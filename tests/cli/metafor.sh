@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Every figure of the metafor 3.8 reference results (tests/reference/
 # metafor-3.8: 12 generated data sets, 7 estimators, with and without
 # Hartung-Knapp, full fits and leave-one-out) recomputed through the real

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The text report and the forest plot say the same thing in the same
 # words where they share a phrase (mp_report.h, "phrases"): here the test
 # for subgroup differences, whose three cases were decided twice and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Prediction intervals (--pi) against their references
 # (tests/reference/pi: metafor 3.8 predict() for z and t-k1, the formula of
 # Higgins, Thompson and Spiegelhalter 2009 for t-k2), on the 12 data sets

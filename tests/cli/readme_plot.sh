@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The README's forest plot (docs/forest-os.svg) is the one the shipped
 # studies give now; `make readme-plot` regenerates it.
 . "${top_srcdir:-.}/tests/cli/lib.sh"

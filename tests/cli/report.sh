@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The reports: text, JSON and CSV of the good inputs compared with reviewed
 # outputs in tests/data/expected/, JSON checked for well-formedness and the
 # contract's keys, and write errors detected.  Without jq or /dev/full the

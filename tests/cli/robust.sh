@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Numerical robustness: extreme but valid inputs give finite figures (no
 # NaN or Inf anywhere in the report; null only where the contract says a
 # figure does not exist), or a clear error.

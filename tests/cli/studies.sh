@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The shipped data set (studies/) as a regression test, and the Reinhorn et
 # al. (The Breast 2021) reproduction (tests/data/reinhorn*/):
 #   * studies/*.xml and studies/imni/*.xml validate;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Trial sequential analysis (--tsa, issue 20) through the command line:
 # the JSON block "tsa" of the ten cases of tests/reference/tsa (make_tsa.R:
 # metafor's cumulative fits, D^2, and boundaries by mvtnorm brute force;

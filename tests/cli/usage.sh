@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Command-line parsing: --help, --version, and every bad argument is a usage
 # error (exit 2) with a message naming the option.
 . "${top_srcdir:-.}/tests/cli/lib.sh"

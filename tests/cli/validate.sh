@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # --validate and bad input: every rule of the study format's "What bad input
 # gets" has a file in tests/data/bad/ and its exact diagnostics beside it
 # (NAME.err).  Each bad file must fail with exit 1 and those diagnostics,

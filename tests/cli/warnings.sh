@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Warnings (metapool(1), DIAGNOSTICS): a study is never left out silently.
 # A study without the chosen outcome is named in a located warning with the
 # outcomes it has (and a hint when one of them is the outcome in other

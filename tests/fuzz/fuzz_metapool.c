@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tests/fuzz/fuzz_metapool.c - libFuzzer harness: arbitrary bytes through
  * the whole path of metapool, as the command line drives it: read and
  * check (with the schema, as --validate), dataset, fit, leave-one-out,

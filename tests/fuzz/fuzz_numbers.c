@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tests/fuzz/fuzz_numbers.c - libFuzzer harness for the numbers metapool
  * reads and writes, checked against second, independent implementations
  * (a differential fuzzer: any disagreement aborts).

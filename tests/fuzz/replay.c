@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tests/fuzz/replay.c - runs files through a fuzz harness without
  * libFuzzer, so that `make check` (and its sanitizer build in CI) replays
  * the fuzzers' corpora in-process.  Linked with fuzz_metapool.c it is
