@@ -884,16 +884,14 @@ static mp_status estimate_tau2(const double *y, const double *v, size_t k,
 
 /* ---- result blocks ----------------------------------------------------- */
 
-/* Two-sided critical value at o->level: normal, or t with df (df > 0). */
-static double critical(const mp_fit_options *o, double df)
+double mp_fit_critical(double level, double df)
 {
-    double half = (1.0 - o->level) / 2.0;
+    double half = (1.0 - level) / 2.0;
     return isnan(df) ? gsl_cdf_ugaussian_Qinv(half)
                      : gsl_cdf_tdist_Qinv(half, df);
 }
 
-/* Two-sided p of a z (df NAN) or t statistic. */
-static double two_sided_p(double stat, double df)
+double mp_fit_two_sided_p(double stat, double df)
 {
     double a = fabs(stat);
     return 2.0 * (isnan(df) ? gsl_cdf_ugaussian_Q(a) : gsl_cdf_tdist_Q(a, df));
@@ -904,13 +902,13 @@ static double two_sided_p(double stat, double df)
 static void fixed_block(const mp_moments *fe, const mp_fit_options *o,
                         mp_fixed_result *f)
 {
-    double crit = critical(o, NAN);
+    double crit = mp_fit_critical(o->level, NAN);
     f->log_estimate = fe->mu;
     f->se = sqrt(1.0 / fe->sw);
     f->lower = f->log_estimate - crit * f->se;
     f->upper = f->log_estimate + crit * f->se;
     f->z = f->log_estimate / f->se;
-    f->p = two_sided_p(f->z, NAN);
+    f->p = mp_fit_two_sided_p(f->z, NAN);
     f->weight_sum = fe->sw;
 }
 
@@ -945,7 +943,7 @@ static void prediction_interval(size_t k, double tau2, double vb,
         r->pi_lower = r->pi_upper = NAN;
         return;
     }
-    double crit = critical(o, r->pi_df), sp = sqrt(vb + tau2);
+    double crit = mp_fit_critical(o->level, r->pi_df), sp = sqrt(vb + tau2);
     r->pi_lower = r->log_estimate - crit * sp;
     r->pi_upper = r->log_estimate + crit * sp;
 }
@@ -973,11 +971,11 @@ static void random_block(size_t k, double tau2, const mp_moments *re,
         r->df = df;
     }
     r->se = sqrt(vb);
-    double crit = critical(o, r->df);
+    double crit = mp_fit_critical(o->level, r->df);
     r->lower = r->log_estimate - crit * r->se;
     r->upper = r->log_estimate + crit * r->se;
     r->statistic = r->log_estimate / r->se;
-    r->p = two_sided_p(r->statistic, r->df);
+    r->p = mp_fit_two_sided_p(r->statistic, r->df);
     prediction_interval(k, tau2, vb, o, r);
 }
 

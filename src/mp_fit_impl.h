@@ -156,4 +156,10 @@ mp_status mp_fit_check_options(const mp_fit_options *o, mp_errors *err);
 mp_status mp_fit_check_input(const double *y, const double *v, size_t k,
                              mp_errors *err);
 
+/* The two-sided critical value at a confidence level: normal (df NAN) or
+ * t with df degrees of freedom; and the two-sided p of a z (df NAN) or t
+ * statistic.  Shared by the fits and the small-study tests. */
+double mp_fit_critical(double level, double df);
+double mp_fit_two_sided_p(double stat, double df);
+
 #endif

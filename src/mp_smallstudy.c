@@ -479,20 +479,6 @@ static mp_status reg_failed(mp_status st, const mp_fit_options *o,
     return st;
 }
 
-/* Two-sided critical value and p at df (NAN: normal). */
-static double critical(double level, double df)
-{
-    double half = (1.0 - level) / 2.0;
-    return isnan(df) ? gsl_cdf_ugaussian_Qinv(half)
-                     : gsl_cdf_tdist_Qinv(half, df);
-}
-
-static double two_sided_p(double stat, double df)
-{
-    double a = fabs(stat);
-    return 2.0 * (isnan(df) ? gsl_cdf_ugaussian_Q(a) : gsl_cdf_tdist_Q(a, df));
-}
-
 /* The tests of the fit at tau2 (metafor rma.uni): HKSJ factor s2w =
  * RSS / (k - p) (0 when RSS <= DBL_EPSILON), t(k - p) quantiles. */
 static void egger_tests(const studies *s, const mp_fit_options *o,
@@ -512,10 +498,10 @@ static void egger_tests(const studies *s, const mp_fit_options *o,
     /* s2w = 0 (every residual 0 under HKSJ): metafor's b1/0 is Inf or
      * NaN by rounding, its p 0 or NaN; no test exists, so NAN */
     r->statistic = s2w > 0.0 ? m.b1 / r->slope_se : NAN;
-    r->p = two_sided_p(r->statistic, r->df);
+    r->p = mp_fit_two_sided_p(r->statistic, r->df);
     r->limit_log_estimate = m.b0;
     r->limit_se = sqrt(s2w * (1.0 / m.s0 + m.xbar * m.xbar / m.sxx));
-    double crit = critical(o->level, r->df);
+    double crit = mp_fit_critical(o->level, r->df);
     r->limit_lower = m.b0 - crit * r->limit_se;
     r->limit_upper = m.b0 + crit * r->limit_se;
 }
