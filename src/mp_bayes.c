@@ -26,7 +26,6 @@
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_min.h>
 #include <gsl/gsl_randist.h>
-#include <gsl/gsl_roots.h>
 #include <gsl/gsl_sf_gamma.h>
 
 #include "mp_fit_impl.h"
@@ -486,28 +485,10 @@ static mp_status solve(real_fn f, const void *ctx, double target, double lo,
 {
     search S = { f, ctx, target, MP_OK };
     gsl_function F = { search_at, &S };
-    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!s)
-        return MP_ENOMEM;
-    int status = gsl_root_fsolver_set(s, &F, lo, hi);
-    for (int i = 0; status == GSL_SUCCESS && i < ROOT_MAXITER; i++) {
-        status = gsl_root_fsolver_iterate(s);
-        if (status != GSL_SUCCESS)
-            break;
-        lo = gsl_root_fsolver_x_lower(s);
-        hi = gsl_root_fsolver_x_upper(s);
-        status = gsl_root_test_interval(lo, hi, 1e-300, ROOT_EPSREL);
-        if (status == GSL_SUCCESS)
-            break;
-        status = GSL_SUCCESS;
-        if (i == ROOT_MAXITER - 1)
-            status = GSL_EMAXITER;
-    }
-    *x = gsl_root_fsolver_root(s);
-    gsl_root_fsolver_free(s);
-    if (S.st != MP_OK)
-        return S.st;
-    return status == GSL_SUCCESS ? MP_OK : MP_ENUMERIC;
+    int iters = 0;
+    mp_status st = mp_root_brent(&F, &lo, &hi, 1e-300, ROOT_EPSREL,
+                                 ROOT_MAXITER, x, &iters);
+    return S.st != MP_OK ? S.st : st;
 }
 
 static double negated_at(double x, void *arg)

@@ -512,13 +512,9 @@ static double qe_minus_target(double tau2, void *p)
     return qe_at(q->s, tau2) - q->target;
 }
 
-/* Brent's method (GSL; R's uniroot is Brent's zeroin too) on [*lo, *hi],
- * where f changes sign, until the bracket is within epsabs plus 4
- * DBL_EPSILON relative, counting iterations in *iters up to maxit.  *lo
- * and *hi are left at the last bracket.  MP_OK (*root set), MP_ENUMERIC
- * (not within maxit, or f not finite) or MP_ENOMEM. */
-static mp_status brent(gsl_function *f, double *lo, double *hi,
-                       double epsabs, int maxit, double *root, int *iters)
+mp_status mp_root_brent(gsl_function *f, double *lo, double *hi,
+                        double epsabs, double epsrel, int maxit, double *root,
+                        int *iters)
 {
     gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
     if (!s)
@@ -531,7 +527,7 @@ static mp_status brent(gsl_function *f, double *lo, double *hi,
                 break;
             *lo = gsl_root_fsolver_x_lower(s);
             *hi = gsl_root_fsolver_x_upper(s);
-            if (gsl_root_test_interval(*lo, *hi, epsabs, 4 * DBL_EPSILON)
+            if (gsl_root_test_interval(*lo, *hi, epsabs, epsrel)
                 == GSL_SUCCESS) {
                 *root = gsl_root_fsolver_root(s);
                 st = MP_OK;
@@ -589,8 +585,8 @@ static mp_status root_bracketed(gsl_function *f, double lo, double hi,
         *root = GSL_FN_EVAL(f, lo) == 0.0 ? lo : hi;
         return MP_OK;
     }
-    mp_status st = brent(f, &lo, &hi, epsabs, sure ? BRENT_MAX : maxit,
-                         root, iters);
+    mp_status st = mp_root_brent(f, &lo, &hi, epsabs, 4 * DBL_EPSILON,
+                                 sure ? BRENT_MAX : maxit, root, iters);
     if (st == MP_ENUMERIC && sure && GSL_FN_EVAL(f, lo) > 0.0)
         st = bisect(f, lo, hi, root, iters);
     return st;

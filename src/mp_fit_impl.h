@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <gsl/gsl_math.h>
+
 #include "mp_fit.h"
 
 /* The canonical order of studies: by the order key of y (mp_order_key),
@@ -155,6 +157,16 @@ mp_status mp_fit_check_options(const mp_fit_options *o, mp_errors *err);
  * per bad study (and one for k == 0). */
 mp_status mp_fit_check_input(const double *y, const double *v, size_t k,
                              mp_errors *err);
+
+/* Brent's method (GSL; R's uniroot is Brent's zeroin too) on [*lo, *hi],
+ * where f changes sign, until the bracket is within epsabs + epsrel |x|,
+ * counting iterations in *iters up to maxit.  *lo and *hi are left at the
+ * last bracket.  MP_OK (*root set), MP_ENUMERIC (not within maxit, or f
+ * not finite) or MP_ENOMEM.  The one Brent loop of the library: the fits,
+ * the Bayesian quantiles and the sequential boundaries call it. */
+mp_status mp_root_brent(gsl_function *f, double *lo, double *hi,
+                        double epsabs, double epsrel, int maxit, double *root,
+                        int *iters);
 
 /* The two-sided critical value at a confidence level: normal (df NAN) or
  * t with df degrees of freedom; and the two-sided p of a z (df NAN) or t

@@ -22,8 +22,8 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_randist.h>
-#include <gsl/gsl_roots.h>
 
+#include "mp_fit_impl.h"
 #include "mp_format.h"
 #include "mp_text.h"
 
@@ -268,25 +268,12 @@ static mp_status solve(cross_at *a, double x0, double *x)
 {
     gsl_function F = { gap, a };
     double lo, hi;
+    int iters = 0;
     if (!find_side(a, x0, -1, &lo) || !find_side(a, x0, +1, &hi))
         return MP_ENUMERIC;
-    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!s)
-        return MP_ENOMEM;
-    int status = gsl_root_fsolver_set(s, &F, lo, hi);
-    for (int i = 0; status == GSL_SUCCESS && i < ROOT_MAXITER; i++) {
-        if ((status = gsl_root_fsolver_iterate(s)) != GSL_SUCCESS)
-            break;
-        lo = gsl_root_fsolver_x_lower(s);
-        hi = gsl_root_fsolver_x_upper(s);
-        if (gsl_root_test_interval(lo, hi, 0, ROOT_EPSREL) == GSL_SUCCESS)
-            break;
-        if (i == ROOT_MAXITER - 1)
-            status = GSL_EMAXITER;
-    }
-    *x = gsl_root_fsolver_root(s);
-    gsl_root_fsolver_free(s);
-    return status == GSL_SUCCESS && isfinite(*x) ? MP_OK : MP_ENUMERIC;
+    mp_status st = mp_root_brent(&F, &lo, &hi, 0, ROOT_EPSREL, ROOT_MAXITER,
+                                 x, &iters);
+    return st == MP_OK && !isfinite(*x) ? MP_ENUMERIC : st;
 }
 
 /* The efficacy boundary c with two-sided crossing probability target
