@@ -3,6 +3,7 @@
 #include "mp_text.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,11 +63,63 @@ static size_t digits(const char *s)
     return n;
 }
 
+/* Exact powers of ten: every 10^n with n <= 22 is a double (5^22 < 2^53). */
+static const double exact_pow10[] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+#define EXACT_POW10_MAX 22
+
+/* The significant digits of s (digits and at most one point, no sign), as
+ * an integer, when they are below 2^53 so that it is exact; else -1. */
+static int64_t small_significand(const char *s, const char *end)
+{
+    int64_t m = 0;
+    for (; s < end; s++) {
+        if (*s == '.')
+            continue;
+        if (m >= (INT64_C(1) << 53) / 10)
+            return -1;
+        m = 10 * m + (*s - '0');
+    }
+    return m;
+}
+
+/* s (of the grammar above, digits from start to end, scaled by 10^scale)
+ * to the nearest double.  Clinger's fast path (Clinger, "How to read
+ * floating point numbers accurately", PLDI 1990): when the significand m
+ * and 10^|scale| are both exact doubles, m * 10^scale or m / 10^-scale is
+ * one correctly rounded IEEE operation, which is strtod's answer; other
+ * numbers go to strtod. */
+static double decimal_value(const char *s, const char *start, const char *end,
+                            long scale)
+{
+    int64_t m = small_significand(start, end);
+    if (m < 0 || scale > EXACT_POW10_MAX || scale < -EXACT_POW10_MAX)
+        return strtod(s, NULL);
+    double v = scale >= 0 ? (double)m * exact_pow10[scale]
+                          : (double)m / exact_pow10[-scale];
+    return *s == '-' ? -v : v;
+}
+
+/* 0.5 * 10^n, as 0.5 * pow(10, n) gives it: from the table where 10^|n| is
+ * exact (division then rounds once, as pow's correctly rounded result
+ * does; tests/check_text.c compares the two for every such n). */
+static double half_pow10(long n)
+{
+    if (n >= 0 && n <= EXACT_POW10_MAX)
+        return 0.5 * exact_pow10[n];
+    if (n < 0 && n >= -EXACT_POW10_MAX)
+        return 0.5 / exact_pow10[-n];
+    return 0.5 * pow(10.0, (double)n);
+}
+
 int mp_text_parse_decimal(const char *s, double *value, double *half_unit)
 {
     const char *p = s;
     if (*p == '+' || *p == '-')
         p++;
+    const char *start = p;
     size_t whole = digits(p);
     p += whole;
     long decimals = 0;
@@ -77,6 +130,7 @@ int mp_text_parse_decimal(const char *s, double *value, double *half_unit)
     }
     if (whole == 0 && decimals == 0)
         return 0;
+    const char *end = p;
     long exponent = 0;
     if (*p == 'e' || *p == 'E') {
         p++;
@@ -91,8 +145,8 @@ int mp_text_parse_decimal(const char *s, double *value, double *half_unit)
     }
     if (*p != '\0')
         return 0;
-    *value = strtod(s, NULL);
-    *half_unit = 0.5 * pow(10.0, (double)(exponent - decimals));
+    *value = decimal_value(s, start, end, exponent - decimals);
+    *half_unit = half_pow10(exponent - decimals);
     return 1;
 }
 

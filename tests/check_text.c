@@ -138,6 +138,61 @@ START_TEST(decimal_huge_exponent_is_infinite)
 }
 END_TEST
 
+/* The fast path (Clinger 1990) must give strtod's double, bit for bit,
+ * for every form: short and long significands, points anywhere, exponents
+ * inside and outside the exact powers of ten, signs, leading zeros.  The
+ * strings come from a fixed-seed generator so that a failure repeats. */
+static unsigned long lcg(unsigned long *state)
+{
+    *state = *state * 6364136223846793005UL + 1442695040888963407UL;
+    return *state >> 33;
+}
+
+static void random_decimal(unsigned long *st, char *b)
+{
+    static const char *const signs[] = { "", "-", "+" };
+    b = stpcpy(b, signs[lcg(st) % 3]);
+    int nd = 1 + (int)(lcg(st) % 20), point = (int)(lcg(st) % (nd + 2)) - 1;
+    for (int i = 0; i < nd; i++) {
+        if (i == point)
+            *b++ = '.';
+        *b++ = (char)('0' + lcg(st) % 10);
+    }
+    if (lcg(st) % 3 == 0)
+        b += sprintf(b, "e%d", (int)(lcg(st) % 61) - 30);
+    *b = '\0';
+}
+
+START_TEST(decimal_fast_path_equals_strtod)
+{
+    unsigned long st = 20261204;
+    char s[64];
+    /* a check per string would cost a message to Check's parent each */
+    for (int i = 0; i < 100000; i++) {
+        random_decimal(&st, s);
+        double v = NAN, h, want = strtod(s, NULL);
+        if (mp_text_parse_decimal(s, &v, &h) != 1 ||
+            memcmp(&v, &want, sizeof v) != 0)
+            ck_abort_msg("\"%s\": %.17g, strtod %.17g", s, v, want);
+    }
+}
+END_TEST
+
+/* Half units from the table of exact powers equal 0.5 * pow(10, n), as
+ * computed before the table, for every exponent the table serves. */
+START_TEST(decimal_half_units_equal_pow)
+{
+    for (int n = -22; n <= 22; n++) {
+        char s[32];
+        snprintf(s, sizeof s, "1e%d", n);       /* no point: unit 10^n */
+        double v, h;
+        ck_assert(mp_text_parse_decimal(s, &v, &h) == 1);
+        double want = 0.5 * pow(10.0, n);
+        ck_assert_msg(h == want, "10^%d: %.17g, pow %.17g", n, h, want);
+    }
+}
+END_TEST
+
 START_TEST(parse_double_accepts_finite)
 {
     double v = 0;
@@ -261,6 +316,8 @@ static Suite *text_suite(void)
     tcase_add_test(tc, decimal_values_and_half_units);
     tcase_add_test(tc, decimal_rejects_other_forms);
     tcase_add_test(tc, decimal_huge_exponent_is_infinite);
+    tcase_add_test(tc, decimal_fast_path_equals_strtod);
+    tcase_add_test(tc, decimal_half_units_equal_pow);
     tcase_add_test(tc, parse_double_accepts_finite);
     tcase_add_test(tc, count_parsing);
     tcase_add_test(tc, year_parsing);
