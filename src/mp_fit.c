@@ -571,14 +571,10 @@ static mp_status bisect(gsl_function *f, double lo, double hi, double *root,
  * (it converges in a few dozen; the bound only makes the end certain). */
 enum { BRENT_MAX = 200 };
 
-/* The root of f in [lo, hi], f(lo) >= 0 >= f(hi) (the caller has
- * checked), to epsabs (plus 4 DBL_EPSILON relative) by Brent's method
- * within maxit iterations; when sure, Brent's method gets BRENT_MAX
- * iterations and bisection to adjacent doubles then finishes its bracket,
- * so only a non-finite f makes it fail (MP_ENUMERIC), besides MP_ENOMEM. */
-static mp_status root_bracketed(gsl_function *f, double lo, double hi,
-                                double epsabs, int maxit, int sure,
-                                double *root, int *iters)
+/* mp_fit_impl.h */
+mp_status mp_root_bracketed(gsl_function *f, double lo, double hi,
+                            double epsabs, int maxit, int sure, double *root,
+                            int *iters)
 {
     *iters = 0;
     if (GSL_FN_EVAL(f, lo) == 0.0 || GSL_FN_EVAL(f, hi) == 0.0) {
@@ -600,7 +596,7 @@ static mp_status qe_root(const qe_params *qp, double lo, double hi,
                          const mp_fit_options *o, double *root, int *iters)
 {
     gsl_function f = { qe_minus_target, (void *)(uintptr_t)qp };
-    return root_bracketed(&f, lo, hi, o->tol, o->maxiter, 0, root, iters);
+    return mp_root_bracketed(&f, lo, hi, o->tol, o->maxiter, 0, root, iters);
 }
 
 /* Flag a decision of the path (and so of tau2 within about tol) as open
@@ -640,7 +636,7 @@ static int pm_beyond(const mp_msource *s, const qe_params *qp, double hi,
  * metafor searches [0, tau2.max], tau2.max = max(100, 10 mad(y)^2), and
  * fails when QE(tau2.max) > k - 1; here the upper end then doubles until
  * QE < k - 1 there.  Brent's method to o->tol, finished by bisection if
- * need be (root_bracketed): no iteration limit applies. */
+ * need be (mp_root_bracketed): no iteration limit applies. */
 static mp_status tau2_pm(const mp_msource *s, const mp_fit_options *o,
                          double *tau2, int *iters, mp_errors *err)
 {
@@ -663,7 +659,7 @@ static mp_status tau2_pm(const mp_msource *s, const mp_fit_options *o,
     }
     gsl_function f = { qe_minus_target, &qp };
     mp_status st = bad ? MP_ENUMERIC
-                       : root_bracketed(&f, 0.0, hi, o->tol, 0, 1, tau2, iters);
+                       : mp_root_bracketed(&f, 0.0, hi, o->tol, 0, 1, tau2, iters);
     return st == MP_ENUMERIC ? not_finite(o->method, err) : st;
 }
 
@@ -794,7 +790,7 @@ static int score_bracket(gsl_function *g, double a, double b, double vbar,
 /* The safeguard where Fisher scoring has not converged (it oscillates on
  * some data, in metafor too): the root of the estimating function of
  * score_at, bracketed by score_bracket, to full double precision by
- * root_bracketed (epsabs 0).  It ends by construction: no iteration
+ * mp_root_bracketed (epsabs 0).  It ends by construction: no iteration
  * limit applies. */
 static mp_status score_root(const mp_msource *s, const mp_fit_options *o,
                             double a, double b, double vbar, double *tau2,
@@ -810,7 +806,7 @@ static mp_status score_root(const mp_msource *s, const mp_fit_options *o,
         *tau2 = 0.0;
         st = MP_OK;
     } else if (r == 0) {
-        st = root_bracketed(&g, lo, hi, 0.0, 0, 1, tau2, &it);
+        st = mp_root_bracketed(&g, lo, hi, 0.0, 0, 1, tau2, &it);
     }
     *iters += extra + it;
     return st == MP_ENUMERIC ? not_finite(o->method, err) : st;

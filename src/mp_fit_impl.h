@@ -168,6 +168,17 @@ mp_status mp_root_brent(gsl_function *f, double *lo, double *hi,
                         double epsabs, double epsrel, int maxit, double *root,
                         int *iters);
 
+/* The root of f in [lo, hi], f(lo) >= 0 >= f(hi) (the caller has
+ * checked), to epsabs (plus 4 DBL_EPSILON relative) by Brent's method
+ * within maxit iterations; when sure, Brent's method gets 200 iterations
+ * and bisection to adjacent doubles then finishes its bracket (the end
+ * with the smaller |f|), so only a non-finite f makes it fail
+ * (MP_ENUMERIC), besides MP_ENOMEM.  *iters receives the evaluations
+ * of both.  Serves the fits and the small-study regression. */
+mp_status mp_root_bracketed(gsl_function *f, double lo, double hi,
+                            double epsabs, int maxit, int sure, double *root,
+                            int *iters);
+
 /* The two-sided critical value at a confidence level: normal (df NAN) or
  * t with df degrees of freedom; and the two-sided p of a z (df NAN) or t
  * statistic.  Shared by the fits and the small-study tests. */

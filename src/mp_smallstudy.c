@@ -194,46 +194,6 @@ static double root_eval(double t, void *p)
     return rp->f(rp->s, rp->method, t);
 }
 
-/* The root of f (f(lo) > 0 > f(hi)) by Brent's method (GSL; R's uniroot
- * is Brent's zeroin) to epsabs plus 4 DBL_EPSILON relative, finished by
- * bisection to adjacent doubles if Brent's method has not converged in
- * 200 steps.  MP_OK, MP_ENUMERIC (f not finite) or MP_ENOMEM. */
-static mp_status root_of(const root_params *rp, double lo, double hi,
-                         double epsabs, double *root, int *iters)
-{
-    gsl_function f = { root_eval, (void *)(uintptr_t)rp };
-    gsl_root_fsolver *b = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!b)
-        return MP_ENOMEM;
-    int done = 0;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
-    if (gsl_root_fsolver_set(b, &f, lo, hi) == GSL_SUCCESS) {
-        for (int it = 0; it < 200 && !done; it++, ++*iters) {
-            if (gsl_root_fsolver_iterate(b) != GSL_SUCCESS)
-                break;
-            lo = gsl_root_fsolver_x_lower(b);
-            hi = gsl_root_fsolver_x_upper(b);
-            done = gsl_root_test_interval(lo, hi, epsabs, 4 * DBL_EPSILON)
-                   == GSL_SUCCESS;
-        }
-    }
-    gsl_set_error_handler(old);
-    *root = gsl_root_fsolver_root(b);
-    gsl_root_fsolver_free(b);
-    for (double mid = lo + (hi - lo) / 2; !done && mid > lo && mid < hi;
-         mid = lo + (hi - lo) / 2, ++*iters) {
-        double fm = root_eval(mid, (void *)(uintptr_t)rp);
-        if (isnan(fm))
-            return MP_ENUMERIC;
-        *root = mid;
-        if (fm > 0)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return isfinite(*root) ? MP_OK : MP_ENUMERIC;
-}
-
 /* ---- tau^2 of the regression (metafor rma.uni, p = 2) ------------------ */
 
 /* Hedges 1983 for meta-regression: (RSS - tr PV) / (k - p) at unit
@@ -320,7 +280,10 @@ static mp_status root_above_zero(const root_params *rp, double hi0,
         hi *= 2.0;
     if (!isfinite(hi))
         return MP_ENUMERIC;
-    return root_of(rp, 0.0, hi, epsabs, root, iters);
+    /* Brent's method, finished by bisection to adjacent doubles: the
+     * fits' root finder (mp_fit_impl.h), with no iteration limit */
+    gsl_function f = { root_eval, (void *)(uintptr_t)rp };
+    return mp_root_bracketed(&f, 0.0, hi, epsabs, 0, 1, root, iters);
 }
 
 /* Paule-Mandel as metafor (the root of QE = k - p in [0, tau2.max],
