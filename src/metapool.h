@@ -351,6 +351,11 @@ const char *mp_dataset_derived(const mp_dataset *ds, size_t i);
  * *event (1 event, 0 censored) set to arrays that live as long as ds. */
 size_t mp_dataset_ipd(const mp_dataset *ds, size_t i, int experimental,
                       const double **time, const int **event);
+/* Those data as CSV (RFC 4180), "study,arm,time,event": a header line,
+ * then for every km-curves row in order, its experimental arm (arm 1) and
+ * its control arm (arm 0), one line per patient (event 1, censored 0);
+ * only the header when no row has such data.  MP_OK or MP_EIO. */
+mp_status mp_dataset_write_ipd(const mp_dataset *ds, FILE *out);
 
 /* ---- the analysis object ------------------------------------------------------------ */
 

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mp_survival.h"
 
@@ -256,4 +257,40 @@ mp_status mp_derived_km(const mp_effect_input *e, const char *file,
             mp_km_ipd_clear(&mine[a]);
     }
     return st;
+}
+
+/* ---- the marks of the reports --------------------------------------------- */
+
+static const struct {
+    const char *element, *mark, *method;
+} methods[] = {
+    { "logrank-p", "a", "log-rank p and events (Tierney et al. 2007)" },
+    { "medians", "b", "medians and events, exponential model (approximate)" },
+    { "km-curves", "c", "Kaplan-Meier curves (Guyot et al. 2012), Cox fit "
+      "(Efron ties)" },
+};
+
+static int method_of(const char *element)
+{
+    for (int i = 0; element && i < (int)(sizeof methods / sizeof *methods); i++)
+        if (strcmp(methods[i].element, element) == 0)
+            return i;
+    return -1;
+}
+
+const char *mp_derived_mark(const char *element)
+{
+    int i = method_of(element);
+    return i < 0 ? NULL : methods[i].mark;
+}
+
+const char *mp_derived_method(const char *element)
+{
+    int i = method_of(element);
+    return i < 0 ? NULL : methods[i].method;
+}
+
+const char *mp_derived_element(size_t j)
+{
+    return j < sizeof methods / sizeof *methods ? methods[j].element : NULL;
 }

@@ -51,4 +51,13 @@ mp_status mp_derived_km(const mp_effect_input *e, const char *file,
                         double *y, double *se, mp_km_ipd ipd[2],
                         mp_errors *err);
 
+/* The reports' mark of a derived effect, "a" (logrank-p), "b" (medians)
+ * or "c" (km-curves), and the footnote naming its method (one sentence,
+ * no final newline; medians say approximate); NULL for another name. */
+const char *mp_derived_mark(const char *element);
+const char *mp_derived_method(const char *element);
+/* The derived elements in the order of their marks: j = 0, 1, 2, then
+ * NULL. */
+const char *mp_derived_element(size_t j);
+
 #endif
