@@ -512,7 +512,8 @@ static void read_km_curves(study_ctx *sc, xnode *n, mp_effect_input *e)
         else if (r >= 0)
             read_km_arm(sc, c, &km->arm[r]);
     }
-    if (!seen[0] || !seen[1])
+    /* a second arm of one role was reported: it stands for the other */
+    if (seen[0] + seen[1] < 2)
         problem(sc, n, "<km-curves> needs an <arm role=\"experimental\"> and "
                 "an <arm role=\"control\">");
 }
