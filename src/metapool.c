@@ -43,6 +43,7 @@ typedef struct {
     int validate;
     int by_missing;             /* --by-missing: 1 include, 0 exclude, -1 not given */
     const char *forest, *loo_forest;
+    const char *ipd;            /* --ipd FILE (issue 21) */
     int tsa_detail;             /* an option of the trial sequential analysis
                                    other than --tsa was given (issue 20) */
     char **inputs;
@@ -78,6 +79,8 @@ static const char usage_text[] =
     "      --forest FILE    also write the forest plot as SVG to FILE (with\n"
     "                       --cumulative, the cumulative forest plot)\n"
     "      --loo-forest FILE  write the leave-one-out forest plot as SVG to FILE\n"
+    "      --ipd FILE       write the individual data reconstructed from\n"
+    "                       km-curves as CSV (study,arm,time,event) to FILE\n"
     "      --favours-left TEXT, --favours-right TEXT\n"
     "                       labels under the plot's axis (default: from the arms)\n"
     "      --maxiter N      Fisher scoring steps of REML, ML, EB before the\n"
@@ -276,7 +279,9 @@ enum { OPT_HKSJ = 256, OPT_MEASURE, OPT_NO_LOO, OPT_VALIDATE, OPT_MAXITER,
        /* Bayesian random effects (issue 19) */
        OPT_BAYES, OPT_TAU_PRIOR, OPT_MU_PRIOR, OPT_THRESHOLD,
        /* influence and small-study effects (issue 18) */
-       OPT_INFLUENCE, OPT_BIAS };
+       OPT_INFLUENCE, OPT_BIAS,
+       /* effects from incomplete reports (issue 21) */
+       OPT_IPD };
 
 static const struct option long_options[] = {
     { "outcome", required_argument, NULL, 'o' },
@@ -314,6 +319,8 @@ static const struct option long_options[] = {
     /* influence and small-study effects (issue 18) */
     { "influence", no_argument, NULL, OPT_INFLUENCE },
     { "bias", no_argument, NULL, OPT_BIAS },
+    /* effects from incomplete reports (issue 21) */
+    { "ipd", required_argument, NULL, OPT_IPD },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -400,6 +407,12 @@ static void apply_option(options *o, int c, const char *arg)
     /* influence and small-study effects (issue 18) */
     case OPT_INFLUENCE: o->an.influence = 1; break;
     case OPT_BIAS: o->an.bias = 1; break;
+    /* effects from incomplete reports (issue 21) */
+    case OPT_IPD:
+        if (!*arg)
+            usage_error("%s", "--ipd must name a file");
+        o->ipd = arg;
+        break;
     case 'h':
         fputs(usage_text, stdout);
         exit(fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_INPUT);
@@ -671,10 +684,25 @@ static int finish_output(void)
     return EXIT_OK;
 }
 
-/* Write a plot to path atomically: a temporary file beside it, renamed
- * over it once complete.  Returns EXIT_OK or EXIT_INPUT (message printed). */
-static int write_svg(const char *path, mp_output what, const mp_analysis *a,
-                     const mp_output_options *oo)
+/* What writes one output file (write_file). */
+typedef struct {
+    const mp_analysis *a;
+    mp_output what;             /* a plot */
+    const mp_output_options *oo;
+    int ipd;                    /* 1: the reconstructed data (--ipd) instead */
+} file_output;
+
+static mp_status write_output_file(const file_output *fo, FILE *f)
+{
+    if (fo->ipd)
+        return mp_dataset_write_ipd(mp_analysis_dataset(fo->a), f);
+    return mp_analysis_write(fo->a, fo->what, fo->oo, f);
+}
+
+/* Write an output file to path atomically: a temporary file beside it,
+ * renamed over it once complete.  Returns EXIT_OK or EXIT_INPUT (message
+ * printed). */
+static int write_file(const char *path, const file_output *fo)
 {
     size_t n = strlen(path) + 16;
     char *tmp = malloc(n);
@@ -694,7 +722,7 @@ static int write_svg(const char *path, mp_output what, const mp_analysis *a,
     mp_status st = MP_EIO;
     int saved = 0;
     if (f) {
-        st = mp_analysis_write(a, what, oo, f);
+        st = write_output_file(fo, f);
         saved = errno;
         if (fclose(f) != 0 && st == MP_OK) {
             st = MP_EIO;
@@ -719,6 +747,12 @@ static int write_svg(const char *path, mp_output what, const mp_analysis *a,
     }
     free(tmp);
     return st == MP_OK ? EXIT_OK : EXIT_INPUT;
+}
+
+static int write_svg(const char *path, mp_output what, const mp_analysis *a,
+                     const mp_output_options *oo)
+{
+    return write_file(path, &(file_output){ a, what, oo, 0 });
 }
 
 /* After a run that failed: its diagnostics, and the exit status. */
@@ -767,6 +801,8 @@ static int analyse(const options *o, mp_analysis *a)
                            a, &o->out);
     if (o->loo_forest && svg_rc == EXIT_OK)
         svg_rc = write_svg(o->loo_forest, MP_OUTPUT_LOO_SVG, a, &o->out);
+    if (o->ipd && svg_rc == EXIT_OK)
+        svg_rc = write_file(o->ipd, &(file_output){ a, MP_OUTPUT_CSV, NULL, 1 });
     mp_output what = o->format == FORMAT_JSON  ? MP_OUTPUT_JSON
                      : o->format == FORMAT_CSV ? MP_OUTPUT_CSV
                                                : MP_OUTPUT_TEXT;

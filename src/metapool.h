@@ -343,6 +343,19 @@ long mp_dataset_events(const mp_dataset *ds, size_t i, int experimental);
 const char *mp_dataset_group(const mp_dataset *ds, size_t i);
 /* Arm labels of the first row that names them; NULL when none does. */
 const char *mp_dataset_arm_label(const mp_dataset *ds, int experimental);
+/* The descriptor element a row's effect was derived from ("logrank-p",
+ * "medians", "km-curves"; metapool-study(5)), NULL for a published figure. */
+const char *mp_dataset_derived(const mp_dataset *ds, size_t i);
+/* The individual data of one arm reconstructed from a km-curves row (Guyot
+ * et al. 2012): its number of patients (0 for another row), *time and
+ * *event (1 event, 0 censored) set to arrays that live as long as ds. */
+size_t mp_dataset_ipd(const mp_dataset *ds, size_t i, int experimental,
+                      const double **time, const int **event);
+/* Those data as CSV (RFC 4180), "study,arm,time,event": a header line,
+ * then for every km-curves row in order, its experimental arm (arm 1) and
+ * its control arm (arm 0), one line per patient (event 1, censored 0);
+ * only the header when no row has such data.  MP_OK or MP_EIO. */
+mp_status mp_dataset_write_ipd(const mp_dataset *ds, FILE *out);
 
 /* ---- the analysis object ------------------------------------------------------------ */
 

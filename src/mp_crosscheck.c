@@ -179,7 +179,7 @@ int mp_crosscheck_se_range(const mp_effect_input *e, double *lo, double *hi)
         *lo = 1.0 / sqrt(hi_of(e->variance));
         *hi = 1.0 / sqrt(lo_of(e->variance));
         return 1;
-    case MP_INPUT_COUNTS:
+    default:            /* counts and derived effects */
         break;
     }
     return 0;
@@ -199,6 +199,7 @@ static const char *effect_name(const mp_effect_input *e)
     case MP_INPUT_LOG_HR: return "log-hazard-ratio";
     case MP_INPUT_PETO: return "peto";
     case MP_INPUT_COUNTS: break;
+    default: return mp_effect_derived(e);
     }
     return "counts";
 }

@@ -5,6 +5,7 @@
  * million studies cost a few dozen bytes each.
  */
 #include "mp_dataset.h"
+#include "mp_derived.h"
 #include "mp_crosscheck.h"
 #include "mp_text.h"
 
@@ -49,6 +50,8 @@ typedef struct {
     size_t id, title, file, group;
     int year;
     long n[2], events[2];       /* [0] control, [1] experimental */
+    const char *derived;        /* mp_effect_derived(), static */
+    mp_km_ipd ipd[2];           /* km-curves: reconstructed; else empty */
 } row_info;
 
 struct mp_dataset {
@@ -152,6 +155,9 @@ void mp_dataset_free(mp_dataset *ds)
     free(ds->strings.buf);
     free(ds->y);
     free(ds->v);
+    for (size_t i = 0; i < ds->k; i++)
+        for (int a = 0; a < 2; a++)
+            mp_km_ipd_clear(&ds->rows[i].ipd[a]);
     free(ds->rows);
     free(ds->seen);
     free(ds->slots);
@@ -368,14 +374,59 @@ static mp_status check_measure(mp_dataset *ds, const mp_study *s,
     return MP_EINPUT;
 }
 
+/* Events of a reconstructed arm. */
+static long ipd_events(const mp_km_ipd *d)
+{
+    long e = 0;
+    for (size_t i = 0; i < d->n; i++)
+        e += d->event[i];
+    return e;
+}
+
 static void arm_counts(const mp_study *s, const mp_outcome *o, row_info *r)
 {
     const mp_effect_input *e = &o->effect;
     int counts = e->kind == MP_INPUT_COUNTS;
+    /* logrank-p and medians give events per arm (or -1) */
+    int arm_events = counts || (r->derived && e->kind != MP_INPUT_KM &&
+                                e->events_exp >= 0);
     r->n[1] = counts ? e->total_exp : s->n_exp;
     r->n[0] = counts ? e->total_ctl : s->n_ctl;
-    r->events[1] = counts ? e->events_exp : o->events_exp;
-    r->events[0] = counts ? e->events_ctl : o->events_ctl;
+    r->events[1] = arm_events ? e->events_exp : o->events_exp;
+    r->events[0] = arm_events ? e->events_ctl : o->events_ctl;
+    if (e->kind != MP_INPUT_KM)
+        return;
+    for (int a = 0; a < 2; a++) {
+        r->n[a] = (long)r->ipd[a].n;
+        r->events[a] = ipd_events(&r->ipd[a]);
+    }
+}
+
+/* The log effect and its SE of o; km-curves also gives the reconstructed
+ * data (ipd, empty otherwise).  MP_EINPUT with a diagnostic, MP_ENOMEM. */
+static mp_status convert(const mp_dataset *ds, const mp_study *s,
+                         const mp_outcome *o, double *y, double *se,
+                         mp_km_ipd ipd[2], mp_errors *err)
+{
+    ipd[0] = ipd[1] = (mp_km_ipd){ 0 };
+    mp_status st = o->effect.kind == MP_INPUT_KM
+        ? mp_derived_km(&o->effect, s->file, y, se, ipd, err)
+        : mp_effect_convert(&o->effect, ds->counts_measure, y, se);
+    if (st == MP_OK || st == MP_ENOMEM)
+        return st;
+    if (o->effect.kind != MP_INPUT_KM)   /* which said why */
+        mp_errors_add(err, s->file, o->effect.line,
+                  "outcome %s of study \"%s\" does not give a finite log "
+                  "effect and standard error", o->name, s->id);
+    return MP_EINPUT;
+}
+
+/* A row not added after all: its reconstructed data go.  MP_ENOMEM. */
+static mp_status drop_ipd(row_info *r)
+{
+    mp_km_ipd_clear(&r->ipd[0]);
+    mp_km_ipd_clear(&r->ipd[1]);
+    return MP_ENOMEM;
 }
 
 /* The row of s (whose id is claimed, *me) with its outcome o.  MP_EINPUT
@@ -384,27 +435,30 @@ static mp_status add_row(mp_dataset *ds, const mp_study *s, const mp_outcome *o,
                          const seen_id *me, mp_errors *err)
 {
     double y, se;
-    if (mp_effect_convert(&o->effect, ds->counts_measure, &y, &se) != MP_OK) {
-        mp_errors_add(err, s->file, o->effect.line,
-                      "outcome %s of study \"%s\" does not give a finite log "
-                      "effect and standard error", o->name, s->id);
-        return MP_EINPUT;
+    mp_km_ipd ipd[2];
+    mp_status st = convert(ds, s, o, &y, &se, ipd, err);
+    if (st != MP_OK)
+        return st;
+    if (!rows_grow(ds)) {
+        row_info lost = { .ipd = { ipd[0], ipd[1] } };
+        return drop_ipd(&lost);
     }
-    if (!rows_grow(ds))
-        return MP_ENOMEM;
     row_info *r = &ds->rows[ds->k];
+    r->ipd[0] = ipd[0];
+    r->ipd[1] = ipd[1];
+    r->derived = mp_effect_derived(&o->effect);
     r->id = me->id;
     r->file = me->file;
     if (pool_add(&ds->strings, s->title, &r->title) != MP_OK ||
         pool_add(&ds->strings, covariate(s, ds->by), &r->group) != MP_OK)
-        return MP_ENOMEM;
+        return drop_ipd(r);
     r->year = s->year;
     arm_counts(s, o, r);
     for (int a = 0; a < 2; a++) {
         const char *label = a ? s->arm_exp : s->arm_ctl;
         if (ds->arm_label[a] == NONE && label &&
             pool_add(&ds->strings, label, &ds->arm_label[a]) != MP_OK)
-            return MP_ENOMEM;
+            return drop_ipd(r);
     }
     ds->y[ds->k] = y;
     ds->v[ds->k] = se * se;
@@ -671,6 +725,20 @@ long mp_dataset_n(const mp_dataset *ds, size_t i, int experimental)
 long mp_dataset_events(const mp_dataset *ds, size_t i, int experimental)
 {
     return ds->rows[i].events[experimental ? 1 : 0];
+}
+
+const char *mp_dataset_derived(const mp_dataset *ds, size_t i)
+{
+    return ds->rows[i].derived;
+}
+
+size_t mp_dataset_ipd(const mp_dataset *ds, size_t i, int experimental,
+                      const double **time, const int **event)
+{
+    const mp_km_ipd *d = &ds->rows[i].ipd[experimental ? 1 : 0];
+    *time = d->time;
+    *event = d->event;
+    return d->n;
 }
 
 const char *mp_dataset_group(const mp_dataset *ds, size_t i)

@@ -7,6 +7,8 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "mp_derived.h"
+
 const char *mp_measure_name(mp_measure m)
 {
     switch (m) {
@@ -20,6 +22,16 @@ const char *mp_measure_name(mp_measure m)
 mp_measure mp_effect_measure(const mp_effect_input *e, mp_measure counts_measure)
 {
     return e->kind == MP_INPUT_COUNTS ? counts_measure : MP_MEASURE_HR;
+}
+
+const char *mp_effect_derived(const mp_effect_input *e)
+{
+    switch (e->kind) {
+    case MP_INPUT_LOGRANK_P: return "logrank-p";
+    case MP_INPUT_MEDIANS: return "medians";
+    case MP_INPUT_KM: return "km-curves";
+    default: return NULL;
+    }
 }
 
 /* ---- checks ------------------------------------------------------------------ */
@@ -128,6 +140,8 @@ mp_status mp_effect_check(const mp_effect_input *e, const char *file,
     case MP_INPUT_COUNTS:
         check_counts(&c, e);
         break;
+    default:
+        return mp_derived_check(e, file, err);
     }
     return c.bad ? MP_EINPUT : MP_OK;
 }
@@ -194,6 +208,11 @@ mp_status mp_effect_convert(const mp_effect_input *e, mp_measure counts_measure,
         from_counts(e, counts_measure, y, &v);
         *se = sqrt(v);
         break;
+    case MP_INPUT_LOGRANK_P:
+    case MP_INPUT_MEDIANS:
+        return mp_derived_convert(e, y, se);
+    case MP_INPUT_KM:
+        return mp_derived_km(e, NULL, y, se, NULL, NULL);
     }
     if (e->reference_experimental)
         *y = -*y;

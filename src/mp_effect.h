@@ -24,8 +24,14 @@ typedef enum {
     MP_INPUT_HR_P,      /* hazard-ratio estimate, two-sided p */
     MP_INPUT_LOG_HR,    /* log-hazard-ratio estimate, se */
     MP_INPUT_PETO,      /* peto o-minus-e, variance */
-    MP_INPUT_COUNTS     /* counts: events and totals per arm */
+    MP_INPUT_COUNTS,    /* counts: events and totals per arm */
+    /* derived from incomplete reports (mp_derived.h) */
+    MP_INPUT_LOGRANK_P, /* logrank-p: p, favours, events */
+    MP_INPUT_MEDIANS,   /* medians: median times, events per arm */
+    MP_INPUT_KM         /* km-curves: digitised curves, numbers at risk */
 } mp_input_kind;
+
+typedef struct mp_km_input mp_km_input;         /* mp_derived.h */
 
 /* One published effect figure, as entered.  Only the fields of its kind
  * are meaningful. */
@@ -37,7 +43,15 @@ typedef struct {
                                    accompanies the interval (a cross-check
                                    only, see mp_crosscheck.h; the interval
                                    is what is used) */
-    long events_exp, total_exp, events_ctl, total_ctl;   /* counts */
+    long events_exp, total_exp, events_ctl, total_ctl;   /* counts; also
+                                   the events per arm of logrank-p and
+                                   medians, and for logrank-p with a total
+                                   of events, the arm sizes of <arms> (-1
+                                   when not given) */
+    long events_total;          /* logrank-p events=, -1 when not given */
+    int favours_experimental;   /* logrank-p favours="experimental" */
+    mp_number median_exp, median_ctl;   /* medians */
+    const mp_km_input *km;      /* km-curves (owned by the reader) */
     long line;                  /* where it was written, for diagnostics */
 } mp_effect_input;
 
@@ -46,6 +60,10 @@ typedef struct {
 /* The measure an input yields; counts_measure is RR or OR, chosen by the
  * user for count inputs. */
 mp_measure mp_effect_measure(const mp_effect_input *e, mp_measure counts_measure);
+
+/* The element name of a derived input ("logrank-p", "medians",
+ * "km-curves"), NULL for a published figure. */
+const char *mp_effect_derived(const mp_effect_input *e);
 
 /* Check the values of a figure: ratios and bounds > 0, lower < upper, the
  * estimate inside its interval (allowing for the rounding of the printed
@@ -60,6 +78,8 @@ mp_status mp_effect_check(const mp_effect_input *e, const char *file,
  * control) and its standard error se > 0.  counts_measure as above.
  * Returns MP_OK, or MP_ENUMERIC when the result is not finite (then
  * *y and *se are unspecified). */
+/* Derived inputs: mp_derived.h (km-curves reconstructs individual
+ * data, and its diagnostics then name only the reconstruction). */
 mp_status mp_effect_convert(const mp_effect_input *e, mp_measure counts_measure,
                             double *y, double *se);
 

@@ -9,6 +9,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "mp_derived.h"
 #include "mp_format.h"
 
 double mp_report_z(const mp_report *r)
@@ -180,4 +181,20 @@ void mp_report_tsa_conclusion(const mp_report *r, char *buf, size_t len)
                       names && year ? year : NULL, buf, len);
     free(names);
     free(year);
+}
+
+int mp_report_derived_note(const mp_report *r, size_t j, char *buf, size_t n)
+{
+    const char *kind = mp_derived_element(j);
+    if (!kind)
+        return -1;
+    for (size_t i = 0; i < mp_dataset_k(r->ds); i++) {
+        const char *d = mp_dataset_derived(r->ds, i);
+        if (d && strcmp(d, kind) == 0) {
+            snprintf(buf, n, "(%s) derived effect: %s", mp_derived_mark(d),
+                     mp_derived_method(d));
+            return 1;
+        }
+    }
+    return 0;
 }

@@ -116,6 +116,12 @@ double mp_report_z(const mp_report *r);
 #define MP_TSA_CONCLUSION_MAX 1024
 void mp_report_tsa_conclusion(const mp_report *r, char *buf, size_t len);
 
+/* Derived effects (mp_derived.h): for the j-th kind (j = 0, 1, ...), its
+ * footnote "(a) derived effect: METHOD" into buf (n bytes) when a row of
+ * r->ds has it: 1; 0 when none has; -1 past the last kind.  The text
+ * report and the forest plot print the same notes. */
+int mp_report_derived_note(const mp_report *r, size_t j, char *buf, size_t n);
+
 /* Long names: "overall survival" for OS, ...; the name itself if unknown. */
 const char *mp_report_outcome_name(const char *outcome);
 const char *mp_report_measure_name(mp_measure m);     /* "hazard ratio" */

@@ -10,7 +10,8 @@
 
 static const char header[] =
     "row,id,label,year,n_experimental,n_control,estimate,lower,upper,"
-    "log_estimate,se,weight_fixed,weight_random,outcome,measure,level\n";
+    "log_estimate,se,weight_fixed,weight_random,outcome,measure,level,"
+    "derived\n";
 
 /* ",x": one write per field, as these are most of a long report; an
  * empty field when x is not finite. */
@@ -38,13 +39,18 @@ static void field_count(FILE *out, long n)
         putc(',', out);
 }
 
-/* The last fields of every row: outcome, measure, level; and the end. */
-static void row_end(FILE *out, const mp_report *r)
+/* The last fields of every row: outcome, measure, level, the element a
+ * study's effect was derived from (empty for a published figure and for
+ * pooled rows); and the end. */
+static void row_end(FILE *out, const mp_report *r, const char *derived)
 {
     putc(',', out);
     mp_format_csv_field(out, mp_dataset_outcome(r->ds));
     fprintf(out, ",%s", mp_measure_name(mp_dataset_measure(r->ds)));
     field_num(out, r->opt->level);
+    putc(',', out);
+    if (derived)
+        fputs(derived, out);
     putc('\n', out);
 }
 
@@ -64,7 +70,7 @@ static void pooled(FILE *out, const mp_report *r, const char *row,
     field_num(out, se);
     field_num(out, wf);
     field_num(out, wr);
-    row_end(out, r);
+    row_end(out, r, NULL);
 }
 
 /* A pooled row from a fit: random effects, or the fixed effect of one
@@ -93,7 +99,7 @@ static void fit_row(FILE *out, const mp_report *r, const char *row,
     field_num(out, pf.log_estimate);
     field_num(out, pf.se);
     fputs(",,", out);
-    row_end(out, r);
+    row_end(out, r, NULL);
 }
 
 static void group_rows(FILE *out, const mp_report *r)
@@ -134,7 +140,7 @@ mp_status mp_report_csv(FILE *out, const mp_report *r)
         field_num(out, f.se);
         field_num(out, f.w_fixed);
         field_num(out, f.w_random);
-        row_end(out, r);
+        row_end(out, r, mp_dataset_derived(ds, i));
     }
     const mp_fixed_result *fx = &r->fit->fixed;
     pooled(out, r, "fixed", "Fixed effect", fx->log_estimate, fx->se, fx->lower,

@@ -150,6 +150,7 @@ static void study(FILE *out, const mp_report *r, const mp_weight_sums *sums,
     count(out, ", ", "n_control", mp_dataset_n(ds, i, 0));
     count(out, ", ", "events_experimental", mp_dataset_events(ds, i, 1));
     count(out, ", ", "events_control", mp_dataset_events(ds, i, 0));
+    str(out, ", ", "derived", mp_dataset_derived(ds, i));
     fputs(" }", out);
 }
 

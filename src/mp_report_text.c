@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mp_conclusion.h"
+#include "mp_derived.h"
 #include "mp_format.h"
 #include "mp_report.h"
 
@@ -113,6 +114,16 @@ static void not_pooled(FILE *out, const mp_dataset *ds)
     }
 }
 
+/* Under the table, a footnote for each kind of derived effect in it. */
+static void derived_notes(FILE *out, const mp_report *r)
+{
+    char buf[160];
+    int has;
+    for (size_t j = 0; (has = mp_report_derived_note(r, j, buf, sizeof buf)) >= 0; j++)
+        if (has)
+            fprintf(out, "%s\n", buf);
+}
+
 static void study_table(FILE *out, const mp_report *r)
 {
     const mp_dataset *ds = r->ds;
@@ -140,8 +151,12 @@ static void study_table(FILE *out, const mp_report *r)
         label(&l, mp_dataset_title(ds, i));
         add(&l, " %4d %9s %6s  %-18s  %13s %7s", mp_dataset_year(ds, i), pts,
             est, ci, wf, wr);
+        const char *mark = mp_derived_mark(mp_dataset_derived(ds, i));
+        if (mark)
+            add(&l, "  (%s)", mark);
         emit(out, &l);
     }
+    derived_notes(out, r);
     not_pooled(out, ds);
     emit(out, &l);
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mp_derived.h"
 #include "mp_text.h"
 
 /* The line of a text node's first non-blank character.  libxml2 hands
@@ -356,6 +357,167 @@ static void read_counts(study_ctx *sc, xnode *n, mp_effect_input *e)
     count_attr(sc, n, K_total_control, 1, 0, &e->total_ctl);
 }
 
+/* ---- derived effect elements (mp_derived.h) ------------------------------ */
+
+/* experimental (1), control (0) or neither (-1, reported). */
+static int role_attr(study_ctx *sc, xnode *n, int key)
+{
+    const char *v = req_attr(sc, n, key);
+    if (!v)
+        return -1;
+    if (strcmp(v, "experimental") == 0 || strcmp(v, "control") == 0)
+        return v[0] == 'e';
+    problem(sc, n, "<%s> %s must be experimental or control, not \"%s\"",
+            ename(n), mp_study_names[key], v);
+    return -1;
+}
+
+static void read_logrank_p(study_ctx *sc, xnode *n, mp_effect_input *e)
+{
+    static const int allowed[] = { K_p, K_favours, K_events_experimental,
+        K_events_control, K_events, K_NONE };
+    check_attributes(sc, n, allowed);
+    e->kind = MP_INPUT_LOGRANK_P;
+    number_attr(sc, n, K_p, 1, &e->p);
+    e->favours_experimental = role_attr(sc, n, K_favours) == 1;
+    int per_arm = has_attr(n, K_events_experimental) ||
+                  has_attr(n, K_events_control);
+    if (per_arm && has_attr(n, K_events))
+        problem(sc, n, "<logrank-p> has events per arm and a total: give one");
+    else if (per_arm) {
+        count_attr(sc, n, K_events_experimental, 1, 0, &e->events_exp);
+        count_attr(sc, n, K_events_control, 1, 0, &e->events_ctl);
+    } else if (has_attr(n, K_events))
+        count_attr(sc, n, K_events, 1, 0, &e->events_total);
+    else
+        problem(sc, n, "<logrank-p> needs events-experimental and "
+                "events-control, or events (the total)");
+}
+
+static void unit_attr(study_ctx *sc, xnode *n, const char **unit);
+
+static void read_medians(study_ctx *sc, xnode *n, mp_effect_input *e)
+{
+    static const int allowed[] = { K_experimental, K_control,
+        K_events_experimental, K_events_control, K_unit, K_NONE };
+    check_attributes(sc, n, allowed);
+    e->kind = MP_INPUT_MEDIANS;
+    number_attr(sc, n, K_experimental, 1, &e->median_exp);
+    number_attr(sc, n, K_control, 1, &e->median_ctl);
+    count_attr(sc, n, K_events_experimental, 1, 0, &e->events_exp);
+    count_attr(sc, n, K_events_control, 1, 0, &e->events_ctl);
+    const char *unit = NULL;
+    unit_attr(sc, n, &unit);
+}
+
+/* An array of n (at least 1) items of the arena; NULL when memory runs
+ * out (noted). */
+static void *arena_array(study_ctx *sc, size_t n, size_t size, size_t align)
+{
+    void *p = mp_arena_alloc(sc->ar, (n ? n : 1) * size, align);
+    if (!p)
+        sc->oom = 1;
+    return p;
+}
+
+static void read_point(study_ctx *sc, xnode *c, mp_km_arm_input *a,
+                       double *t, double *s, long *line)
+{
+    static const int allowed[] = { K_time, K_survival, K_NONE };
+    check_attributes(sc, c, allowed);
+    mp_number x = { NAN, 0 }, y = { NAN, 0 };
+    number_attr(sc, c, K_time, 1, &x);
+    number_attr(sc, c, K_survival, 1, &y);
+    t[a->n_points] = x.value;
+    s[a->n_points] = y.value;
+    line[a->n_points++] = c->line;
+}
+
+static void read_at_risk(study_ctx *sc, xnode *c, mp_km_arm_input *a,
+                         double *t, long *n, long *line)
+{
+    static const int allowed[] = { K_time, K_n, K_NONE };
+    check_attributes(sc, c, allowed);
+    mp_number x = { NAN, 0 };
+    long count = 0;
+    number_attr(sc, c, K_time, 1, &x);
+    count_attr(sc, c, K_n, 1, 0, &count);
+    t[a->n_risk] = x.value;
+    n[a->n_risk] = count;
+    line[a->n_risk++] = c->line;
+}
+
+/* <arm role= [scale="percent"] [events=]> of <km-curves>. */
+static void read_km_arm(study_ctx *sc, xnode *n, mp_km_arm_input *a)
+{
+    size_t rows = 0;
+    for (xnode *c = n->children; c; c = c->next)
+        rows += c->elem;
+    double *pt = arena_array(sc, rows, sizeof *pt, _Alignof(double));
+    double *ps = arena_array(sc, rows, sizeof *ps, _Alignof(double));
+    double *rt = arena_array(sc, rows, sizeof *rt, _Alignof(double));
+    long *pl = arena_array(sc, rows, sizeof *pl, _Alignof(long));
+    long *rn = arena_array(sc, rows, sizeof *rn, _Alignof(long));
+    long *rl = arena_array(sc, rows, sizeof *rl, _Alignof(long));
+    if (!pt || !ps || !rt || !pl || !rn || !rl)
+        return;
+    a->line = n->line;
+    a->events = -1;
+    const char *scale = attr(sc, n, K_scale);
+    a->percent = scale && strcmp(scale, "percent") == 0;
+    if (scale && !a->percent)
+        problem(sc, n, "<arm> scale must be percent, not \"%s\"", scale);
+    count_attr(sc, n, K_events, 0, 0, &a->events);
+    for (xnode *c = n->children; c; c = c->next) {
+        if (stray_text(sc, n, c) || !c->elem)
+            continue;
+        if (is(c, K_point))
+            read_point(sc, c, a, pt, ps, pl);
+        else if (is(c, K_at_risk))
+            read_at_risk(sc, c, a, rt, rn, rl);
+        else
+            unknown_element(sc, c, n);
+    }
+    a->t = pt, a->s = ps, a->point_line = pl;
+    a->risk_t = rt, a->risk_n = rn, a->risk_line = rl;
+    if (a->n_points == 0)
+        problem(sc, n, "<arm> of <km-curves> has no <point>");
+    if (a->n_risk == 0)
+        problem(sc, n, "<arm> of <km-curves> has no <at-risk>");
+}
+
+static void read_km_curves(study_ctx *sc, xnode *n, mp_effect_input *e)
+{
+    check_attributes(sc, n, (const int[]){ K_NONE });
+    e->kind = MP_INPUT_KM;
+    mp_km_input *km = arena_array(sc, 1, sizeof *km, _Alignof(mp_km_input));
+    if (!km)
+        return;
+    memset(km, 0, sizeof *km);
+    e->km = km;
+    int seen[2] = { 0, 0 };
+    for (xnode *c = n->children; c; c = c->next) {
+        if (stray_text(sc, n, c) || !c->elem)
+            continue;
+        if (!is(c, K_arm)) {
+            unknown_element(sc, c, n);
+            continue;
+        }
+        static const int allowed[] = { K_role, K_scale, K_events, K_NONE };
+        check_attributes(sc, c, allowed);
+        int r = role_attr(sc, c, K_role);
+        if (r >= 0 && seen[r]++)
+            problem(sc, c, "a second <arm role=\"%s\"> in <km-curves>",
+                    r ? "experimental" : "control");
+        else if (r >= 0)
+            read_km_arm(sc, c, &km->arm[r]);
+    }
+    /* a second arm of one role was reported: it stands for the other */
+    if (seen[0] + seen[1] < 2)
+        problem(sc, n, "<km-curves> needs an <arm role=\"experimental\"> and "
+                "an <arm role=\"control\">");
+}
+
 /* Dispatch an effect element; 0 when n is not one. */
 static int read_effect(study_ctx *sc, xnode *n, mp_effect_input *e)
 {
@@ -367,6 +529,12 @@ static int read_effect(study_ctx *sc, xnode *n, mp_effect_input *e)
         read_peto(sc, n, e);
     else if (is(n, K_counts))
         read_counts(sc, n, e);
+    else if (is(n, K_logrank_p))
+        read_logrank_p(sc, n, e);
+    else if (is(n, K_medians))
+        read_medians(sc, n, e);
+    else if (is(n, K_km_curves))
+        read_km_curves(sc, n, e);
     else
         return 0;
     e->line = n->line;
@@ -441,6 +609,9 @@ static void read_outcome(study_ctx *sc, xnode *n, mp_outcome *o)
     o->followup_median = NAN;
     o->followup_unit = "months";
     o->median_unit = "months";
+    o->effect.events_exp = o->effect.events_ctl = -1;
+    o->effect.total_exp = o->effect.total_ctl = -1;
+    o->effect.events_total = -1;
     o->name = req_attr(sc, n, K_name);
     if (o->name && !*o->name)
         problem(sc, n, "<outcome> name is empty");
@@ -472,7 +643,8 @@ static void read_outcome(study_ctx *sc, xnode *n, mp_outcome *o)
     }
     if (effects == 0 && !unknown)
         problem(sc, n, "<outcome name=\"%s\"> has no effect element "
-                "(hazard-ratio, log-hazard-ratio, peto or counts)",
+                "(hazard-ratio, log-hazard-ratio, peto, counts, "
+                "logrank-p, medians or km-curves)",
                 o->name ? o->name : "");
 }
 
@@ -705,6 +877,15 @@ static void check_study(study_ctx *sc, xnode *n)
         if (sc->a->pubs[i].year > s->year)
             s->year = sc->a->pubs[i].year;
     check_outcome_names(sc, id);
+    /* logrank-p and medians check their events against the arm sizes,
+     * which <arms> gives wherever it stands in the study */
+    for (size_t i = 0; i < s->n_outcomes; i++) {
+        mp_effect_input *e = &sc->a->outs[i].effect;
+        if (e->kind == MP_INPUT_LOGRANK_P || e->kind == MP_INPUT_MEDIANS) {
+            e->total_exp = s->n_exp;
+            e->total_ctl = s->n_ctl;
+        }
+    }
 }
 
 static void check_format(study_ctx *sc, xnode *n, int required)

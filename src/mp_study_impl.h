@@ -87,7 +87,16 @@
     X(events_experimental, "events-experimental") \
     X(total_experimental, "total-experimental") \
     X(events_control, "events-control") \
-    X(total_control, "total-control")
+    X(total_control, "total-control") \
+    X(logrank_p, "logrank-p") \
+    X(favours, "favours") \
+    X(medians, "medians") \
+    X(km_curves, "km-curves") \
+    X(point, "point") \
+    X(at_risk, "at-risk") \
+    X(time, "time") \
+    X(survival, "survival") \
+    X(scale, "scale")
 
 enum {
     K_NONE,

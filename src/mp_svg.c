@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "mp_conclusion.h"
+#include "mp_derived.h"
 #include "mp_format.h"
 #include "mp_svg_axis.h"
 #include "mp_svg_draw.h"
@@ -280,7 +281,14 @@ static mp_status study_row(plot *p, const forest_cols *fc,
                            double *wf_sum, double *wr_sum)
 {
     const mp_dataset *ds = p->r->ds;
-    row *w = add_row(p, R_STUDY, "study", mp_dataset_title(ds, i));
+    char title[LINE];
+    const char *mark = mp_derived_mark(mp_dataset_derived(ds, i));
+    if (mark) {     /* the mark of a derived effect, kept from the cut */
+        mp_svg_fit(title, sizeof title - 8, mp_dataset_title(ds, i),
+                   LABEL_MAX_EM - 3 * 55);
+        strcat(strcat(strcat(title, " ("), mark), ")");
+    }
+    row *w = add_row(p, R_STUDY, "study", mark ? title : mp_dataset_title(ds, i));
     if (!w)
         return MP_ENOMEM;
     mp_study_figures f;
@@ -500,6 +508,10 @@ static void forest_footer(plot *p)
         snprintf(buf, sizeof buf, "Test for subgroup differences: %s", t);
         add_foot(p, buf);
     }
+    int has;
+    for (size_t j = 0; (has = mp_report_derived_note(p->r, j, buf, sizeof buf)) >= 0; j++)
+        if (has)
+            add_foot(p, buf);
     mp_conclusion(p->conclusion, sizeof p->conclusion,
                   mp_dataset_measure(p->r->ds), p->r->opt->level, f);
 }

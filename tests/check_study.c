@@ -687,7 +687,8 @@ START_TEST(reject_missing_children)
                 "    <events experimental=\"3\" control=\"4\"/>\n"
                 "  </outcome>\n" CLOSE,
                 6, "<outcome name=\"OS\"> has no effect element (hazard-ratio, "
-                   "log-hazard-ratio, peto or counts)");
+                   "log-hazard-ratio, peto, counts, logrank-p, medians or "
+                   "km-curves)");
     expect_only(DECL OPEN("s1") "  <title>  </title>\n" DESIGN PUB OS_CI CLOSE,
                 3, "<title> is empty");
 }

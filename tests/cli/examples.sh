@@ -66,7 +66,7 @@ example "standard input" 0 '1 study' \
     'cat studies/e2108.xml | metapool -'
 example "CSV forest rows" 0 '' \
     'metapool -f csv --no-loo studies/*.xml > forest.csv &&
-     head -n 1 forest.csv | grep -qx "row,id,label,year,n_experimental,n_control,estimate,lower,upper,log_estimate,se,weight_fixed,weight_random,outcome,measure,level" &&
+     head -n 1 forest.csv | grep -qx "row,id,label,year,n_experimental,n_control,estimate,lower,upper,log_estimate,se,weight_fixed,weight_random,outcome,measure,level,derived" &&
      grep -q "^prediction," forest.csv'
 example "subgroups by sequence" 0 '^Test for subgroup differences: Q = .* on 1 df' \
     'metapool --by sequence studies/*.xml'

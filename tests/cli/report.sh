@@ -27,7 +27,7 @@ run 0 -f json --no-loo good/
 if have jq "the JSON report's keys and nulls"; then
     what="JSON report keys"
     keys=$(jq -c '[keys_unsorted, (.fixed | keys_unsorted), (.random | keys_unsorted), (.heterogeneity | keys_unsorted), (.studies[0] | keys_unsorted)]' "$data/expected/good.json")
-    want='[["outcome","measure","level","k","studies","not_pooled","fixed","random","heterogeneity","conclusion","leave_one_out"],["log_estimate","se","estimate","lower","upper","z","p"],["method","tau2","tau","log_estimate","se","estimate","lower","upper","test","statistic","df","p","pi_lower","pi_upper","pi_method","pi_df","tau2_lower","tau2_upper"],["Q","df","p","I2","H2","I2_lower","I2_upper","H2_lower","H2_upper"],["id","title","year","yi","se","estimate","lower","upper","weight_fixed","weight_random","n_experimental","n_control","events_experimental","events_control"]]'
+    want='[["outcome","measure","level","k","studies","not_pooled","fixed","random","heterogeneity","conclusion","leave_one_out"],["log_estimate","se","estimate","lower","upper","z","p"],["method","tau2","tau","log_estimate","se","estimate","lower","upper","test","statistic","df","p","pi_lower","pi_upper","pi_method","pi_df","tau2_lower","tau2_upper"],["Q","df","p","I2","H2","I2_lower","I2_upper","H2_lower","H2_upper"],["id","title","year","yi","se","estimate","lower","upper","weight_fixed","weight_random","n_experimental","n_control","events_experimental","events_control","derived"]]'
     [ "$keys" = "$want" ] && passed=$((passed + 1)) || fail "keys are $keys"
     what="--no-loo"
     [ "$(jq 'has("leave_one_out")' "$tmp/out")" = false ] && passed=$((passed + 1)) || fail "leave_one_out present"
