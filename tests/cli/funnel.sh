@@ -3,7 +3,8 @@
 # --funnel and --baujat (issue 18; spec/analyses-2.md section 1) through
 # the command line: the plots of the shipped trials (one dot per study,
 # hollow dots = trim-and-fill's k0 under --bias and none without it, a
-# labelled dot per study in the Baujat plot, <title> and <desc>), the
+# labelled dot per study in the Baujat plot, <title> and <desc>), a study
+# whose fit without it fails left out of the Baujat plot and named, the
 # report unchanged by --baujat alone, one study (a funnel plot of its one
 # dot; no Baujat plot: exit 1, no file), and bad uses: an unwritable path
 # (exit 1, a message, no file left), an empty file name (exit 2).
@@ -47,6 +48,11 @@ count "$tmp/baujat.svg" '<g class="study"' 5
 count "$tmp/baujat.svg" '>MF07-01</text>' 1
 what="--baujat alone adds no influence block to the report"
 grep -q '"influence"' "$tmp/out" && fail "it does" || ok
+# shellcheck disable=SC2086
+run 0 --influence --baujat "$tmp/baujat2.svg" -f json $studies &&
+    contains out '"influence": ['
+what="--baujat draws the same with --influence"
+cmp -s "$tmp/baujat.svg" "$tmp/baujat2.svg" && ok || fail "differs"
 
 # shellcheck disable=SC2086
 run 0 --bias --funnel "$tmp/bias.svg" -f json $studies && expect_no_err
@@ -66,6 +72,13 @@ run 0 --bias --funnel "$tmp/bias2.svg" $(printf '%s\n' $studies | sort -r) &&
     { what="funnel plot independent of input order"
       sort "$tmp/bias.svg" >"$tmp/sorted1"; sort "$tmp/bias2.svg" >"$tmp/sorted2"
       cmp -s "$tmp/sorted1" "$tmp/sorted2" && ok || fail "differs"; }
+
+# a study whose fit without it fails has no Baujat y: not drawn, named
+run 0 -m REML --no-loo --baujat "$tmp/failed.svg" bias/failed-refit.xml &&
+    contains err "leave-one-out without study 6"
+svg_ok "$tmp/failed.svg"
+count "$tmp/failed.svg" '<g class="study"' 5
+count "$tmp/failed.svg" '>Not drawn (the fit without the study failed): S6</text>' 1
 
 # ---- one study ---------------------------------------------------------------------
 run 0 --funnel "$tmp/one.svg" good/log-hr.xml && expect_no_err
