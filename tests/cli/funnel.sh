@@ -67,7 +67,7 @@ count "$tmp/bias.svg" '<circle class="study"' 5
 count "$tmp/bias.svg" '<g class="trimfill"' 1
 
 # the same elements whatever the order of the inputs (drawn in input order)
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086,SC2046
 run 0 --bias --funnel "$tmp/bias2.svg" $(printf '%s\n' $studies | sort -r) &&
     { what="funnel plot independent of input order"
       sort "$tmp/bias.svg" >"$tmp/sorted1"; sort "$tmp/bias2.svg" >"$tmp/sorted2"
