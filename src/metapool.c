@@ -44,6 +44,7 @@ typedef struct {
     int by_missing;             /* --by-missing: 1 include, 0 exclude, -1 not given */
     const char *forest, *loo_forest;
     const char *ipd;            /* --ipd FILE (issue 21) */
+    const char *funnel, *baujat;    /* issue 18: the plots, or NULL */
     int tsa_detail;             /* an option of the trial sequential analysis
                                    other than --tsa was given (issue 20) */
     char **inputs;
@@ -100,6 +101,9 @@ static const char usage_text[] =
     "                       coordinates (at least 2 studies)\n"
     "      --bias           small-study effects: Egger's test, the rank\n"
     "                       correlation test, trim-and-fill (at least 3 studies)\n"
+    "      --funnel FILE    write the contour-enhanced funnel plot as SVG to FILE\n"
+    "                       (with --bias, trim-and-fill's studies drawn hollow)\n"
+    "      --baujat FILE    write the Baujat plot as SVG to FILE (at least 2 studies)\n"
     "      --validate       check the inputs, report every problem, pool nothing\n"
     "      --strict         treat every warning as an error (exit 1, pool nothing)\n"
     "      --bayes          Bayesian random-effects analysis (exact posterior)\n"
@@ -279,7 +283,7 @@ enum { OPT_HKSJ = 256, OPT_MEASURE, OPT_NO_LOO, OPT_VALIDATE, OPT_MAXITER,
        /* Bayesian random effects (issue 19) */
        OPT_BAYES, OPT_TAU_PRIOR, OPT_MU_PRIOR, OPT_THRESHOLD,
        /* influence and small-study effects (issue 18) */
-       OPT_INFLUENCE, OPT_BIAS,
+       OPT_INFLUENCE, OPT_BIAS, OPT_FUNNEL, OPT_BAUJAT,
        /* effects from incomplete reports (issue 21) */
        OPT_IPD };
 
@@ -321,6 +325,8 @@ static const struct option long_options[] = {
     { "bias", no_argument, NULL, OPT_BIAS },
     /* effects from incomplete reports (issue 21) */
     { "ipd", required_argument, NULL, OPT_IPD },
+    { "funnel", required_argument, NULL, OPT_FUNNEL },
+    { "baujat", required_argument, NULL, OPT_BAUJAT },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -340,6 +346,14 @@ static int apply_tsa_option(options *o, int c, const char *arg)
     }
     o->tsa_detail = 1;
     return 1;
+}
+
+/* The file of a plot option: not empty. */
+static const char *plot_file(const char *option, const char *arg)
+{
+    if (!*arg)
+        usage_error("%s must name a file", option);
+    return arg;
 }
 
 static void apply_option(options *o, int c, const char *arg)
@@ -413,6 +427,8 @@ static void apply_option(options *o, int c, const char *arg)
             usage_error("%s", "--ipd must name a file");
         o->ipd = arg;
         break;
+    case OPT_FUNNEL: o->funnel = plot_file("--funnel", arg); break;
+    case OPT_BAUJAT: o->baujat = plot_file("--baujat", arg); break;
     case 'h':
         fputs(usage_text, stdout);
         exit(fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_INPUT);
@@ -461,6 +477,10 @@ static void parse_options(int argc, char **argv, options *o)
     /* the leave-one-out plot needs the refits that --no-loo leaves out of
      * the report */
     o->an.leave_one_out = o->out.leave_one_out || o->loo_forest;
+    /* the Baujat plot needs the influence diagnostics, which the reports
+     * show only under --influence */
+    o->out.influence = o->an.influence;
+    o->an.influence |= o->baujat != NULL;
     int stdin_seen = 0;
     for (int i = 0; i < o->n_inputs; i++)
         if (strcmp(o->inputs[i], "-") == 0 && stdin_seen++)
@@ -755,6 +775,18 @@ static int write_svg(const char *path, mp_output what, const mp_analysis *a,
     return write_file(path, &(file_output){ a, what, oo, 0 });
 }
 
+/* A plot asked for that needs two studies, with one: said (1) or not (0). */
+static int too_few_for_plots(const options *o, const mp_analysis *a)
+{
+    if (mp_dataset_k(mp_analysis_dataset(a)) >= 2)
+        return 0;
+    if (o->loo_forest)
+        fprintf(stderr, "metapool: --loo-forest needs at least two studies\n");
+    else if (o->baujat)
+        fprintf(stderr, "metapool: --baujat needs at least two studies\n");
+    return o->loo_forest || o->baujat;
+}
+
 /* After a run that failed: its diagnostics, and the exit status. */
 static int run_failed(const options *o, mp_analysis *a, mp_status st)
 {
@@ -768,10 +800,8 @@ static int run_failed(const options *o, mp_analysis *a, mp_status st)
     if (st == MP_ENOMEM)
         fatal_status(st);
     /* the fit stands: a mistake of the command line comes first */
-    if (o->loo_forest && mp_dataset_k(mp_analysis_dataset(a)) < 2) {
-        fprintf(stderr, "metapool: --loo-forest needs at least two studies\n");
+    if (too_few_for_plots(o, a))
         return EXIT_INPUT;
-    }
     for (mp_stage s = MP_STAGE_LEAVE_ONE_OUT; s <= stage; s++)
         print_stage(a, s);
     /* Bayesian random effects (issue 19): a quadrature that failed is a
@@ -788,10 +818,8 @@ static int analyse(const options *o, mp_analysis *a)
     print_diagnostics(mp_analysis_errors(a, MP_STAGE_READ));
     if (st != MP_OK)
         return run_failed(o, a, st);
-    if (o->loo_forest && mp_dataset_k(mp_analysis_dataset(a)) < 2) {
-        fprintf(stderr, "metapool: --loo-forest needs at least two studies\n");
+    if (too_few_for_plots(o, a))
         return EXIT_INPUT;
-    }
     for (mp_stage s = MP_STAGE_LEAVE_ONE_OUT; s < MP_STAGE_COUNT; s++)
         print_stage(a, s);
     int svg_rc = EXIT_OK;
@@ -803,6 +831,11 @@ static int analyse(const options *o, mp_analysis *a)
         svg_rc = write_svg(o->loo_forest, MP_OUTPUT_LOO_SVG, a, &o->out);
     if (o->ipd && svg_rc == EXIT_OK)
         svg_rc = write_file(o->ipd, &(file_output){ a, MP_OUTPUT_CSV, NULL, 1 });
+    /* influence and small-study effects (issue 18) */
+    if (o->funnel && svg_rc == EXIT_OK)
+        svg_rc = write_svg(o->funnel, MP_OUTPUT_FUNNEL_SVG, a, &o->out);
+    if (o->baujat && svg_rc == EXIT_OK)
+        svg_rc = write_svg(o->baujat, MP_OUTPUT_BAUJAT_SVG, a, &o->out);
     mp_output what = o->format == FORMAT_JSON  ? MP_OUTPUT_JSON
                      : o->format == FORMAT_CSV ? MP_OUTPUT_CSV
                                                : MP_OUTPUT_TEXT;

@@ -495,7 +495,10 @@ typedef enum {
     MP_OUTPUT_CSV,              /* forest-plot data (metapool(1), CSV) */
     MP_OUTPUT_FOREST_SVG,       /* the forest plot (by subgroup with by) */
     MP_OUTPUT_CUMULATIVE_SVG,   /* the cumulative forest plot */
-    MP_OUTPUT_LOO_SVG           /* the leave-one-out forest plot */
+    MP_OUTPUT_LOO_SVG,          /* the leave-one-out forest plot */
+    /* influence and small-study effects (issue 18) */
+    MP_OUTPUT_FUNNEL_SVG,       /* the contour-enhanced funnel plot */
+    MP_OUTPUT_BAUJAT_SVG        /* the Baujat plot (needs influence) */
 } mp_output;
 
 typedef struct {
@@ -505,6 +508,9 @@ typedef struct {
                                    "Favours " + the control arm */
     int leave_one_out;          /* 1 (default): the text, JSON and CSV
                                    reports show leave-one-out when it ran */
+    int influence;              /* 1 (default): the text and JSON reports
+                                   show the influence diagnostics when they
+                                   ran (0: they ran for the Baujat plot) */
 } mp_output_options;
 
 void mp_output_options_default(mp_output_options *o);

@@ -20,6 +20,8 @@
 #include "mp_smallstudy.h"
 #include "mp_study.h"
 #include "mp_svg.h"
+#include "mp_svg_baujat.h"
+#include "mp_svg_funnel.h"
 #include "mp_tsa.h"
 
 /* libxml2's process-wide handlers: the reader sets its own (no external
@@ -106,6 +108,7 @@ void mp_output_options_default(mp_output_options *o)
 {
     o->favours_left = o->favours_right = NULL;
     o->leave_one_out = 1;
+    o->influence = 1;
 }
 
 /* ---- the process-wide settings of the libraries ---------------------------- */
@@ -712,6 +715,9 @@ static mp_status write_output(const mp_report *rep, mp_output what,
     case MP_OUTPUT_FOREST_SVG: return mp_svg_forest(out, rep, &so);
     case MP_OUTPUT_CUMULATIVE_SVG: return mp_svg_cumulative(out, rep, &so);
     case MP_OUTPUT_LOO_SVG: return mp_svg_leave_one_out(out, rep, &so);
+    /* influence and small-study effects (issue 18) */
+    case MP_OUTPUT_FUNNEL_SVG: return mp_svg_funnel(out, rep);
+    case MP_OUTPUT_BAUJAT_SVG: return mp_svg_baujat(out, rep);
     }
     return MP_EINPUT;
 }
@@ -719,7 +725,8 @@ static mp_status write_output(const mp_report *rep, mp_output what,
 static int is_plot(mp_output what)
 {
     return what == MP_OUTPUT_FOREST_SVG || what == MP_OUTPUT_CUMULATIVE_SVG
-           || what == MP_OUTPUT_LOO_SVG;
+           || what == MP_OUTPUT_LOO_SVG || what == MP_OUTPUT_FUNNEL_SVG
+           || what == MP_OUTPUT_BAUJAT_SVG;
 }
 
 mp_status mp_analysis_write(const mp_analysis *a, mp_output what,
@@ -736,6 +743,11 @@ mp_status mp_analysis_write(const mp_analysis *a, mp_output what,
     mp_status st = mp_analysis_report(a, is_plot(what) || o->leave_one_out, &rep);
     if (st != MP_OK)
         return st;
+    /* influence diagnostics that ran only for the Baujat plot */
+    if (!is_plot(what) && !o->influence) {
+        rep.influence = 0;
+        rep.infl = NULL;
+    }
     caller_handlers caller;
     enter(a, &caller);
     st = write_output(&rep, what, o, out);

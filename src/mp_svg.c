@@ -53,8 +53,6 @@
 #define AXIS_MIN_LOG (-3 * M_LN10)
 #define AXIS_MAX_LOG (3 * M_LN10)
 
-#define FONT_STACK "Helvetica, Arial, 'Liberation Sans', 'Nimbus Sans', " \
-                   "'DejaVu Sans', sans-serif"
 #define INK MP_SVG_INK
 #define SQ "\xc2\xb2"        /* superscript two */
 
@@ -933,32 +931,10 @@ static void write_axis(mp_svg_writer *s, const plot *p)
     mp_svg_end(s);
 }
 
-static void write_doc(mp_svg_writer *s, const plot *p)
+static void write_doc(mp_svg_writer *s, const void *ctx)
 {
-    if (!s->failed && xmlTextWriterStartDocument(s->w, "1.0", "UTF-8", NULL) < 0)
-        s->failed = 1;
-    mp_svg_start(s, "svg");
-    mp_svg_attr(s, "xmlns", "http://www.w3.org/2000/svg");
-    mp_svg_attr(s, "version", "1.1");
-    mp_svg_attr_num(s, "width", ceil(p->width));
-    mp_svg_attr_num(s, "height", ceil(p->height));
-    char vb[4 * MP_NUMBUF], a[MP_NUMBUF], b[MP_NUMBUF];
-    mp_svg_coord(a, ceil(p->width));
-    mp_svg_coord(b, ceil(p->height));
-    snprintf(vb, sizeof vb, "0 0 %s %s", a, b);
-    mp_svg_attr(s, "viewBox", vb);
-    mp_svg_attr(s, "font-family", FONT_STACK);
-    mp_svg_attr_num(s, "font-size", FONT);
-    mp_svg_attr(s, "fill", INK);
-    mp_svg_start(s, "title");
-    mp_svg_content(s, p->title);
-    mp_svg_end(s);
-    mp_svg_start(s, "rect");
-    mp_svg_attr(s, "class", "background");
-    mp_svg_attr(s, "width", "100%");
-    mp_svg_attr(s, "height", "100%");
-    mp_svg_attr(s, "fill", "#ffffff");
-    mp_svg_end(s);
+    const plot *p = ctx;
+    mp_svg_root(s, p->width, p->height, p->title, NULL);
     write_header(s, p);
     /* reference lines under the markers */
     mp_svg_start(s, "g");
@@ -974,37 +950,13 @@ static void write_doc(mp_svg_writer *s, const plot *p)
         write_row(s, p, i);
     write_axis(s, p);
     mp_svg_end(s);     /* svg */
-    if (!s->failed && xmlTextWriterEndDocument(s->w) < 0)
-        s->failed = 1;
 }
 
-/* Lay out, write to memory, then to out. */
+/* Lay out, then write the document to out. */
 static mp_status emit(FILE *out, plot *p)
 {
     mp_status st = layout(p);
-    if (st != MP_OK)
-        return st;
-    xmlBufferPtr buf = xmlBufferCreate();
-    if (!buf)
-        return MP_ENOMEM;
-    mp_svg_writer s;
-    if (mp_svg_writer_open(&s, buf) != MP_OK) {
-        xmlBufferFree(buf);
-        return MP_ENOMEM;
-    }
-    write_doc(&s, p);
-    if (!s.failed && xmlTextWriterFlush(s.w) < 0)
-        s.failed = 1;
-    xmlFreeTextWriter(s.w);
-    if (s.failed) {
-        xmlBufferFree(buf);
-        return MP_ENOMEM;       /* a memory writer fails only for memory */
-    }
-    size_t len = (size_t)xmlBufferLength(buf);
-    st = fwrite(xmlBufferContent(buf), 1, len, out) == len && !ferror(out)
-             ? MP_OK : MP_EIO;
-    xmlBufferFree(buf);
-    return st;
+    return st == MP_OK ? mp_svg_document(out, write_doc, p) : st;
 }
 
 /* ---- entry points --------------------------------------------------------------------- */

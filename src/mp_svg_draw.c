@@ -109,7 +109,8 @@ void mp_svg_line(mp_svg_writer *s, double x1, double y1, double x2, double y2, d
     mp_svg_end(s);
 }
 
-void mp_svg_polygon(mp_svg_writer *s, const char *cls, const double *xy, size_t n)
+void mp_svg_polygon_fill(mp_svg_writer *s, const char *cls, const double *xy,
+                         size_t n, const char *fill, const char *stroke)
 {
     char pts[16 * 2 * MP_NUMBUF] = "";
     for (size_t i = 0; i < n && i < 16; i++) {
@@ -122,9 +123,76 @@ void mp_svg_polygon(mp_svg_writer *s, const char *cls, const double *xy, size_t 
     mp_svg_start(s, "polygon");
     mp_svg_attr(s, "class", cls);
     mp_svg_attr(s, "points", pts);
-    mp_svg_attr(s, "fill", MP_SVG_INK);
-    mp_svg_attr(s, "stroke", MP_SVG_INK);
-    mp_svg_attr(s, "stroke-width", "1");
-    mp_svg_attr(s, "stroke-linejoin", "miter");
+    mp_svg_attr(s, "fill", fill);
+    mp_svg_attr(s, "stroke", stroke ? stroke : "none");
+    if (stroke) {
+        mp_svg_attr(s, "stroke-width", "1");
+        mp_svg_attr(s, "stroke-linejoin", "miter");
+    }
     mp_svg_end(s);
+}
+
+void mp_svg_polygon(mp_svg_writer *s, const char *cls, const double *xy, size_t n)
+{
+    mp_svg_polygon_fill(s, cls, xy, n, MP_SVG_INK, MP_SVG_INK);
+}
+
+void mp_svg_root(mp_svg_writer *s, double width, double height,
+                 const char *title, const char *desc)
+{
+    mp_svg_start(s, "svg");
+    mp_svg_attr(s, "xmlns", "http://www.w3.org/2000/svg");
+    mp_svg_attr(s, "version", "1.1");
+    mp_svg_attr_num(s, "width", ceil(width));
+    mp_svg_attr_num(s, "height", ceil(height));
+    char vb[4 * MP_NUMBUF], a[MP_NUMBUF], b[MP_NUMBUF];
+    mp_svg_coord(a, ceil(width));
+    mp_svg_coord(b, ceil(height));
+    snprintf(vb, sizeof vb, "0 0 %s %s", a, b);
+    mp_svg_attr(s, "viewBox", vb);
+    mp_svg_attr(s, "font-family", MP_SVG_FONT_STACK);
+    mp_svg_attr_num(s, "font-size", MP_SVG_FONT);
+    mp_svg_attr(s, "fill", MP_SVG_INK);
+    mp_svg_start(s, "title");
+    mp_svg_content(s, title);
+    mp_svg_end(s);
+    if (desc) {
+        mp_svg_start(s, "desc");
+        mp_svg_content(s, desc);
+        mp_svg_end(s);
+    }
+    mp_svg_start(s, "rect");
+    mp_svg_attr(s, "class", "background");
+    mp_svg_attr(s, "width", "100%");
+    mp_svg_attr(s, "height", "100%");
+    mp_svg_attr(s, "fill", "#ffffff");
+    mp_svg_end(s);
+}
+
+mp_status mp_svg_document(FILE *out, void (*draw)(mp_svg_writer *, const void *),
+                          const void *ctx)
+{
+    xmlBufferPtr buf = xmlBufferCreate();
+    if (!buf)
+        return MP_ENOMEM;
+    mp_svg_writer s;
+    if (mp_svg_writer_open(&s, buf) != MP_OK) {
+        xmlBufferFree(buf);
+        return MP_ENOMEM;
+    }
+    if (xmlTextWriterStartDocument(s.w, "1.0", "UTF-8", NULL) < 0)
+        s.failed = 1;
+    draw(&s, ctx);
+    if (!s.failed && (xmlTextWriterEndDocument(s.w) < 0 || xmlTextWriterFlush(s.w) < 0))
+        s.failed = 1;
+    xmlFreeTextWriter(s.w);
+    if (s.failed) {
+        xmlBufferFree(buf);
+        return MP_ENOMEM;       /* a memory writer fails only for memory */
+    }
+    size_t len = (size_t)xmlBufferLength(buf);
+    mp_status st = fwrite(xmlBufferContent(buf), 1, len, out) == len && !ferror(out)
+                       ? MP_OK : MP_EIO;
+    xmlBufferFree(buf);
+    return st;
 }

@@ -11,6 +11,7 @@
 #define MP_SVG_DRAW_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <libxml/xmlwriter.h>
 
@@ -19,6 +20,8 @@
 
 #define MP_SVG_FONT 12.0          /* body text, px */
 #define MP_SVG_INK "#000000"
+#define MP_SVG_FONT_STACK "Helvetica, Arial, 'Liberation Sans', 'Nimbus Sans', " \
+                          "'DejaVu Sans', sans-serif"
 
 typedef struct {
     xmlTextWriterPtr w;
@@ -47,5 +50,21 @@ void mp_svg_line(mp_svg_writer *s, double x1, double y1, double x2, double y2,
 /* A filled polygon of n (at most 16) points xy[2i], xy[2i+1]. */
 void mp_svg_polygon(mp_svg_writer *s, const char *cls, const double *xy,
                     size_t n);
+/* The same filled with fill and outlined with stroke (NULL: no outline). */
+void mp_svg_polygon_fill(mp_svg_writer *s, const char *cls, const double *xy,
+                         size_t n, const char *fill, const char *stroke);
+
+/* Open the root <svg> element of a plot width x height px (closed by the
+ * caller's last mp_svg_end): the fonts, its <title>, its <desc> (none
+ * when desc is NULL) and a white background. */
+void mp_svg_root(mp_svg_writer *s, double width, double height,
+                 const char *title, const char *desc);
+
+/* A whole document: draw(s, ctx) writes its elements (from mp_svg_root
+ * on) into memory, then the document goes to out with one fwrite (out is
+ * not flushed or closed).  MP_OK, MP_ENOMEM, or MP_EIO when the write to
+ * out failed. */
+mp_status mp_svg_document(FILE *out, void (*draw)(mp_svg_writer *, const void *),
+                          const void *ctx);
 
 #endif

@@ -44,14 +44,6 @@ svg_ok() {
     ok
 }
 
-# count FILE PATTERN N: PATTERN (fixed string) is on exactly N lines (the
-# writer puts each element on its own line).
-count() {
-    what="$1: $2"
-    n=$(grep -c -F -- "$2" "$1")
-    [ "$n" -eq "$3" ] && ok || fail "$n times, expected $3"
-}
-
 # has FILE TEXT: the file contains TEXT (fixed string).
 has() {
     what="$1: $2"

@@ -222,6 +222,14 @@ compare_figures() {
     }' "$2" "$3"
 }
 
+# count FILE PATTERN N: PATTERN (fixed string) is on exactly N lines (the
+# writer puts each element on its own line).
+count() {
+    what="$1: $2"
+    n=$(grep -c -F -- "$2" "$1")
+    [ "$n" -eq "$3" ] && ok || fail "$n times, expected $3"
+}
+
 # finish: print the tally; exit 1 on any failure, else 77 when some checks
 # were skipped, else 0.
 finish() {
