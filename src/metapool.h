@@ -482,7 +482,8 @@ typedef enum {
     MP_OUTPUT_CSV,              /* forest-plot data (metapool(1), CSV) */
     MP_OUTPUT_FOREST_SVG,       /* the forest plot (by subgroup with by) */
     MP_OUTPUT_CUMULATIVE_SVG,   /* the cumulative forest plot */
-    MP_OUTPUT_LOO_SVG           /* the leave-one-out forest plot */
+    MP_OUTPUT_LOO_SVG,          /* the leave-one-out forest plot */
+    MP_OUTPUT_TSA_SVG           /* the TSA plot (with --tsa; issue 20) */
 } mp_output;
 
 typedef struct {

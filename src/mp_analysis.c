@@ -20,6 +20,7 @@
 #include "mp_smallstudy.h"
 #include "mp_study.h"
 #include "mp_svg.h"
+#include "mp_svg_tsa.h"
 #include "mp_tsa.h"
 
 /* libxml2's process-wide handlers: the reader sets its own (no external
@@ -712,6 +713,7 @@ static mp_status write_output(const mp_report *rep, mp_output what,
     case MP_OUTPUT_FOREST_SVG: return mp_svg_forest(out, rep, &so);
     case MP_OUTPUT_CUMULATIVE_SVG: return mp_svg_cumulative(out, rep, &so);
     case MP_OUTPUT_LOO_SVG: return mp_svg_leave_one_out(out, rep, &so);
+    case MP_OUTPUT_TSA_SVG: return mp_svg_tsa(out, rep, &so);
     }
     return MP_EINPUT;
 }
@@ -719,7 +721,7 @@ static mp_status write_output(const mp_report *rep, mp_output what,
 static int is_plot(mp_output what)
 {
     return what == MP_OUTPUT_FOREST_SVG || what == MP_OUTPUT_CUMULATIVE_SVG
-           || what == MP_OUTPUT_LOO_SVG;
+           || what == MP_OUTPUT_LOO_SVG || what == MP_OUTPUT_TSA_SVG;
 }
 
 mp_status mp_analysis_write(const mp_analysis *a, mp_output what,

@@ -361,16 +361,6 @@ static void cumulative(FILE *out, const mp_report *r)
 
 /* ---- trial sequential analysis (issue 20) ---------------------------------- */
 
-static const char *spending_words(const mp_spending *s)
-{
-    switch (s->kind) {
-    case MP_SPEND_OBF: return "Lan-DeMets O'Brien-Fleming";
-    case MP_SPEND_POCOCK: return "Lan-DeMets Pocock";
-    case MP_SPEND_HSD: return "Hwang-Shih-DeCani";
-    }
-    return "";
-}
-
 /* The design: what was anticipated and how much information that needs. */
 static void tsa_design(FILE *out, const mp_report *r)
 {
@@ -389,7 +379,7 @@ static void tsa_design(FILE *out, const mp_report *r)
         100 * o->power, o->random ? "random effects (DerSimonian-Laird)"
                                   : "fixed effect (inverse variance)");
     emit(out, &l);
-    add(&l, "Boundaries: %s alpha spending%s", spending_words(&o->spending), sp);
+    add(&l, "Boundaries: %s alpha spending%s", mp_report_spending_words(&o->spending), sp);
     emit(out, &l);
     if (o->futility) {
         add(&l, "Futility: non-binding boundaries, beta = 1 - power spent by "

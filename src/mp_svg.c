@@ -236,22 +236,26 @@ static void ci_head(const plot *p, char *buf, size_t n)
     snprintf(buf, n, "%s [%s%% CI]", measure_of(p->r), lv);
 }
 
-/* Favours labels: the options, else the arm labels, else generic. */
+void mp_svg_favours(char *buf, size_t n, const mp_report *r,
+                    const mp_svg_options *o, int side)
+{
+    const char *given = o ? (side == 0 ? o->favours_left : o->favours_right)
+                          : NULL;
+    if (given) {
+        mp_svg_fit(buf, n, given, 0);
+        return;
+    }
+    const char *arm = mp_dataset_arm_label(r->ds, side == 0);
+    char b[LINE];
+    snprintf(b, sizeof b, "Favours %s",
+             arm ? arm : side == 0 ? "experimental" : "control");
+    mp_svg_fit(buf, n, b, 0);
+}
+
 static void set_favours(plot *p, const mp_svg_options *o)
 {
-    for (int side = 0; side < 2; side++) {
-        const char *given = o ? (side == 0 ? o->favours_left : o->favours_right)
-                              : NULL;
-        if (given) {
-            mp_svg_fit(p->favours[side], LINE, given, 0);
-            continue;
-        }
-        const char *arm = mp_dataset_arm_label(p->r->ds, side == 0);
-        char buf[LINE];
-        snprintf(buf, sizeof buf, "Favours %s",
-                 arm ? arm : side == 0 ? "experimental" : "control");
-        mp_svg_fit(p->favours[side], LINE, buf, 0);
-    }
+    for (int side = 0; side < 2; side++)
+        mp_svg_favours(p->favours[side], LINE, p->r, o, side);
 }
 
 /* "Heterogeneity: tau² = 0.0284; I² = 48.4%; Q = 9.68, df = 5 (p = 0.085)",
