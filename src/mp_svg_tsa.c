@@ -225,6 +225,11 @@ static void boundary_curve(mp_svg_writer *s, const tsa_plot *p, int sign,
         if (isfinite(z))
             points_add(&b, x_of(p, q->fraction * p->ris), y_of(p, z));
     }
+    /* looks past the required information keep the final boundary */
+    const mp_tsa_look *last = &p->t->looks[p->t->n_looks - 1];
+    if (!fut && p->npts && last->fraction > p->pts[p->npts - 1].fraction)
+        points_add(&b, x_of(p, last->information),
+                   y_of(p, sign * p->pts[p->npts - 1].boundary));
     polyline(s, fut ? "futility" : sign > 0 ? "boundary upper" : "boundary lower",
              &b, fut ? W_CURVE : W_BOUND, fut ? DASH_FUT : NULL);
 }

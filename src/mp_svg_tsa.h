@@ -17,7 +17,8 @@
  *   - the conventional boundaries, dashed, at +-z_{1-alpha/2};
  *   - the two-sided alpha-spending monitoring boundaries (mp_tsa_curve:
  *     at each new look's information, and at the required information
- *     while the looks fall short of it);
+ *     while the looks fall short of it; looks past the required
+ *     information keep the final boundary, drawn level to the last);
  *   - with --futility, the futility boundary (on the side of the
  *     anticipated effect; it meets the monitoring boundary at the required
  *     information);
