@@ -43,6 +43,7 @@
 #define CI_STROKE 1.5       /* interval lines */
 #define ARROW_LEN 7.0       /* arrowhead where an interval leaves the axis */
 #define ARROW_HALF 4.0
+#define SHRINK_R 3.5        /* radius of a shrinkage estimate's circle */
 #define FAVOURS_W 230.0     /* widest line of a favours label, px */
 
 /* Text widths: mp_svg_text.h. */
@@ -52,8 +53,6 @@
 #define AXIS_MIN_LOG (-3 * M_LN10)
 #define AXIS_MAX_LOG (3 * M_LN10)
 
-#define FONT_STACK "Helvetica, Arial, 'Liberation Sans', 'Nimbus Sans', " \
-                   "'DejaVu Sans', sans-serif"
 #define INK MP_SVG_INK
 #define SQ "\xc2\xb2"        /* superscript two */
 
@@ -98,6 +97,7 @@ typedef enum {
     R_DIAMOND,      /* a pooled estimate drawn as a diamond */
     R_PI,           /* a prediction interval */
     R_HEADING,      /* a subgroup heading */
+    R_SHRINK,       /* a study's Bayesian shrinkage estimate: open circle */
     R_NOTE,         /* small text in the left part of the table */
     R_GAP           /* blank space */
 } row_kind;
@@ -279,6 +279,26 @@ typedef struct {
     int has_n, has_events;
 } forest_cols;
 
+/* With --bayes (issue 19): under study i its shrunken effect, the
+ * posterior median and central interval of theta_i. */
+static mp_status shrink_row(plot *p, const forest_cols *fc, size_t i)
+{
+    const mp_bayes_result *b = p->r->bayes;
+    if (!b || !b->shrinkage)
+        return MP_OK;
+    const mp_bayes_brief *sh = &b->shrinkage[i];
+    row *w = add_row(p, R_SHRINK, "shrinkage", "Shrunken estimate");
+    if (!w)
+        return MP_ENOMEM;
+    char buf[LINE];
+    w->est = sh->median;
+    w->lo = sh->lower;
+    w->hi = sh->upper;
+    ratio_ci(buf, sizeof buf, w->est, w->lo, w->hi);
+    set_cell(w, fc->ci, buf);
+    return MP_OK;
+}
+
 static mp_status study_row(plot *p, const forest_cols *fc,
                            const mp_weight_sums *sums, double wmax, size_t i,
                            double *wf_sum, double *wr_sum)
@@ -325,7 +345,7 @@ static mp_status study_row(plot *p, const forest_cols *fc,
         w->side = SQUARE_MIN;
     *wf_sum += f.w_fixed;
     *wr_sum += isfinite(f.w_random) ? f.w_random : 0;
-    return MP_OK;
+    return shrink_row(p, fc, i);
 }
 
 /* A bold diamond row: the pooled estimate with its interval, and its
@@ -360,6 +380,21 @@ static double pooled_figures(row *w, const mp_fit_result *f)
     return pf.p;
 }
 
+/* A prediction interval row from lo to hi (log scale). */
+static mp_status pi_row(plot *p, const forest_cols *fc, const char *cls,
+                        const char *label, double lo, double hi)
+{
+    char buf[LINE];
+    row *w = add_row(p, R_PI, cls, label);
+    if (!w)
+        return MP_ENOMEM;
+    w->lo = lo;
+    w->hi = hi;
+    ratio_ci(buf, sizeof buf, NAN, lo, hi);
+    set_cell(w, fc->ci, buf);
+    return MP_OK;
+}
+
 /* The pooled rows of a fit: fixed and random diamonds (weights wf, wr in
  * percent, NAN for none) and the prediction interval. */
 static mp_status pooled_rows(plot *p, const forest_cols *fc,
@@ -367,7 +402,6 @@ static mp_status pooled_rows(plot *p, const forest_cols *fc,
                              double wr, const char *cls)
 {
     char buf[LINE];
-    row *w;
     if (fixed && !diamond_row(p, fc, cls, "Fixed effect (inverse variance)",
                               f->fixed.log_estimate, f->fixed.lower,
                               f->fixed.upper, fc->wf, wf))
@@ -380,12 +414,8 @@ static mp_status pooled_rows(plot *p, const forest_cols *fc,
         return MP_ENOMEM;
     if (isfinite(f->random.pi_lower) && isfinite(f->random.pi_upper)) {
         mp_report_pi_label(&f->random, buf, sizeof buf);
-        if (!(w = add_row(p, R_PI, "prediction", buf)))
-            return MP_ENOMEM;
-        w->lo = f->random.pi_lower;
-        w->hi = f->random.pi_upper;
-        ratio_ci(buf, sizeof buf, NAN, w->lo, w->hi);
-        set_cell(w, fc->ci, buf);
+        return pi_row(p, fc, "prediction", buf, f->random.pi_lower,
+                      f->random.pi_upper);
     }
     return MP_OK;
 }
@@ -428,6 +458,53 @@ static mp_status subtotal_rows(plot *p, const forest_cols *fc,
             return MP_ENOMEM;
     }
     return MP_OK;
+}
+
+/* With --bayes (issue 19): the posterior of mu as a diamond (median,
+ * central credible interval) and the posterior predictive interval. */
+static mp_status bayes_rows(plot *p, const forest_cols *fc)
+{
+    const mp_bayes_result *b = p->r->bayes;
+    if (!b)
+        return MP_OK;
+    char buf[LINE];
+    row *w = add_row(p, R_DIAMOND, "bayes", "Bayesian random effects");
+    if (!w)
+        return MP_ENOMEM;
+    w->bold = 1;
+    w->est = b->mu.median;
+    w->lo = b->mu.lower;
+    w->hi = b->mu.upper;
+    ratio_ci(buf, sizeof buf, w->est, w->lo, w->hi);
+    set_cell(w, fc->ci, buf);
+    return pi_row(p, fc, "bayes-prediction", "Bayesian prediction interval",
+                  b->prediction.lower, b->prediction.upper);
+}
+
+/* The Bayesian rows explained in the footer: priors, what the intervals
+ * are, tau and P(ratio < 1). */
+static void bayes_footer(plot *p)
+{
+    const mp_report *r = p->r;
+    if (!r->bayes)
+        return;
+    char lv[MP_NUMBUF], tau[3][MP_NUMBUF], buf[LINE], pr[MP_NUMBUF + 32] = "";
+    level_text(lv, r->bayes_opt->level);
+    mp_format_fixed(tau[0], r->bayes->tau.median, 3);
+    mp_format_fixed(tau[1], r->bayes->tau.lower, 3);
+    mp_format_fixed(tau[2], r->bayes->tau.upper, 3);
+    for (size_t i = 0; i < r->bayes->n_thresholds; i++)
+        if (r->bayes_opt->thresholds[i] == 1) {
+            char v[MP_NUMBUF];
+            mp_format_p(v, r->bayes->p_below[i]);
+            snprintf(pr, sizeof pr, "; P(%s < 1) = %s", measure_of(r), v);
+        }
+    snprintf(buf, sizeof buf, "Bayesian (tau prior %s, mu prior %s): posterior "
+             "medians, %s%% central credible intervals;", r->tau_prior,
+             r->mu_prior, lv);
+    add_foot(p, buf);
+    snprintf(buf, sizeof buf, "tau = %s [%s, %s]%s", tau[0], tau[1], tau[2], pr);
+    add_foot(p, buf);
 }
 
 static mp_status forest_rows(plot *p, forest_cols *fc)
@@ -473,8 +550,9 @@ static mp_status forest_rows(plot *p, forest_cols *fc)
         if (!add_row(p, R_GAP, "gap", ""))
             return MP_ENOMEM;
     }
-    return pooled_rows(p, fc, r->fit, 1, 100.0, r->fit->has_random ? 100.0 : NAN,
-                       "pooled");
+    st = pooled_rows(p, fc, r->fit, 1, 100.0, r->fit->has_random ? 100.0 : NAN,
+                     "pooled");
+    return st == MP_OK ? bayes_rows(p, fc) : st;
 }
 
 static void forest_footer(plot *p)
@@ -504,6 +582,7 @@ static void forest_footer(plot *p)
         snprintf(buf, sizeof buf, "Test for subgroup differences: %s", t);
         add_foot(p, buf);
     }
+    bayes_footer(p);
     mp_conclusion(p->conclusion, sizeof p->conclusion,
                   mp_dataset_measure(p->r->ds), p->r->opt->level, f);
 }
@@ -789,6 +868,13 @@ static void square(mp_svg_writer *s, const plot *p, double cy, double est, doubl
     mp_svg_end(s);
 }
 
+/* An open circle at est (nothing off the axis: the arrow shows where). */
+static void shrink_circle(mp_svg_writer *s, const plot *p, double cy, double est)
+{
+    if (est >= p->axlo && est <= p->axhi)
+        mp_svg_circle(s, "shrunken", x_of(p, est), cy, SHRINK_R, 0);
+}
+
 /* Keep the part of polygon xy (n points, log x) with x >= c (sign 1) or
  * x <= c (sign -1); Sutherland-Hodgman against one edge.  out holds 2n. */
 static size_t clip_edge(const double *xy, size_t n, double c, int sign,
@@ -858,6 +944,10 @@ static void write_row(mp_svg_writer *s, const plot *p, size_t idx)
         case R_DIAMOND:
             diamond(s, p, cy, w->est, w->lo, w->hi);
             break;
+        case R_SHRINK:
+            interval(s, p, cy, w->lo, w->hi, 1.0);
+            shrink_circle(s, p, cy, w->est);
+            break;
         case R_PI:
             interval(s, p, cy, w->lo, w->hi, 2.0);
             if (w->lo >= p->axlo)
@@ -925,32 +1015,10 @@ static void write_axis(mp_svg_writer *s, const plot *p)
     mp_svg_end(s);
 }
 
-static void write_doc(mp_svg_writer *s, const plot *p)
+static void write_doc(mp_svg_writer *s, const void *ctx)
 {
-    if (!s->failed && xmlTextWriterStartDocument(s->w, "1.0", "UTF-8", NULL) < 0)
-        s->failed = 1;
-    mp_svg_start(s, "svg");
-    mp_svg_attr(s, "xmlns", "http://www.w3.org/2000/svg");
-    mp_svg_attr(s, "version", "1.1");
-    mp_svg_attr_num(s, "width", ceil(p->width));
-    mp_svg_attr_num(s, "height", ceil(p->height));
-    char vb[4 * MP_NUMBUF], a[MP_NUMBUF], b[MP_NUMBUF];
-    mp_svg_coord(a, ceil(p->width));
-    mp_svg_coord(b, ceil(p->height));
-    snprintf(vb, sizeof vb, "0 0 %s %s", a, b);
-    mp_svg_attr(s, "viewBox", vb);
-    mp_svg_attr(s, "font-family", FONT_STACK);
-    mp_svg_attr_num(s, "font-size", FONT);
-    mp_svg_attr(s, "fill", INK);
-    mp_svg_start(s, "title");
-    mp_svg_content(s, p->title);
-    mp_svg_end(s);
-    mp_svg_start(s, "rect");
-    mp_svg_attr(s, "class", "background");
-    mp_svg_attr(s, "width", "100%");
-    mp_svg_attr(s, "height", "100%");
-    mp_svg_attr(s, "fill", "#ffffff");
-    mp_svg_end(s);
+    const plot *p = ctx;
+    mp_svg_open_doc(s, p->width, p->height, p->title, NULL);
     write_header(s, p);
     /* reference lines under the markers */
     mp_svg_start(s, "g");
@@ -965,38 +1033,14 @@ static void write_doc(mp_svg_writer *s, const plot *p)
     for (size_t i = 0; i < p->nrows; i++)
         write_row(s, p, i);
     write_axis(s, p);
-    mp_svg_end(s);     /* svg */
-    if (!s->failed && xmlTextWriterEndDocument(s->w) < 0)
-        s->failed = 1;
+    mp_svg_close_doc(s);
 }
 
 /* Lay out, write to memory, then to out. */
 static mp_status emit(FILE *out, plot *p)
 {
     mp_status st = layout(p);
-    if (st != MP_OK)
-        return st;
-    xmlBufferPtr buf = xmlBufferCreate();
-    if (!buf)
-        return MP_ENOMEM;
-    mp_svg_writer s;
-    if (mp_svg_writer_open(&s, buf) != MP_OK) {
-        xmlBufferFree(buf);
-        return MP_ENOMEM;
-    }
-    write_doc(&s, p);
-    if (!s.failed && xmlTextWriterFlush(s.w) < 0)
-        s.failed = 1;
-    xmlFreeTextWriter(s.w);
-    if (s.failed) {
-        xmlBufferFree(buf);
-        return MP_ENOMEM;       /* a memory writer fails only for memory */
-    }
-    size_t len = (size_t)xmlBufferLength(buf);
-    st = fwrite(xmlBufferContent(buf), 1, len, out) == len && !ferror(out)
-             ? MP_OK : MP_EIO;
-    xmlBufferFree(buf);
-    return st;
+    return st == MP_OK ? mp_svg_emit(out, write_doc, p) : st;
 }
 
 /* ---- entry points --------------------------------------------------------------------- */

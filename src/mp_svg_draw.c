@@ -128,3 +128,85 @@ void mp_svg_polygon(mp_svg_writer *s, const char *cls, const double *xy, size_t 
     mp_svg_attr(s, "stroke-linejoin", "miter");
     mp_svg_end(s);
 }
+
+void mp_svg_circle(mp_svg_writer *s, const char *cls, double cx, double cy,
+                   double r, int filled)
+{
+    mp_svg_start(s, "circle");
+    mp_svg_attr(s, "class", cls);
+    mp_svg_attr_num(s, "cx", cx);
+    mp_svg_attr_num(s, "cy", cy);
+    mp_svg_attr_num(s, "r", r);
+    mp_svg_attr(s, "fill", filled ? MP_SVG_INK : "#ffffff");
+    mp_svg_attr(s, "stroke", MP_SVG_INK);
+    mp_svg_attr(s, "stroke-width", "1");
+    mp_svg_end(s);
+}
+
+static void element_text(mp_svg_writer *s, const char *name, const char *text)
+{
+    mp_svg_start(s, name);
+    mp_svg_content(s, text);
+    mp_svg_end(s);
+}
+
+void mp_svg_open_doc(mp_svg_writer *s, double width, double height,
+                     const char *title, const char *desc)
+{
+    if (!s->failed && xmlTextWriterStartDocument(s->w, "1.0", "UTF-8", NULL) < 0)
+        s->failed = 1;
+    mp_svg_start(s, "svg");
+    mp_svg_attr(s, "xmlns", "http://www.w3.org/2000/svg");
+    mp_svg_attr(s, "version", "1.1");
+    mp_svg_attr_num(s, "width", ceil(width));
+    mp_svg_attr_num(s, "height", ceil(height));
+    char vb[4 * MP_NUMBUF], a[MP_NUMBUF], b[MP_NUMBUF];
+    mp_svg_coord(a, ceil(width));
+    mp_svg_coord(b, ceil(height));
+    snprintf(vb, sizeof vb, "0 0 %s %s", a, b);
+    mp_svg_attr(s, "viewBox", vb);
+    mp_svg_attr(s, "font-family", MP_SVG_FONT_STACK);
+    mp_svg_attr_num(s, "font-size", MP_SVG_FONT);
+    mp_svg_attr(s, "fill", MP_SVG_INK);
+    element_text(s, "title", title);
+    if (desc)
+        element_text(s, "desc", desc);
+    mp_svg_start(s, "rect");
+    mp_svg_attr(s, "class", "background");
+    mp_svg_attr(s, "width", "100%");
+    mp_svg_attr(s, "height", "100%");
+    mp_svg_attr(s, "fill", "#ffffff");
+    mp_svg_end(s);
+}
+
+void mp_svg_close_doc(mp_svg_writer *s)
+{
+    mp_svg_end(s);     /* svg */
+    if (!s->failed && xmlTextWriterEndDocument(s->w) < 0)
+        s->failed = 1;
+}
+
+mp_status mp_svg_emit(FILE *out, void (*draw)(mp_svg_writer *, const void *),
+                      const void *ctx)
+{
+    xmlBufferPtr buf = xmlBufferCreate();
+    if (!buf)
+        return MP_ENOMEM;
+    mp_svg_writer s;
+    if (mp_svg_writer_open(&s, buf) != MP_OK) {
+        xmlBufferFree(buf);
+        return MP_ENOMEM;
+    }
+    draw(&s, ctx);
+    if (!s.failed && xmlTextWriterFlush(s.w) < 0)
+        s.failed = 1;
+    xmlFreeTextWriter(s.w);
+    mp_status st = MP_ENOMEM;
+    if (!s.failed) {
+        size_t len = (size_t)xmlBufferLength(buf);
+        st = fwrite(xmlBufferContent(buf), 1, len, out) == len && !ferror(out)
+                 ? MP_OK : MP_EIO;
+    }
+    xmlBufferFree(buf);
+    return st;
+}

@@ -11,6 +11,7 @@
 #define MP_SVG_DRAW_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <libxml/xmlwriter.h>
 
@@ -19,6 +20,8 @@
 
 #define MP_SVG_FONT 12.0          /* body text, px */
 #define MP_SVG_INK "#000000"
+#define MP_SVG_FONT_STACK "Helvetica, Arial, 'Liberation Sans', " \
+                          "'Nimbus Sans', 'DejaVu Sans', sans-serif"
 
 typedef struct {
     xmlTextWriterPtr w;
@@ -47,5 +50,24 @@ void mp_svg_line(mp_svg_writer *s, double x1, double y1, double x2, double y2,
 /* A filled polygon of n (at most 16) points xy[2i], xy[2i+1]. */
 void mp_svg_polygon(mp_svg_writer *s, const char *cls, const double *xy,
                     size_t n);
+
+/* An open circle (white inside) or a filled one, of class cls, 1 px
+ * outline. */
+void mp_svg_circle(mp_svg_writer *s, const char *cls, double cx, double cy,
+                   double r, int filled);
+
+/* The start of a plot: the XML declaration, the <svg> root (width and
+ * height rounded up to whole px, the viewBox, the plots' font and ink),
+ * its <title>, its <desc> (none for a NULL desc) and a white background
+ * <rect class="background">.  End it with mp_svg_close_doc. */
+void mp_svg_open_doc(mp_svg_writer *s, double width, double height,
+                     const char *title, const char *desc);
+void mp_svg_close_doc(mp_svg_writer *s);
+
+/* Draw a document into memory with draw(s, ctx), then write it to out
+ * with one fwrite (out is not flushed).  MP_OK, MP_ENOMEM (a memory
+ * writer fails only for memory) or MP_EIO. */
+mp_status mp_svg_emit(FILE *out, void (*draw)(mp_svg_writer *, const void *),
+                      const void *ctx);
 
 #endif

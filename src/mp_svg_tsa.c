@@ -2,8 +2,7 @@
 /* mp_svg_tsa.c - the TSA plot as SVG; see mp_svg_tsa.h.
  *
  * As the forest plots: the figure is laid out first (scales, the boundary
- * curves from mp_tsa_curve, text lines), then written through libxml2's
- * writer into memory and to the stream with one fwrite.
+ * curves from mp_tsa_curve, text lines), then written by mp_svg_emit.
  */
 #include "mp_svg_tsa.h"
 
@@ -32,8 +31,6 @@
 #define LOOK_R 3.5          /* radius of a look's circle */
 #define FOOT_LINES 6
 
-#define FONT_STACK "Helvetica, Arial, 'Liberation Sans', 'Nimbus Sans', " \
-                   "'DejaVu Sans', sans-serif"
 #define SQ "\xc2\xb2"       /* superscript two */
 #define PM "\xc2\xb1"       /* plus-minus */
 
@@ -339,18 +336,6 @@ static void curves(mp_svg_writer *s, const tsa_plot *p)
     mp_svg_end(s);
 }
 
-static void circle(mp_svg_writer *s, double x, double y, int filled)
-{
-    mp_svg_start(s, "circle");
-    mp_svg_attr_num(s, "cx", x);
-    mp_svg_attr_num(s, "cy", y);
-    mp_svg_attr_num(s, "r", LOOK_R);
-    mp_svg_attr(s, "fill", filled ? MP_SVG_INK : "#ffffff");
-    mp_svg_attr(s, "stroke", MP_SVG_INK);
-    mp_svg_attr(s, "stroke-width", "1");
-    mp_svg_end(s);
-}
-
 static void looks(mp_svg_writer *s, const tsa_plot *p)
 {
     for (size_t j = 0; j < p->t->n_looks; j++) {
@@ -358,7 +343,7 @@ static void looks(mp_svg_writer *s, const tsa_plot *p)
         double x = x_of(p, L->information), y = y_of(p, L->z);
         mp_svg_start(s, "g");
         mp_svg_attr(s, "class", j == p->t->first_crossing ? "look crossed" : "look");
-        circle(s, x, y, j == p->t->first_crossing);
+        mp_svg_circle(s, "marker", x, y, LOOK_R, j == p->t->first_crossing);
         if (p->numbered) {
             char n[MP_NUMBUF];
             snprintf(n, sizeof n, "%zu", j + 1);
@@ -392,7 +377,8 @@ static void legend(mp_svg_writer *s, const tsa_plot *p)
              o->random ? "random effects, DerSimonian-Laird"
                        : "fixed effect, inverse variance");
     legend_line(s, p, i++, W_CURVE, NULL, buf);
-    circle(s, p->plot_x + SAMPLE_W / 2, p->legend_y - FONT / 3, 0);
+    mp_svg_circle(s, "sample", p->plot_x + SAMPLE_W / 2, p->legend_y - FONT / 3,
+                  LOOK_R, 0);
     mp_format_fixed(z, p->zc, 2);
     snprintf(buf, sizeof buf, "Conventional boundaries, Z = " PM "%s (two-sided "
              "alpha %g)", z, o->alpha);
@@ -433,35 +419,10 @@ static void look_list(mp_svg_writer *s, const tsa_plot *p)
     mp_svg_end(s);
 }
 
-static void document(mp_svg_writer *s, const tsa_plot *p)
+static void document(mp_svg_writer *s, const void *ctx)
 {
-    if (!s->failed && xmlTextWriterStartDocument(s->w, "1.0", "UTF-8", NULL) < 0)
-        s->failed = 1;
-    mp_svg_start(s, "svg");
-    mp_svg_attr(s, "xmlns", "http://www.w3.org/2000/svg");
-    mp_svg_attr(s, "version", "1.1");
-    mp_svg_attr_num(s, "width", ceil(p->width));
-    mp_svg_attr_num(s, "height", ceil(p->height));
-    char vb[4 * MP_NUMBUF], a[MP_NUMBUF], b[MP_NUMBUF];
-    mp_svg_coord(a, ceil(p->width));
-    mp_svg_coord(b, ceil(p->height));
-    snprintf(vb, sizeof vb, "0 0 %s %s", a, b);
-    mp_svg_attr(s, "viewBox", vb);
-    mp_svg_attr(s, "font-family", FONT_STACK);
-    mp_svg_attr_num(s, "font-size", FONT);
-    mp_svg_attr(s, "fill", MP_SVG_INK);
-    mp_svg_start(s, "title");
-    mp_svg_content(s, p->title);
-    mp_svg_end(s);
-    mp_svg_start(s, "desc");
-    mp_svg_content(s, p->conclusion);
-    mp_svg_end(s);
-    mp_svg_start(s, "rect");
-    mp_svg_attr(s, "class", "background");
-    mp_svg_attr(s, "width", "100%");
-    mp_svg_attr(s, "height", "100%");
-    mp_svg_attr(s, "fill", "#ffffff");
-    mp_svg_end(s);
+    const tsa_plot *p = ctx;
+    mp_svg_open_doc(s, p->width, p->height, p->title, p->conclusion);
     frame(s, p);
     axes(s, p);
     reference_lines(s, p);
@@ -475,34 +436,7 @@ static void document(mp_svg_writer *s, const tsa_plot *p)
         mp_svg_text(s, MARGIN, p->foot_y + (double)i * (FONT + 6), NULL, 0, FONT,
                     p->foot[i]);
     mp_svg_end(s);
-    mp_svg_end(s);
-    if (!s->failed && xmlTextWriterEndDocument(s->w) < 0)
-        s->failed = 1;
-}
-
-/* Write the laid-out plot to memory, then to out. */
-static mp_status emit(FILE *out, const tsa_plot *p)
-{
-    xmlBufferPtr buf = xmlBufferCreate();
-    if (!buf)
-        return MP_ENOMEM;
-    mp_svg_writer s;
-    if (mp_svg_writer_open(&s, buf) != MP_OK) {
-        xmlBufferFree(buf);
-        return MP_ENOMEM;
-    }
-    document(&s, p);
-    if (!s.failed && xmlTextWriterFlush(s.w) < 0)
-        s.failed = 1;
-    xmlFreeTextWriter(s.w);
-    mp_status st = MP_ENOMEM;   /* a memory writer fails only for memory */
-    if (!s.failed) {
-        size_t len = (size_t)xmlBufferLength(buf);
-        st = fwrite(xmlBufferContent(buf), 1, len, out) == len && !ferror(out)
-                 ? MP_OK : MP_EIO;
-    }
-    xmlBufferFree(buf);
-    return st;
+    mp_svg_close_doc(s);
 }
 
 mp_status mp_svg_tsa(FILE *out, const mp_report *r, const mp_svg_options *o)
@@ -522,7 +456,7 @@ mp_status mp_svg_tsa(FILE *out, const mp_report *r, const mp_svg_options *o)
     layout(&p);
     texts(&p, o);
     p.height = p.foot_y + (double)p.n_foot * (FONT + 6) + MARGIN;
-    st = emit(out, &p);
+    st = mp_svg_emit(out, document, &p);
     free(p.pts);
     return st;
 }

@@ -55,13 +55,26 @@ static char *studies(size_t n, const double *est, const double *se)
     return buf;
 }
 
+/* A linear scale read off an axis: value = (coord - c0) / per. */
+typedef struct {
+    double c0, per;
+} scale;
+
+typedef struct {
+    scale x, y;
+    xmlNodePtr root;
+} geometry;
+
 typedef struct {
     mp_analysis *a;
     const mp_tsa_result *t;
     mp_tsa_options to;
     xmlDocPtr doc;
     char *svg;
+    geometry g;                 /* read off the axes (geometry_of) */
 } run;
+
+static void geometry_of(const run *r, geometry *g);
 
 /* The TSA of the studies with the anticipated HR, model and futility. */
 static void run_tsa(run *r, size_t n, const double *est, const double *se,
@@ -90,6 +103,7 @@ static void run_tsa(run *r, size_t n, const double *est, const double *se,
     ck_assert_ptr_null(strstr(r->svg, "NaN"));
     r->doc = xmlReadMemory(r->svg, (int)len, "tsa.svg", NULL, XML_PARSE_NONET);
     ck_assert_ptr_nonnull(r->doc);
+    geometry_of(r, &r->g);
 }
 
 static void run_free(run *r)
@@ -146,11 +160,6 @@ static int named(xmlNodePtr n, const char *name)
 {
     return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
 }
-
-/* A linear scale read off an axis: value = (coord - c0) / per. */
-typedef struct {
-    double c0, per;
-} scale;
 
 /* The ticks of an axis group: each <line> followed by its <text>; coord
  * attribute ca of the line ("x1" or "y1").  The scale through the first
@@ -214,11 +223,6 @@ static size_t points(xmlNodePtr pl, const scale *sx, const scale *sy,
     return n;
 }
 
-typedef struct {
-    scale x, y;
-    xmlNodePtr root;
-} geometry;
-
 static void geometry_of(const run *r, geometry *g)
 {
     g->root = xmlDocGetRootElement(r->doc);
@@ -256,8 +260,7 @@ START_TEST(test_geometry_short)
 {
     run r;
     run_tsa(&r, 5, five_est, five_se, 0.8, 0, 0);
-    geometry g;
-    geometry_of(&r, &g);
+    geometry g = r.g;
     const mp_tsa_result *t = r.t;
     ck_assert_double_lt(t->looks[4].fraction, 1);
     double x[64], y[64];
@@ -317,8 +320,7 @@ START_TEST(test_futility)
 {
     run r;
     run_tsa(&r, 5, five_est, five_se, 0.8, 1, 1);
-    geometry g;
-    geometry_of(&r, &g);
+    geometry g = r.g;
     const mp_tsa_result *t = r.t;
     double x[64], y[64];
     size_t n = points(find(g.root, "futility"), &g.x, &g.y, x, y, 64);
@@ -349,8 +351,7 @@ START_TEST(test_crossing_past_ris)
     static const double se[] = { 0.10, 0.09, 0.08, 0.07 };
     run r;
     run_tsa(&r, 4, est, se, 0.8, 0, 0);
-    geometry g;
-    geometry_of(&r, &g);
+    geometry g = r.g;
     const mp_tsa_result *t = r.t;
     ck_assert_double_gt(t->looks[3].fraction, 1);
     ck_assert_uint_lt(t->first_crossing, t->n_looks);
