@@ -450,7 +450,7 @@ END_TEST
 START_TEST(test_forest_level_hksj)
 {
     analysis a;
-    how h = { NULL, 0, 0.90, 1 };
+    how h = { NULL, 0, 0.90, 1, 0 };
     analyse(&a, shipped, N_SHIPPED, &h);
     svg_plot *s = render(mp_svg_forest, &a, NULL);
     has_text(s, "HR [90% CI]");
@@ -564,7 +564,7 @@ START_TEST(test_forest_subgroups)
                              "estimate=\"0.9\" lower=\"0.7\" upper=\"1.2\"", -1, -1,
                              NULL, NULL, NULL, -1, -1 };
     analysis a;
-    how h = { "sequence", 0, 0, 0 };
+    how h = { "sequence", 0, 0, 0, 0 };
     analyse(&a, st, N_SHIPPED + 1, &h);
     svg_plot *s = render(mp_svg_forest, &a, NULL);
     ck_assert_uint_eq(s->rows, N_SHIPPED + 1);
@@ -598,7 +598,7 @@ END_TEST
 START_TEST(test_subgroup_test_failed)
 {
     analysis a;
-    how h = { "sequence", 0, 0, 0 };
+    how h = { "sequence", 0, 0, 0, 0 };
     analyse(&a, shipped, N_SHIPPED, &h);
     ck_assert_uint_eq(a.sub->n_groups, 2);
     mp_subgroups failed = *a.sub;
@@ -630,7 +630,7 @@ END_TEST
 START_TEST(test_cumulative)
 {
     analysis a;
-    how h = { NULL, 1, 0, 0 };
+    how h = { NULL, 1, 0, 0, 0 };
     analyse(&a, shipped, N_SHIPPED, &h);
     svg_plot *s = render(mp_svg_cumulative, &a, NULL);
     ck_assert_uint_eq(s->rows, N_SHIPPED);
@@ -703,7 +703,7 @@ START_TEST(test_escaping_utf8)
           NULL, NULL, -1, -1 },
     };
     analysis a;
-    how h = { "sequence", 0, 0, 0 };
+    how h = { "sequence", 0, 0, 0, 0 };
     analyse(&a, st, 4, &h);
     svg_plot *s = render(mp_svg_forest, &a, NULL);
     ck_assert_uint_eq(s->rows, 4);
