@@ -47,6 +47,7 @@ typedef struct {
     const char *funnel, *baujat;    /* issue 18: the plots, or NULL */
     int tsa_detail;             /* an option of the trial sequential analysis
                                    other than --tsa was given (issue 20) */
+    const char *tsa_plot;       /* --tsa-plot FILE, or NULL */
     char **inputs;
     int n_inputs;
     /* Bayesian random effects (issue 19): the --threshold values, which
@@ -97,6 +98,7 @@ static const char usage_text[] =
     "      --tsa-model M    random (default: DerSimonian-Laird, D^2-adjusted)\n"
     "                       or fixed\n"
     "      --futility       add non-binding beta-spending futility boundaries\n"
+    "      --tsa-plot FILE  also write the TSA plot as SVG to FILE\n"
     "      --influence      influence diagnostics of every study and Baujat's\n"
     "                       coordinates (at least 2 studies)\n"
     "      --bias           small-study effects: Egger's test, the rank\n"
@@ -279,7 +281,7 @@ enum { OPT_HKSJ = 256, OPT_MEASURE, OPT_NO_LOO, OPT_VALIDATE, OPT_MAXITER,
        OPT_BY_MISSING,
        /* trial sequential analysis (issue 20) */
        OPT_TSA, OPT_ALPHA, OPT_POWER, OPT_SPENDING, OPT_TSA_MODEL,
-       OPT_FUTILITY,
+       OPT_FUTILITY, OPT_TSA_PLOT,
        /* Bayesian random effects (issue 19) */
        OPT_BAYES, OPT_TAU_PRIOR, OPT_MU_PRIOR, OPT_THRESHOLD,
        /* influence and small-study effects (issue 18) */
@@ -315,6 +317,7 @@ static const struct option long_options[] = {
     { "spending", required_argument, NULL, OPT_SPENDING },
     { "tsa-model", required_argument, NULL, OPT_TSA_MODEL },
     { "futility", no_argument, NULL, OPT_FUTILITY },
+    { "tsa-plot", required_argument, NULL, OPT_TSA_PLOT },
     /* Bayesian random effects (issue 19) */
     { "bayes", no_argument, NULL, OPT_BAYES },
     { "tau-prior", required_argument, NULL, OPT_TAU_PRIOR },
@@ -342,6 +345,11 @@ static int apply_tsa_option(options *o, int c, const char *arg)
     case OPT_SPENDING: o->an.tsa_spending = parse_spending(arg); break;
     case OPT_TSA_MODEL: o->an.tsa_random = parse_tsa_model(arg); break;
     case OPT_FUTILITY: o->an.tsa_futility = 1; break;
+    case OPT_TSA_PLOT:
+        if (!*arg)
+            usage_error("%s", "--tsa-plot must name a file");
+        o->tsa_plot = arg;
+        return 1;
     default: return 0;
     }
     o->tsa_detail = 1;
@@ -460,6 +468,8 @@ static void parse_options(int argc, char **argv, options *o)
     if (o->by_missing >= 0 && !o->an.by)
         usage_error("%s", "--by-missing needs --by");
     o->an.by_missing_in_test = o->by_missing == 1;
+    if (o->tsa_plot && o->an.tsa_hr == 0)
+        usage_error("%s", "--tsa-plot needs --tsa");
     if (o->tsa_detail && o->an.tsa_hr == 0)
         usage_error("%s", "--alpha, --power, --spending, --tsa-model and "
                     "--futility need --tsa");
@@ -836,6 +846,8 @@ static int analyse(const options *o, mp_analysis *a)
         svg_rc = write_svg(o->funnel, MP_OUTPUT_FUNNEL_SVG, a, &o->out);
     if (o->baujat && svg_rc == EXIT_OK)
         svg_rc = write_svg(o->baujat, MP_OUTPUT_BAUJAT_SVG, a, &o->out);
+    if (o->tsa_plot && svg_rc == EXIT_OK)
+        svg_rc = write_svg(o->tsa_plot, MP_OUTPUT_TSA_SVG, a, &o->out);
     mp_output what = o->format == FORMAT_JSON  ? MP_OUTPUT_JSON
                      : o->format == FORMAT_CSV ? MP_OUTPUT_CSV
                                                : MP_OUTPUT_TEXT;

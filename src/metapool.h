@@ -498,7 +498,8 @@ typedef enum {
     MP_OUTPUT_LOO_SVG,          /* the leave-one-out forest plot */
     /* influence and small-study effects (issue 18) */
     MP_OUTPUT_FUNNEL_SVG,       /* the contour-enhanced funnel plot */
-    MP_OUTPUT_BAUJAT_SVG        /* the Baujat plot (needs influence) */
+    MP_OUTPUT_BAUJAT_SVG,       /* the Baujat plot (needs influence) */
+    MP_OUTPUT_TSA_SVG           /* the TSA plot (with --tsa; issue 20) */
 } mp_output;
 
 typedef struct {

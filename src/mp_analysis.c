@@ -22,6 +22,7 @@
 #include "mp_svg.h"
 #include "mp_svg_baujat.h"
 #include "mp_svg_funnel.h"
+#include "mp_svg_tsa.h"
 #include "mp_tsa.h"
 
 /* libxml2's process-wide handlers: the reader sets its own (no external
@@ -718,6 +719,7 @@ static mp_status write_output(const mp_report *rep, mp_output what,
     /* influence and small-study effects (issue 18) */
     case MP_OUTPUT_FUNNEL_SVG: return mp_svg_funnel(out, rep);
     case MP_OUTPUT_BAUJAT_SVG: return mp_svg_baujat(out, rep);
+    case MP_OUTPUT_TSA_SVG: return mp_svg_tsa(out, rep, &so);
     }
     return MP_EINPUT;
 }
@@ -726,7 +728,7 @@ static int is_plot(mp_output what)
 {
     return what == MP_OUTPUT_FOREST_SVG || what == MP_OUTPUT_CUMULATIVE_SVG
            || what == MP_OUTPUT_LOO_SVG || what == MP_OUTPUT_FUNNEL_SVG
-           || what == MP_OUTPUT_BAUJAT_SVG;
+           || what == MP_OUTPUT_BAUJAT_SVG || what == MP_OUTPUT_TSA_SVG;
 }
 
 mp_status mp_analysis_write(const mp_analysis *a, mp_output what,

@@ -167,6 +167,16 @@ void mp_report_subgroup_test(char *buf, size_t n, mp_style style,
 
 /* ---- trial sequential analysis (issue 20) ---------------------------------- */
 
+const char *mp_report_spending_words(const mp_spending *s)
+{
+    switch (s->kind) {
+    case MP_SPEND_OBF: return "Lan-DeMets O'Brien-Fleming";
+    case MP_SPEND_POCOCK: return "Lan-DeMets Pocock";
+    case MP_SPEND_HSD: return "Hwang-Shih-DeCani";
+    }
+    return "";
+}
+
 void mp_report_tsa_conclusion(const mp_report *r, char *buf, size_t len)
 {
     size_t k = mp_dataset_k(r->ds);

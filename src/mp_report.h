@@ -114,6 +114,11 @@ double mp_report_z(const mp_report *r);
  * r->tsa (not NULL), naming studies by title, into buf (len bytes, as
  * snprintf).  The text and JSON reports print the same sentence. */
 #define MP_TSA_CONCLUSION_MAX 1024
+
+/* The spending family in words: "Lan-DeMets O'Brien-Fleming",
+ * "Lan-DeMets Pocock", "Hwang-Shih-DeCani" (the text report and the TSA
+ * plot). */
+const char *mp_report_spending_words(const mp_spending *s);
 void mp_report_tsa_conclusion(const mp_report *r, char *buf, size_t len);
 
 /* Derived effects (mp_derived.h): for the j-th kind (j = 0, 1, ...), its

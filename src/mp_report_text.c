@@ -376,16 +376,6 @@ static void cumulative(FILE *out, const mp_report *r)
 
 /* ---- trial sequential analysis (issue 20) ---------------------------------- */
 
-static const char *spending_words(const mp_spending *s)
-{
-    switch (s->kind) {
-    case MP_SPEND_OBF: return "Lan-DeMets O'Brien-Fleming";
-    case MP_SPEND_POCOCK: return "Lan-DeMets Pocock";
-    case MP_SPEND_HSD: return "Hwang-Shih-DeCani";
-    }
-    return "";
-}
-
 /* The design: what was anticipated and how much information that needs. */
 static void tsa_design(FILE *out, const mp_report *r)
 {
@@ -404,7 +394,7 @@ static void tsa_design(FILE *out, const mp_report *r)
         100 * o->power, o->random ? "random effects (DerSimonian-Laird)"
                                   : "fixed effect (inverse variance)");
     emit(out, &l);
-    add(&l, "Boundaries: %s alpha spending%s", spending_words(&o->spending), sp);
+    add(&l, "Boundaries: %s alpha spending%s", mp_report_spending_words(&o->spending), sp);
     emit(out, &l);
     if (o->futility) {
         add(&l, "Futility: non-binding boundaries, beta = 1 - power spent by "
@@ -560,30 +550,15 @@ static const char *compared(const mp_report *r)
     return "hazard";
 }
 
-/* The experimental arm, as a sentence continues with it: its label with
- * a lower-case first letter (unless it is an acronym), or "the
- * experimental arm". */
-static void arm_words(char *buf, size_t n, const mp_report *r)
-{
-    const char *arm = mp_dataset_arm_label(r->ds, 1);
-    if (!arm || !*arm) {
-        snprintf(buf, n, "the experimental arm");
-        return;
-    }
-    snprintf(buf, n, "%s", arm);
-    if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
-        buf[0] = (char)(buf[0] - 'A' + 'a');
-}
-
-/* P(ratio < R) in words, the first line naming the experimental arm and
- * the others referring to it: R = 1 "lower" (the issue's sentence), R < 1
- * "at least 10% lower", R > 1 "less than 10% higher" (lower included). */
+/* P(ratio < R) in words, naming the arms as the conclusion does ("the
+ * experimental arm": the arms' labels differ between trials, and the
+ * ratio compares experimental with control in every one): R = 1 "lower"
+ * (the issue's sentence), R < 1 "at least 10% lower", R > 1 "less than
+ * 10% higher" (lower included). */
 static void threshold_line(FILE *out, const mp_report *r, size_t i)
 {
     double R = r->bayes_opt->thresholds[i];
-    char arm[256] = "it", pr[MP_NUMBUF], how[64], ratio[64] = "";
-    if (i == 0)
-        arm_words(arm, sizeof arm, r);
+    char pr[MP_NUMBUF], how[64], ratio[64] = "";
     probability(pr, r->bayes->p_below[i]);
     if (R == 1)
         snprintf(how, sizeof how, "lower");
@@ -593,8 +568,8 @@ static void threshold_line(FILE *out, const mp_report *r, size_t i)
         snprintf(how, sizeof how, "less than %g%% higher", 100 * (R - 1));
     if (R != 1)
         snprintf(ratio, sizeof ratio, " (%s < %g)", measure_of(r), R);
-    fprintf(out, "Probability that the %s is %s with %s%s: %s\n", compared(r),
-            how, arm, ratio, pr);
+    fprintf(out, "Probability that the %s is %s in the experimental arm%s: "
+            "%s\n", compared(r), how, ratio, pr);
 }
 
 /* "0.85 (95% central interval 0.62 to 1.17)" of a ratio's posterior, in

@@ -44,6 +44,7 @@
 #define CI_STROKE 1.5       /* interval lines */
 #define ARROW_LEN 7.0       /* arrowhead where an interval leaves the axis */
 #define ARROW_HALF 4.0
+#define SHRINK_R 3.5        /* radius of a shrinkage estimate's circle */
 #define FAVOURS_W 230.0     /* widest line of a favours label, px */
 
 /* Text widths: mp_svg_text.h. */
@@ -97,6 +98,7 @@ typedef enum {
     R_DIAMOND,      /* a pooled estimate drawn as a diamond */
     R_PI,           /* a prediction interval */
     R_HEADING,      /* a subgroup heading */
+    R_SHRINK,       /* a study's Bayesian shrinkage estimate: open circle */
     R_NOTE,         /* small text in the left part of the table */
     R_GAP           /* blank space */
 } row_kind;
@@ -235,22 +237,26 @@ static void ci_head(const plot *p, char *buf, size_t n)
     snprintf(buf, n, "%s [%s%% CI]", measure_of(p->r), lv);
 }
 
-/* Favours labels: the options, else the arm labels, else generic. */
+void mp_svg_favours(char *buf, size_t n, const mp_report *r,
+                    const mp_svg_options *o, int side)
+{
+    const char *given = o ? (side == 0 ? o->favours_left : o->favours_right)
+                          : NULL;
+    if (given) {
+        mp_svg_fit(buf, n, given, 0);
+        return;
+    }
+    const char *arm = mp_dataset_arm_label(r->ds, side == 0);
+    char b[LINE];
+    snprintf(b, sizeof b, "Favours %s",
+             arm ? arm : side == 0 ? "experimental" : "control");
+    mp_svg_fit(buf, n, b, 0);
+}
+
 static void set_favours(plot *p, const mp_svg_options *o)
 {
-    for (int side = 0; side < 2; side++) {
-        const char *given = o ? (side == 0 ? o->favours_left : o->favours_right)
-                              : NULL;
-        if (given) {
-            mp_svg_fit(p->favours[side], LINE, given, 0);
-            continue;
-        }
-        const char *arm = mp_dataset_arm_label(p->r->ds, side == 0);
-        char buf[LINE];
-        snprintf(buf, sizeof buf, "Favours %s",
-                 arm ? arm : side == 0 ? "experimental" : "control");
-        mp_svg_fit(p->favours[side], LINE, buf, 0);
-    }
+    for (int side = 0; side < 2; side++)
+        mp_svg_favours(p->favours[side], LINE, p->r, o, side);
 }
 
 /* "Heterogeneity: tau² = 0.0284; I² = 48.4%; Q = 9.68, df = 5 (p = 0.085)",
@@ -273,6 +279,26 @@ typedef struct {
     size_t year, n, events, ci, wf, wr;
     int has_n, has_events;
 } forest_cols;
+
+/* With --bayes (issue 19): under study i its shrunken effect, the
+ * posterior median and central interval of theta_i. */
+static mp_status shrink_row(plot *p, const forest_cols *fc, size_t i)
+{
+    const mp_bayes_result *b = p->r->bayes;
+    if (!b || !b->shrinkage)
+        return MP_OK;
+    const mp_bayes_brief *sh = &b->shrinkage[i];
+    row *w = add_row(p, R_SHRINK, "shrinkage", "Shrunken estimate");
+    if (!w)
+        return MP_ENOMEM;
+    char buf[LINE];
+    w->est = sh->median;
+    w->lo = sh->lower;
+    w->hi = sh->upper;
+    ratio_ci(buf, sizeof buf, w->est, w->lo, w->hi);
+    set_cell(w, fc->ci, buf);
+    return MP_OK;
+}
 
 static mp_status study_row(plot *p, const forest_cols *fc,
                            const mp_weight_sums *sums, double wmax, size_t i,
@@ -327,7 +353,7 @@ static mp_status study_row(plot *p, const forest_cols *fc,
         w->side = SQUARE_MIN;
     *wf_sum += f.w_fixed;
     *wr_sum += isfinite(f.w_random) ? f.w_random : 0;
-    return MP_OK;
+    return shrink_row(p, fc, i);
 }
 
 /* A bold diamond row: the pooled estimate with its interval, and its
@@ -362,6 +388,21 @@ static double pooled_figures(row *w, const mp_fit_result *f)
     return pf.p;
 }
 
+/* A prediction interval row from lo to hi (log scale). */
+static mp_status pi_row(plot *p, const forest_cols *fc, const char *cls,
+                        const char *label, double lo, double hi)
+{
+    char buf[LINE];
+    row *w = add_row(p, R_PI, cls, label);
+    if (!w)
+        return MP_ENOMEM;
+    w->lo = lo;
+    w->hi = hi;
+    ratio_ci(buf, sizeof buf, NAN, lo, hi);
+    set_cell(w, fc->ci, buf);
+    return MP_OK;
+}
+
 /* The pooled rows of a fit: fixed and random diamonds (weights wf, wr in
  * percent, NAN for none) and the prediction interval. */
 static mp_status pooled_rows(plot *p, const forest_cols *fc,
@@ -369,7 +410,6 @@ static mp_status pooled_rows(plot *p, const forest_cols *fc,
                              double wr, const char *cls)
 {
     char buf[LINE];
-    row *w;
     if (fixed && !diamond_row(p, fc, cls, "Fixed effect (inverse variance)",
                               f->fixed.log_estimate, f->fixed.lower,
                               f->fixed.upper, fc->wf, wf))
@@ -382,12 +422,8 @@ static mp_status pooled_rows(plot *p, const forest_cols *fc,
         return MP_ENOMEM;
     if (isfinite(f->random.pi_lower) && isfinite(f->random.pi_upper)) {
         mp_report_pi_label(&f->random, buf, sizeof buf);
-        if (!(w = add_row(p, R_PI, "prediction", buf)))
-            return MP_ENOMEM;
-        w->lo = f->random.pi_lower;
-        w->hi = f->random.pi_upper;
-        ratio_ci(buf, sizeof buf, NAN, w->lo, w->hi);
-        set_cell(w, fc->ci, buf);
+        return pi_row(p, fc, "prediction", buf, f->random.pi_lower,
+                      f->random.pi_upper);
     }
     return MP_OK;
 }
@@ -430,6 +466,53 @@ static mp_status subtotal_rows(plot *p, const forest_cols *fc,
             return MP_ENOMEM;
     }
     return MP_OK;
+}
+
+/* With --bayes (issue 19): the posterior of mu as a diamond (median,
+ * central credible interval) and the posterior predictive interval. */
+static mp_status bayes_rows(plot *p, const forest_cols *fc)
+{
+    const mp_bayes_result *b = p->r->bayes;
+    if (!b)
+        return MP_OK;
+    char buf[LINE];
+    row *w = add_row(p, R_DIAMOND, "bayes", "Bayesian random effects");
+    if (!w)
+        return MP_ENOMEM;
+    w->bold = 1;
+    w->est = b->mu.median;
+    w->lo = b->mu.lower;
+    w->hi = b->mu.upper;
+    ratio_ci(buf, sizeof buf, w->est, w->lo, w->hi);
+    set_cell(w, fc->ci, buf);
+    return pi_row(p, fc, "bayes-prediction", "Bayesian prediction interval",
+                  b->prediction.lower, b->prediction.upper);
+}
+
+/* The Bayesian rows explained in the footer: priors, what the intervals
+ * are, tau and P(ratio < 1). */
+static void bayes_footer(plot *p)
+{
+    const mp_report *r = p->r;
+    if (!r->bayes)
+        return;
+    char lv[MP_NUMBUF], tau[3][MP_NUMBUF], buf[LINE], pr[MP_NUMBUF + 32] = "";
+    level_text(lv, r->bayes_opt->level);
+    mp_format_fixed(tau[0], r->bayes->tau.median, 3);
+    mp_format_fixed(tau[1], r->bayes->tau.lower, 3);
+    mp_format_fixed(tau[2], r->bayes->tau.upper, 3);
+    for (size_t i = 0; i < r->bayes->n_thresholds; i++)
+        if (r->bayes_opt->thresholds[i] == 1) {
+            char v[MP_NUMBUF];
+            mp_format_p(v, r->bayes->p_below[i]);
+            snprintf(pr, sizeof pr, "; P(%s < 1) = %s", measure_of(r), v);
+        }
+    snprintf(buf, sizeof buf, "Bayesian (tau prior %s, mu prior %s): posterior "
+             "medians, %s%% central credible intervals;", r->tau_prior,
+             r->mu_prior, lv);
+    add_foot(p, buf);
+    snprintf(buf, sizeof buf, "tau = %s [%s, %s]%s", tau[0], tau[1], tau[2], pr);
+    add_foot(p, buf);
 }
 
 static mp_status forest_rows(plot *p, forest_cols *fc)
@@ -475,8 +558,9 @@ static mp_status forest_rows(plot *p, forest_cols *fc)
         if (!add_row(p, R_GAP, "gap", ""))
             return MP_ENOMEM;
     }
-    return pooled_rows(p, fc, r->fit, 1, 100.0, r->fit->has_random ? 100.0 : NAN,
-                       "pooled");
+    st = pooled_rows(p, fc, r->fit, 1, 100.0, r->fit->has_random ? 100.0 : NAN,
+                     "pooled");
+    return st == MP_OK ? bayes_rows(p, fc) : st;
 }
 
 static void forest_footer(plot *p)
@@ -510,6 +594,7 @@ static void forest_footer(plot *p)
     for (size_t j = 0; (has = mp_report_derived_note(p->r, j, buf, sizeof buf)) >= 0; j++)
         if (has)
             add_foot(p, buf);
+    bayes_footer(p);
     mp_conclusion(p->conclusion, sizeof p->conclusion,
                   mp_dataset_measure(p->r->ds), p->r->opt->level, f);
 }
@@ -795,6 +880,13 @@ static void square(mp_svg_writer *s, const plot *p, double cy, double est, doubl
     mp_svg_end(s);
 }
 
+/* An open circle at est (nothing off the axis: the arrow shows where). */
+static void shrink_circle(mp_svg_writer *s, const plot *p, double cy, double est)
+{
+    if (est >= p->axlo && est <= p->axhi)
+        mp_svg_circle(s, "shrunken", x_of(p, est), cy, SHRINK_R, 0);
+}
+
 /* Keep the part of polygon xy (n points, log x) with x >= c (sign 1) or
  * x <= c (sign -1); Sutherland-Hodgman against one edge.  out holds 2n. */
 static size_t clip_edge(const double *xy, size_t n, double c, int sign,
@@ -863,6 +955,10 @@ static void write_row(mp_svg_writer *s, const plot *p, size_t idx)
             break;
         case R_DIAMOND:
             diamond(s, p, cy, w->est, w->lo, w->hi);
+            break;
+        case R_SHRINK:
+            interval(s, p, cy, w->lo, w->hi, 1.0);
+            shrink_circle(s, p, cy, w->est);
             break;
         case R_PI:
             interval(s, p, cy, w->lo, w->hi, 2.0);

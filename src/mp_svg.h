@@ -52,6 +52,13 @@ typedef struct {
                                    control arm label, or "Favours control") */
 } mp_svg_options;
 
+/* The favours label of a side (0: left of 1, the experimental arm; 1:
+ * right, the control arm) into buf (n bytes): the option given, else
+ * "Favours " + the arm label, else "Favours experimental" / "Favours
+ * control".  o may be NULL.  The TSA plot labels its Z halves with it. */
+void mp_svg_favours(char *buf, size_t n, const mp_report *r,
+                    const mp_svg_options *o, int side);
+
 /* The forest plot of the analysis: study rows (title, year, patients and
  * events per arm where known, ratio [CI], fixed and random weights; square
  * area proportional to the random-effects weight, the fixed weight when

@@ -196,3 +196,17 @@ mp_status mp_svg_document(FILE *out, void (*draw)(mp_svg_writer *, const void *)
     xmlBufferFree(buf);
     return st;
 }
+
+void mp_svg_circle(mp_svg_writer *s, const char *cls, double cx, double cy,
+                   double r, int filled)
+{
+    mp_svg_start(s, "circle");
+    mp_svg_attr(s, "class", cls);
+    mp_svg_attr_num(s, "cx", cx);
+    mp_svg_attr_num(s, "cy", cy);
+    mp_svg_attr_num(s, "r", r);
+    mp_svg_attr(s, "fill", filled ? MP_SVG_INK : "#ffffff");
+    mp_svg_attr(s, "stroke", MP_SVG_INK);
+    mp_svg_attr(s, "stroke-width", "1");
+    mp_svg_end(s);
+}

@@ -67,4 +67,11 @@ void mp_svg_root(mp_svg_writer *s, double width, double height,
 mp_status mp_svg_document(FILE *out, void (*draw)(mp_svg_writer *, const void *),
                           const void *ctx);
 
+/* An open circle (white inside) or a filled one, of class cls, 1 px
+ * outline. */
+void mp_svg_circle(mp_svg_writer *s, const char *cls, double cx, double cy,
+                   double r, int filled);
+
+
+
 #endif

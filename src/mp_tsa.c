@@ -189,6 +189,55 @@ mp_status mp_tsa(const double *y, const double *v, const int *year, size_t k,
     return st;
 }
 
+/* The looks' fractions, 1 appended while they fall short of it, and the
+ * boundaries there, as monitor computes them. */
+static mp_status curve_bounds(const mp_tsa_result *r, const mp_tsa_options *o,
+                              double **t, mp_groupseq_look **g, size_t *m,
+                              mp_errors *err)
+{
+    size_t n = r->n_looks;
+    *m = n + (r->looks[n - 1].fraction < 1);
+    *t = malloc(*m * sizeof **t);
+    *g = malloc(*m * sizeof **g);
+    if (!*t || !*g)
+        return MP_ENOMEM;
+    for (size_t j = 0; j < n; j++)
+        (*t)[j] = r->looks[j].fraction;
+    if (*m > n)
+        (*t)[n] = 1;
+    return boundaries(o, *t, *m, *g, err);
+}
+
+mp_status mp_tsa_curve(const mp_tsa_result *r, const mp_tsa_options *o,
+                       mp_tsa_point **pts, size_t *n, mp_errors *err)
+{
+    *pts = NULL;
+    *n = 0;
+    if (r->n_looks == 0)
+        return MP_OK;
+    double *t = NULL;
+    mp_groupseq_look *g = NULL;
+    size_t m = 0;
+    int dir = o->anticipated < 1 ? -1 : 1;
+    mp_status st = curve_bounds(r, o, &t, &g, &m, err);
+    if (st == MP_OK && !(*pts = malloc(m * sizeof **pts)))
+        st = MP_ENOMEM;
+    for (size_t j = 0; st == MP_OK && j < m; j++) {
+        if (!g[j].new_look || !isfinite(g[j].bound))
+            continue;
+        (*pts)[*n] = (mp_tsa_point){ t[j], g[j].bound, dir * g[j].futility };
+        ++*n;
+    }
+    if (st != MP_OK) {
+        free(*pts);
+        *pts = NULL;
+        *n = 0;
+    }
+    free(t);
+    free(g);
+    return st;
+}
+
 /* ---- The conclusion --------------------------------------------------- */
 
 static void spending_name(const mp_spending *s, char *buf, size_t len)

@@ -90,6 +90,25 @@ mp_status mp_tsa(const double *y, const double *v, const int *year, size_t k,
 
 void mp_tsa_result_clear(mp_tsa_result *r);
 
+/* A point of the boundary curves a TSA plot draws (mp_svg_tsa). */
+typedef struct {
+    double fraction;       /* of the adjusted required information */
+    double boundary;       /* two-sided efficacy boundary (finite) */
+    double futility;       /* as mp_tsa_look's futility (NaN: none) */
+} mp_tsa_point;
+
+/* The boundary curves of r (a result of mp_tsa with the options o): one
+ * point per new look with a finite boundary, with the boundaries mp_tsa
+ * monitored there, and, while the last look is short of the required
+ * information, one at fraction 1 with the boundaries a look reaching it
+ * next would have (Lan-DeMets boundaries at earlier looks do not depend
+ * on later ones, so the monitored points are unchanged).  On MP_OK *pts
+ * (malloc'd, the caller frees it; NULL when *n is 0) holds *n points in
+ * increasing fraction.  MP_ENUMERIC (diagnostic added to err, which may
+ * be NULL) when a boundary fails; MP_ENOMEM. */
+mp_status mp_tsa_curve(const mp_tsa_result *r, const mp_tsa_options *o,
+                       mp_tsa_point **pts, size_t *n, mp_errors *err);
+
 /* One sentence on what the analysis shows and does not show, into buf
  * (truncated to len like snprintf): a crossing of the benefit or harm
  * boundary (firm evidence for the anticipated effect's direction, at the

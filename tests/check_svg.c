@@ -101,6 +101,7 @@ typedef struct {
     int cumulative;
     double level;               /* 0: default */
     int hksj;
+    int bayes;                  /* --bayes (issue 19) */
 } how;
 
 static void analyse(analysis *a, const study *s, size_t n, const how *h)
@@ -114,6 +115,7 @@ static void analyse(analysis *a, const study *s, size_t n, const how *h)
         ao.fit.hksj = h->hksj;
         if (h->level > 0)
             ao.fit.level = h->level;
+        ao.bayes = h->bayes;
     }
     mp_status st;
     a->an = mp_analysis_new(&ao, &st);
@@ -381,11 +383,74 @@ START_TEST(test_forest_shipped)
 }
 END_TEST
 
+/* "label\nHR [lo, hi]\n" of a log-scale median and interval as the plot
+ * prints it (mp_format_ratio); without a label, "[lo, hi]\n". */
+static void ratio_text(char *buf, size_t n, const char *label, double med,
+                       double lo, double hi)
+{
+    char m[MP_NUMBUF], l[MP_NUMBUF], h[MP_NUMBUF];
+    mp_format_ratio(m, exp(med));
+    mp_format_ratio(l, exp(lo));
+    mp_format_ratio(h, exp(hi));
+    if (label)
+        snprintf(buf, n, "%s\n%s [%s, %s]\n", label, m, l, h);
+    else
+        snprintf(buf, n, "[%s, %s]\n", l, h);
+}
+
+/* --forest with --bayes (issue 19): under each study its shrunken
+ * estimate (an open circle), then the posterior diamond and the
+ * posterior predictive interval, with the figures of the analysis's
+ * posterior (tests/cli/bayes.sh checks those against R); the priors and
+ * tau in the footer.  Without --bayes none of it. */
+START_TEST(test_forest_bayes)
+{
+    analysis a;
+    how h = { NULL, 0, 0, 0, 1 };
+    analyse(&a, shipped, N_SHIPPED, &h);
+    const mp_bayes_result *b = mp_analysis_bayes(a.an);
+    ck_assert_ptr_nonnull(b);
+    svg_plot *s = render(mp_svg_forest, &a, NULL);
+    ck_assert_uint_eq(s->rows, N_SHIPPED);
+    ck_assert_uint_eq(s->diamonds, 3);
+    char want[256], pi[128];
+    for (size_t i = 0; i < N_SHIPPED; i++) {
+        ratio_text(want, sizeof want, "Shrunken estimate", b->shrinkage[i].median,
+                   b->shrinkage[i].lower, b->shrinkage[i].upper);
+        has_text(s, want);
+    }
+    size_t circles = 0;
+    for (const char *c = s->raw; (c = strstr(c, "<circle class=\"shrunken\"")); c++)
+        circles++;
+    ck_assert_uint_eq(circles, N_SHIPPED);
+    ratio_text(want, sizeof want, "Bayesian random effects", b->mu.median,
+               b->mu.lower, b->mu.upper);
+    has_text(s, want);
+    /* the README's figures (metapool --bayes studies/ *.xml) */
+    has_text(s, "Bayesian random effects\n0.93 [0.70, 1.31]\n");
+    ratio_text(pi, sizeof pi, NULL, NAN, b->prediction.lower, b->prediction.upper);
+    snprintf(want, sizeof want, "Bayesian prediction interval\n%s", pi);
+    has_text(s, want);
+    has_text(s, "Bayesian prediction interval\n[0.48, 1.92]\n");
+    has_text(s, "Bayesian (tau prior halfnormal:0.5, mu prior uniform): posterior "
+                "medians, 95% central credible intervals;\n");
+    has_text(s, "tau = 0.214 [0.017, 0.646]; P(HR < 1) = 0.71\n");
+    plot_free(s);
+    analysis_free(&a);
+    analyse(&a, shipped, N_SHIPPED, NULL);
+    s = render(mp_svg_forest, &a, NULL);
+    ck_assert_ptr_null(strstr(s->raw, "Bayesian"));
+    ck_assert_ptr_null(strstr(s->raw, "shrunken"));
+    plot_free(s);
+    analysis_free(&a);
+}
+END_TEST
+
 /* A chosen level and the HKSJ test show in the head and the tests. */
 START_TEST(test_forest_level_hksj)
 {
     analysis a;
-    how h = { NULL, 0, 0.90, 1 };
+    how h = { NULL, 0, 0.90, 1, 0 };
     analyse(&a, shipped, N_SHIPPED, &h);
     svg_plot *s = render(mp_svg_forest, &a, NULL);
     has_text(s, "HR [90% CI]");
@@ -499,7 +564,7 @@ START_TEST(test_forest_subgroups)
                              "estimate=\"0.9\" lower=\"0.7\" upper=\"1.2\"", -1, -1,
                              NULL, NULL, NULL, -1, -1 };
     analysis a;
-    how h = { "sequence", 0, 0, 0 };
+    how h = { "sequence", 0, 0, 0, 0 };
     analyse(&a, st, N_SHIPPED + 1, &h);
     svg_plot *s = render(mp_svg_forest, &a, NULL);
     ck_assert_uint_eq(s->rows, N_SHIPPED + 1);
@@ -533,7 +598,7 @@ END_TEST
 START_TEST(test_subgroup_test_failed)
 {
     analysis a;
-    how h = { "sequence", 0, 0, 0 };
+    how h = { "sequence", 0, 0, 0, 0 };
     analyse(&a, shipped, N_SHIPPED, &h);
     ck_assert_uint_eq(a.sub->n_groups, 2);
     mp_subgroups failed = *a.sub;
@@ -565,7 +630,7 @@ END_TEST
 START_TEST(test_cumulative)
 {
     analysis a;
-    how h = { NULL, 1, 0, 0 };
+    how h = { NULL, 1, 0, 0, 0 };
     analyse(&a, shipped, N_SHIPPED, &h);
     svg_plot *s = render(mp_svg_cumulative, &a, NULL);
     ck_assert_uint_eq(s->rows, N_SHIPPED);
@@ -638,7 +703,7 @@ START_TEST(test_escaping_utf8)
           NULL, NULL, -1, -1 },
     };
     analysis a;
-    how h = { "sequence", 0, 0, 0 };
+    how h = { "sequence", 0, 0, 0, 0 };
     analyse(&a, st, 4, &h);
     svg_plot *s = render(mp_svg_forest, &a, NULL);
     ck_assert_uint_eq(s->rows, 4);
@@ -776,6 +841,7 @@ static Suite *svg_suite(void)
     tcase_set_timeout(t, 60);
     tcase_add_test(t, test_forest_shipped);
     tcase_add_test(t, test_forest_level_hksj);
+    tcase_add_test(t, test_forest_bayes);
     tcase_add_test(t, test_forest_one_study);
     tcase_add_test(t, test_forest_extreme);
     tcase_add_test(t, test_forest_150);

@@ -150,6 +150,26 @@ run 0 --no-loo --bayes --threshold 1 --threshold 0.9 "$srcdir/studies/" &&
     diff -u "$data/expected/bayes-studies.txt" "$tmp/section" >"$tmp/diff" && ok ||
     { fail "differs (- expected, + got)"; sed 's/^/  /' "$tmp/diff" | head -30; }
 
+# The probabilities name the arms as the conclusion does ("in the
+# experimental arm"), never one trial's arm label: the shipped trials
+# label their arms differently (the first read says "Surgery + systemic
+# therapy"); on counts (risk ratio) the same words.
+run 0 --no-loo --bayes --threshold 1 --threshold 0.9 --threshold 1.1 "$srcdir/studies/" &&
+    grep '^Probability that' "$tmp/out" >"$tmp/prob" &&
+    compare prob <<'END'
+Probability that the hazard is lower in the experimental arm: 0.71
+Probability that the hazard is at least 10% lower in the experimental arm (HR < 0.9): 0.39
+Probability that the hazard is less than 10% higher in the experimental arm (HR < 1.1): 0.88
+END
+what="the conclusion names the same arm"
+grep -q 'hazard in the experimental arm' "$tmp/out" && ok || fail "conclusion words changed"
+what="no arm label in the probabilities"
+grep -q -i 'surgery\|systemic' "$tmp/prob" && fail "an arm label" || ok
+run 0 --no-loo --bayes counts/counts-rr.xml &&
+    grep '^Probability that' "$tmp/out" >"$tmp/prob" && compare prob <<'END'
+Probability that the risk is lower in the experimental arm: 0.90
+END
+
 # metapool(1) EXAMPLES quotes that section for the same command.
 what="metapool(1) EXAMPLES quotes the Bayesian section"
 sed -n '/^ends its report with$/,/^\.EE$/p' "$srcdir/man/metapool.1" |

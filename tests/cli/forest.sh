@@ -14,41 +14,7 @@
 # the test then exits 77 (skipped).
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 
-have_rsvg=0
-have_xmllint=0
-have rsvg-convert "rendering the plots" && have_rsvg=1
-have xmllint "well-formedness of the plots" && have_xmllint=1
-
-# svg_ok FILE: a non-empty, well-formed SVG 1.1 document with its size.
-svg_ok() {
-    what="$1: SVG"
-    if [ ! -s "$1" ]; then
-        fail "missing or empty"
-        return 1
-    fi
-    if [ "$have_xmllint" = 1 ]; then
-        if ! xmllint --noout --nonet "$1" 2>"$tmp/xmllint"; then
-            fail "not well-formed: $(head -1 "$tmp/xmllint")"
-            return 1
-        fi
-        root=$(xmllint --nonet --xpath 'concat(local-name(/*), " ", namespace-uri(/*), " ", /*/@version, " ", count(/*/@width), count(/*/@height), count(/*/@viewBox))' "$1")
-        if [ "$root" != "svg http://www.w3.org/2000/svg 1.1 111" ]; then
-            fail "root element: $root"
-            return 1
-        fi
-    fi
-    if grep -q -E '="[^"]*([Nn]a[Nn]|inf)' "$1"; then
-        fail "a number is not finite"
-        return 1
-    fi
-    ok
-}
-
-# has FILE TEXT: the file contains TEXT (fixed string).
-has() {
-    what="$1: $2"
-    grep -q -F -- "$2" "$1" && ok || fail "missing"
-}
+. "$srcdir/tests/cli/svglib.sh"
 
 # text_is FILE START TEXT: the <text> element starting with START reads
 # TEXT once parsed (the writer may escape quotes or not); needs xmllint.
@@ -57,50 +23,6 @@ text_is() {
     [ "$have_xmllint" = 1 ] || return 0
     got=$(xmllint --nonet --xpath "string(//*[local-name()='text'][starts-with(., '$2')])" "$1")
     [ "$got" = "$3" ] && ok || fail "reads '$got'"
-}
-
-# png_ok SVG: render it to PNG and check the image.
-png_ok() {
-    svg=$1
-    png=${svg%.svg}.png
-    what="rsvg-convert $svg"
-    [ "$have_rsvg" = 1 ] || return 0
-    if ! rsvg-convert -o "$png" "$svg" 2>"$tmp/rsvg"; then
-        fail "cannot render: $(head -1 "$tmp/rsvg")"
-        return 1
-    fi
-    sig=$(od -An -tx1 -N8 "$png" | tr -d ' \n')
-    if [ "$sig" != 89504e470d0a1a0a ]; then
-        fail "not a PNG (signature $sig)"
-        return 1
-    fi
-    # bytes 12..23: "IHDR", width and height, big-endian
-    set -- $(od -An -tu1 -j12 -N12 "$png")
-    if [ "$1 $2 $3 $4" != "73 72 68 82" ]; then
-        fail "no IHDR chunk first"
-        return 1
-    fi
-    w=$(( ($5 << 24) + ($6 << 16) + ($7 << 8) + $8 ))
-    h=$(( ($9 << 24) + (${10} << 16) + (${11} << 8) + ${12} ))
-    size=$(sed -n 's/^<svg .* width="\([0-9]*\)" height="\([0-9]*\)" viewBox=.*/\1 \2/p' "$svg")
-    if [ "$w $h" != "$size" ]; then
-        fail "PNG is ${w}x$h, the SVG says $size"
-        return 1
-    fi
-    if [ "$w" -lt 400 ] || [ "$h" -lt 150 ]; then
-        fail "PNG is only ${w}x$h"
-        return 1
-    fi
-    printf '<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s"><rect width="100%%" height="100%%" fill="#ffffff"/></svg>\n' \
-        "$w" "$h" >"$tmp/blank.svg"
-    rsvg-convert -o "$tmp/blank.png" "$tmp/blank.svg"
-    bytes=$(wc -c <"$png")
-    blank=$(wc -c <"$tmp/blank.png")
-    if [ "$bytes" -le $((3 * blank)) ]; then
-        fail "PNG of $bytes bytes looks blank (an empty page: $blank bytes)"
-        return 1
-    fi
-    ok
 }
 
 # ---- the forest plot ------------------------------------------------------------
