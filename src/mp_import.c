@@ -267,6 +267,7 @@ static mp_status check_documents(const target *t, size_t n, const char *file,
     mp_analysis *a = mp_analysis_new(NULL, &rc);
     if (!a)
         return rc;
+    rc = MP_OK;
     for (size_t i = 0; i < n && rc != MP_ENOMEM; i++)
         rc = mp_analysis_read_memory(a, t[i].doc, t[i].len, t[i].path);
     if (rc != MP_ENOMEM)
@@ -282,10 +283,11 @@ static mp_status check_documents(const target *t, size_t n, const char *file,
             mp_errors_add(e, file ? file : d->file, file ? line : d->line, "%s",
                           d->message);
     }
+    problems += mp_errors_count(got);
     mp_analysis_free(a);
     if (rc == MP_ENOMEM)
         return rc;
-    return problems || mp_errors_count(got) ? MP_EINPUT : MP_OK;
+    return problems ? MP_EINPUT : MP_OK;
 }
 
 /* One outcome of st alone, as a document. */

@@ -478,6 +478,7 @@ mp_status mp_import_csv(mp_import_set *s, const char *file, const char *text,
     long line = 0;
     mp_status st = MP_OK;
     int rc = 0, header = 1;
+    size_t rows = 0;
     while (st == MP_OK && (rc = mp_csv_next(&t.csv, msg, sizeof msg, &line)) == 1) {
         if (blank_record(&t.csv))
             continue;
@@ -488,8 +489,11 @@ mp_status mp_import_csv(mp_import_set *s, const char *file, const char *text,
                 break;
         } else {
             read_row(&t);
+            rows++;
         }
     }
+    mp_import_summary(s, "%s: %zu row%s, each an outcome of a study", file, rows,
+                      rows == 1 ? "" : "s");
     if (st == MP_OK && rc == -1)
         problem(&t, line, -1, "%s", msg);
     if (st == MP_OK && rc == -2)

@@ -113,6 +113,7 @@ what="a refused import writes nothing"
 # --- CSV: BOM, CRLF, quotes, a line break in a cell, rows merged by id -------
 mkdir "$tmp/c"
 run 0 import import/table.csv -d "$tmp/c" && hide_tmp && expect_err <<'ERR'
+metapool: import/table.csv: 5 rows, each an outcome of a study
 metapool: wrote 4 study descriptors to TMP/c
 ERR
 run 0 --validate "$tmp/c" && expect_out <<'OUT'
