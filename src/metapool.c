@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli_import.h"
 #include "metapool.h"
 #include "mp_bayes.h"
 #include "mp_error.h"
@@ -59,6 +60,8 @@ typedef struct {
 
 static const char usage_text[] =
     "Usage: metapool [OPTION]... FILE|DIR...\n"
+    "  or:  metapool import FILE... [-d DIR]   (see metapool-import(1))\n"
+    "  or:  metapool new ID\n"
     "Pool the effects of study descriptors (metapool-study(5)) with fixed- and\n"
     "random-effects meta-analysis.  A DIR means every *.xml file directly in it,\n"
     "in name order; - reads one document from standard input.\n"
@@ -884,6 +887,11 @@ int main(int argc, char **argv)
      * blocks of 256 KiB, not of stdio's 4 KiB (a system call each). */
     static char out_buffer[1 << 18];
     setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
+    /* the subcommands of analyses-2.md, section 5 (issue 22) */
+    if (argc > 1 && strcmp(argv[1], "import") == 0)
+        return cli_import(argc - 1, argv + 1, print_diagnostics);
+    if (argc > 1 && strcmp(argv[1], "new") == 0)
+        return cli_new(argc - 1, argv + 1);
     options o;
     parse_options(argc, argv, &o);
     mp_status st;

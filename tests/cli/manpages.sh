@@ -6,7 +6,8 @@
 man="${top_srcdir:-.}/man"
 
 require groff
-for page in "$man/metapool.1" "$man/metapool-study.5" "$man/libmetapool.3"; do
+for page in "$man/metapool.1" "$man/metapool-study.5" "$man/libmetapool.3" \
+    "$man/metapool-import.1"; do
     what="groff -man -ww $(basename "$page")"
     if groff -man -ww -z -rCHECKSTYLE=3 "$page" >"$tmp/groff" 2>&1 && [ ! -s "$tmp/groff" ]; then
         passed=$((passed + 1))
