@@ -482,7 +482,8 @@ typedef enum {
     MP_OUTPUT_CSV,              /* forest-plot data (metapool(1), CSV) */
     MP_OUTPUT_FOREST_SVG,       /* the forest plot (by subgroup with by) */
     MP_OUTPUT_CUMULATIVE_SVG,   /* the cumulative forest plot */
-    MP_OUTPUT_LOO_SVG           /* the leave-one-out forest plot */
+    MP_OUTPUT_LOO_SVG,          /* the leave-one-out forest plot */
+    MP_OUTPUT_HTML              /* one self-contained page (metapool(1), HTML) */
 } mp_output;
 
 typedef struct {
@@ -492,6 +493,10 @@ typedef struct {
                                    "Favours " + the control arm */
     int leave_one_out;          /* 1 (default): the text, JSON and CSV
                                    reports show leave-one-out when it ran */
+    const char *date;           /* HTML: the date shown; NULL (default):
+                                   the newest publication year of the
+                                   studies, so that the bytes do not
+                                   depend on the clock */
 } mp_output_options;
 
 void mp_output_options_default(mp_output_options *o);

@@ -20,6 +20,7 @@
 #include "mp_smallstudy.h"
 #include "mp_study.h"
 #include "mp_svg.h"
+#include "mp_html.h"  /* the HTML report (issue 23) */
 #include "mp_tsa.h"
 
 /* libxml2's process-wide handlers: the reader sets its own (no external
@@ -106,6 +107,7 @@ void mp_output_options_default(mp_output_options *o)
 {
     o->favours_left = o->favours_right = NULL;
     o->leave_one_out = 1;
+    o->date = NULL;
 }
 
 /* ---- the process-wide settings of the libraries ---------------------------- */
@@ -712,6 +714,7 @@ static mp_status write_output(const mp_report *rep, mp_output what,
     case MP_OUTPUT_FOREST_SVG: return mp_svg_forest(out, rep, &so);
     case MP_OUTPUT_CUMULATIVE_SVG: return mp_svg_cumulative(out, rep, &so);
     case MP_OUTPUT_LOO_SVG: return mp_svg_leave_one_out(out, rep, &so);
+    case MP_OUTPUT_HTML: return mp_report_html(out, rep, &so, o->date);
     }
     return MP_EINPUT;
 }
