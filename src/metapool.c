@@ -467,6 +467,9 @@ static void parse_options(int argc, char **argv, options *o)
     if (o->tsa_detail && o->an.tsa_hr == 0)
         usage_error("%s", "--alpha, --power, --spending, --tsa-model and "
                     "--futility need --tsa");
+    /* the HTML report (issue 23): only it has a date */
+    if (o->out.date && !o->html && o->format != FORMAT_HTML)
+        usage_error("%s", "--timestamp needs -f html or --html");
     /* Bayesian random effects (issue 19): the priors and thresholds mean
      * nothing without --bayes */
     if (!o->an.bayes && o->bayes_detail)

@@ -194,6 +194,8 @@ has "$tmp/hostile.html" '&lt;script&gt;console.error(&quot;pwned-title&quot;)&lt
 usage_hint="Try 'metapool --help' for more information."
 run 2 --html '' good/hr-ci.xml && expect_no_out &&
     printf '%s\n%s\n' "metapool: --html must name a file" "$usage_hint" | expect_err
+run 2 --timestamp good/hr-ci.xml && expect_no_out &&
+    printf '%s\n%s\n' "metapool: --timestamp needs -f html or --html" "$usage_hint" | expect_err
 # an unwritable path: exit 1, a message, no file, no temporary left
 run 1 --html "$tmp/no/such/dir/r.html" good/hr-ci.xml
 echo "metapool: cannot write $tmp/no/such/dir/r.html: No such file or directory" | expect_err

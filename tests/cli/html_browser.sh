@@ -10,7 +10,8 @@
 # forest plot must render: in a copy of the report that shows the forest
 # plot alone at the top left (a style sheet added before </head>), the
 # screenshot has ink (non-white pixels) in the plot's box (its width and
-# height attributes) and none below it.  The PNG is decoded by python3
+# height attributes) and none below it, while the same page with the plot
+# hidden has none in the box (so the check can fail).  The PNG is decoded by python3
 # (zlib, standard library).  Without chromium or python3 the test is
 # skipped (exit 77).
 . "${top_srcdir:-.}/tests/cli/lib.sh"
@@ -121,6 +122,13 @@ inside=$(ink "$tmp/plot.png" 0 0 "$svg_w" "$svg_h")
 what="nothing drawn below the plot"
 below=$(ink "$tmp/plot.png" 0 $((svg_h + 20)) $((svg_w + 100)) $((svg_h + 200)))
 [ "${below:-1}" -eq 0 ] && ok || fail "ink in ${below:-?} thousandths below it"
+
+# the control of the ink check: the same page with the plot hidden has none
+sed 's|</head>|<style>figure{visibility:hidden}</style></head>|' "$tmp/plot.html" >"$tmp/hidden.html"
+shot "$tmp/hidden.html" "$tmp/hidden.png" $((svg_w + 100)) $((svg_h + 200))
+what="control: no ink in the box of a hidden plot"
+hidden=$(ink "$tmp/hidden.png" 0 0 "$svg_w" "$svg_h")
+[ "${hidden:-1}" -eq 0 ] && ok || fail "ink in ${hidden:-?} thousandths"
 
 # ---- hostile descriptors: nothing runs, nothing is fetched ------------------------
 run 0 -f html --by sequence --cumulative --influence --bias html/hostile-a.xml html/hostile-b.xml
