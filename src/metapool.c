@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli_import.h"
@@ -32,7 +33,7 @@ enum {
     EXIT_NUMERIC = 3    /* the model could not be fitted */
 };
 
-typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV } out_format;
+typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_HTML } out_format;
 
 typedef struct {
     mp_analysis_options an;     /* what to pool and how (library defaults:
@@ -46,6 +47,7 @@ typedef struct {
     const char *forest, *loo_forest;
     const char *ipd;            /* --ipd FILE (issue 21) */
     const char *funnel, *baujat;    /* issue 18: the plots, or NULL */
+    const char *html;           /* --html FILE (issue 23), or NULL */
     int tsa_detail;             /* an option of the trial sequential analysis
                                    other than --tsa was given (issue 20) */
     const char *tsa_plot;       /* --tsa-plot FILE, or NULL */
@@ -74,7 +76,9 @@ static const char usage_text[] =
     "      --measure RR|OR  measure for counts inputs; default RR\n"
     "  -l, --level L        confidence level of every interval, 0 < L < 1;\n"
     "                       default 0.95\n"
-    "  -f, --format FMT     text (default), json or csv\n"
+    "  -f, --format FMT     text (default), json, csv or html\n"
+    "      --html FILE      also write the HTML report to FILE\n"
+    "      --timestamp      date the HTML report now, not by the newest study\n"
     "      --no-loo         skip the leave-one-out analysis\n"
     "      --by COVARIATE   subgroup analysis on a study covariate\n"
     "      --by-missing include|exclude\n"
@@ -173,7 +177,9 @@ static out_format parse_format(const char *s)
         return FORMAT_JSON;
     if (strcmp(s, "csv") == 0)
         return FORMAT_CSV;
-    usage_error("--format must be text, json or csv, not '%s'", s);
+    if (strcmp(s, "html") == 0)
+        return FORMAT_HTML;
+    usage_error("--format must be text, json, csv or html, not '%s'", s);
 }
 
 static mp_measure parse_measure(const char *s)
@@ -290,7 +296,9 @@ enum { OPT_HKSJ = 256, OPT_MEASURE, OPT_NO_LOO, OPT_VALIDATE, OPT_MAXITER,
        /* influence and small-study effects (issue 18) */
        OPT_INFLUENCE, OPT_BIAS, OPT_FUNNEL, OPT_BAUJAT,
        /* effects from incomplete reports (issue 21) */
-       OPT_IPD };
+       OPT_IPD,
+       /* the HTML report (issue 23) */
+       OPT_HTML, OPT_TIMESTAMP };
 
 static const struct option long_options[] = {
     { "outcome", required_argument, NULL, 'o' },
@@ -333,10 +341,35 @@ static const struct option long_options[] = {
     { "ipd", required_argument, NULL, OPT_IPD },
     { "funnel", required_argument, NULL, OPT_FUNNEL },
     { "baujat", required_argument, NULL, OPT_BAUJAT },
+    /* the HTML report (issue 23) */
+    { "html", required_argument, NULL, OPT_HTML },
+    { "timestamp", no_argument, NULL, OPT_TIMESTAMP },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
 };
+
+/* The HTML report's options (issue 23); 0 when c is none of them.  The
+ * --timestamp date is the clock's, in UTC: "2026-12-04 10:40 UTC". */
+static int apply_html_option(options *o, int c, const char *arg)
+{
+    static char now[32];
+    if (c == OPT_HTML) {
+        if (!*arg)
+            usage_error("%s", "--html must name a file");
+        o->html = arg;
+        return 1;
+    }
+    if (c != OPT_TIMESTAMP)
+        return 0;
+    time_t t = time(NULL);
+    struct tm tm;
+    if (t == (time_t)-1 || !gmtime_r(&t, &tm) ||
+        strftime(now, sizeof now, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+        usage_error("%s", "--timestamp: the clock cannot be read");
+    o->out.date = now;
+    return 1;
+}
 
 /* The options of the trial sequential analysis; 0 when c is none of them. */
 static int apply_tsa_option(options *o, int c, const char *arg)
@@ -369,7 +402,7 @@ static const char *plot_file(const char *option, const char *arg)
 
 static void apply_option(options *o, int c, const char *arg)
 {
-    if (apply_tsa_option(o, c, arg))
+    if (apply_tsa_option(o, c, arg) || apply_html_option(o, c, arg))
         return;
     switch (c) {
     case 'o':
@@ -476,6 +509,9 @@ static void parse_options(int argc, char **argv, options *o)
     if (o->tsa_detail && o->an.tsa_hr == 0)
         usage_error("%s", "--alpha, --power, --spending, --tsa-model and "
                     "--futility need --tsa");
+    /* the HTML report (issue 23): only it has a date */
+    if (o->out.date && !o->html && o->format != FORMAT_HTML)
+        usage_error("%s", "--timestamp needs -f html or --html");
     /* Bayesian random effects (issue 19): the priors and thresholds mean
      * nothing without --bayes */
     if (!o->an.bayes && o->bayes_detail)
@@ -851,9 +887,12 @@ static int analyse(const options *o, mp_analysis *a)
         svg_rc = write_svg(o->baujat, MP_OUTPUT_BAUJAT_SVG, a, &o->out);
     if (o->tsa_plot && svg_rc == EXIT_OK)
         svg_rc = write_svg(o->tsa_plot, MP_OUTPUT_TSA_SVG, a, &o->out);
-    mp_output what = o->format == FORMAT_JSON  ? MP_OUTPUT_JSON
-                     : o->format == FORMAT_CSV ? MP_OUTPUT_CSV
-                                               : MP_OUTPUT_TEXT;
+    if (o->html && svg_rc == EXIT_OK)       /* the HTML report (issue 23) */
+        svg_rc = write_svg(o->html, MP_OUTPUT_HTML, a, &o->out);
+    mp_output what = o->format == FORMAT_JSON   ? MP_OUTPUT_JSON
+                     : o->format == FORMAT_CSV  ? MP_OUTPUT_CSV
+                     : o->format == FORMAT_HTML ? MP_OUTPUT_HTML
+                                                : MP_OUTPUT_TEXT;
     st = mp_analysis_write(a, what, &o->out, stdout);
     int rc = finish_output();
     if (st != MP_OK && rc == EXIT_OK) {

@@ -499,7 +499,8 @@ typedef enum {
     /* influence and small-study effects (issue 18) */
     MP_OUTPUT_FUNNEL_SVG,       /* the contour-enhanced funnel plot */
     MP_OUTPUT_BAUJAT_SVG,       /* the Baujat plot (needs influence) */
-    MP_OUTPUT_TSA_SVG           /* the TSA plot (with --tsa; issue 20) */
+    MP_OUTPUT_TSA_SVG,          /* the TSA plot (with --tsa; issue 20) */
+    MP_OUTPUT_HTML              /* one self-contained page (metapool(1), HTML) */
 } mp_output;
 
 typedef struct {
@@ -512,6 +513,10 @@ typedef struct {
     int influence;              /* 1 (default): the text and JSON reports
                                    show the influence diagnostics when they
                                    ran (0: they ran for the Baujat plot) */
+    const char *date;           /* HTML: the date shown; NULL (default):
+                                   the newest publication year of the
+                                   studies, so that the bytes do not
+                                   depend on the clock */
 } mp_output_options;
 
 void mp_output_options_default(mp_output_options *o);

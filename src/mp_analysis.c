@@ -23,6 +23,7 @@
 #include "mp_svg_baujat.h"
 #include "mp_svg_funnel.h"
 #include "mp_svg_tsa.h"
+#include "mp_html.h"  /* the HTML report (issue 23) */
 #include "mp_tsa.h"
 
 /* libxml2's process-wide handlers: the reader sets its own (no external
@@ -110,6 +111,7 @@ void mp_output_options_default(mp_output_options *o)
     o->favours_left = o->favours_right = NULL;
     o->leave_one_out = 1;
     o->influence = 1;
+    o->date = NULL;
 }
 
 /* ---- the process-wide settings of the libraries ---------------------------- */
@@ -720,6 +722,7 @@ static mp_status write_output(const mp_report *rep, mp_output what,
     case MP_OUTPUT_FUNNEL_SVG: return mp_svg_funnel(out, rep);
     case MP_OUTPUT_BAUJAT_SVG: return mp_svg_baujat(out, rep);
     case MP_OUTPUT_TSA_SVG: return mp_svg_tsa(out, rep, &so);
+    case MP_OUTPUT_HTML: return mp_report_html(out, rep, &so, o->date);
     }
     return MP_EINPUT;
 }

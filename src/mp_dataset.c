@@ -48,6 +48,7 @@ typedef struct {
 
 typedef struct {
     size_t id, title, file, group;
+    size_t doi;                 /* the publication's DOI (issue 23) */
     int year;
     long n[2], events[2];       /* [0] control, [1] experimental */
     const char *derived;        /* mp_effect_derived(), static */
@@ -429,6 +430,21 @@ static mp_status drop_ipd(row_info *r)
     return MP_ENOMEM;
 }
 
+
+/* The DOI the study is cited by: that of its newest publication (the
+ * year it is shown with), else the first one given; NULL when none. */
+static const char *study_doi(const mp_study *s)
+{
+    const char *first = NULL;
+    for (size_t i = 0; i < s->n_publications; i++) {
+        const mp_publication *p = &s->publications[i];
+        if (p->doi && p->year == s->year)
+            return p->doi;
+        if (p->doi && !first)
+            first = p->doi;
+    }
+    return first;
+}
 /* The row of s (whose id is claimed, *me) with its outcome o.  MP_EINPUT
  * with a diagnostic, or MP_ENOMEM; the dataset then has no new row. */
 static mp_status add_row(mp_dataset *ds, const mp_study *s, const mp_outcome *o,
@@ -450,7 +466,8 @@ static mp_status add_row(mp_dataset *ds, const mp_study *s, const mp_outcome *o,
     r->id = me->id;
     r->file = me->file;
     if (pool_add(&ds->strings, s->title, &r->title) != MP_OK ||
-        pool_add(&ds->strings, covariate(s, ds->by), &r->group) != MP_OK)
+        pool_add(&ds->strings, covariate(s, ds->by), &r->group) != MP_OK ||
+        pool_add(&ds->strings, study_doi(s), &r->doi) != MP_OK)
         return drop_ipd(r);
     r->year = s->year;
     arm_counts(s, o, r);
@@ -710,6 +727,11 @@ const char *mp_dataset_title(const mp_dataset *ds, size_t i)
 const char *mp_dataset_file(const mp_dataset *ds, size_t i)
 {
     return pool_str(&ds->strings, ds->rows[i].file);
+}
+
+const char *mp_dataset_doi(const mp_dataset *ds, size_t i)
+{
+    return pool_str(&ds->strings, ds->rows[i].doi);
 }
 
 int mp_dataset_year(const mp_dataset *ds, size_t i)

@@ -72,6 +72,10 @@ mp_status mp_dataset_finish(mp_dataset *ds, mp_errors *err);
 void mp_dataset_warn_not_pooled(const mp_dataset *ds, int all,
                                 mp_errors *err);
 
+/* The DOI of row i's publication, or NULL (for the HTML report, issue
+ * 23). */
+const char *mp_dataset_doi(const mp_dataset *ds, size_t i);
+
 /* The accessors (mp_dataset_k, mp_dataset_y, ..., mp_dataset_arm_label)
  * and mp_outcome_long_name() are public: metapool.h. */
 

@@ -17,6 +17,61 @@ double mp_report_z(const mp_report *r)
     return gsl_cdf_ugaussian_Pinv(1.0 - (1.0 - r->opt->level) / 2.0);
 }
 
+void mp_report_interval(char *buf, size_t n, double lo, double hi)
+{
+    char a[MP_NUMBUF], b[MP_NUMBUF];
+    if (isnan(lo) && isnan(hi)) {
+        snprintf(buf, n, "none");
+        return;
+    }
+    mp_format_ratio(a, exp(lo));
+    mp_format_ratio(b, exp(hi));
+    snprintf(buf, n, "%s to %s", a, b);
+}
+
+void mp_report_pooled_figures(double est, double lo, double hi,
+                              char e[MP_NUMBUF], char ci[2 * MP_NUMBUF + 8])
+{
+    e[0] = '\0';
+    if (isfinite(est))
+        mp_format_ratio(e, exp(est));
+    mp_report_interval(ci, 2 * MP_NUMBUF + 8, lo, hi);
+}
+
+void mp_report_pooled_rows(const mp_fit_result *f, mp_pooled_row_fn row,
+                           void *ctx)
+{
+    char test[2 * MP_NUMBUF + 48], name[64];
+    mp_report_test_phrase(test, sizeof test, MP_STYLE_TEXT, 0, f->fixed.z, NAN,
+                          f->fixed.p);
+    row(ctx, "Fixed effect (inverse variance)", f->fixed.log_estimate,
+        f->fixed.lower, f->fixed.upper, test);
+    if (!f->has_random)
+        return;
+    const mp_random_result *re = &f->random;
+    mp_report_test_phrase(test, sizeof test, MP_STYLE_TEXT, re->t_test,
+                          re->statistic, re->df, re->p);
+    mp_report_random_name(name, sizeof name, "Random effects", re);
+    row(ctx, name, re->log_estimate, re->lower, re->upper, test);
+    mp_report_pi_label(re, name, sizeof name);
+    row(ctx, name, NAN, re->pi_lower, re->pi_upper, "");
+}
+
+void mp_report_fit_row(const mp_fit_result *f, mp_fit_row *row)
+{
+    mp_pooled pf;
+    mp_fit_pooled(f, &pf);
+    row->random = pf.random;
+    mp_format_ratio(row->est, exp(pf.log_estimate));
+    mp_report_interval(row->ci, sizeof row->ci, pf.lower, pf.upper);
+    mp_format_p(row->p, pf.p);
+    row->i2[0] = row->tau2[0] = '\0';
+    if (pf.random) {
+        mp_format_percent(row->i2, f->het.I2);
+        mp_format_fixed(row->tau2, f->random.tau2, 4);
+    }
+}
+
 void mp_report_pi_label(const mp_random_result *re, char *buf, size_t size)
 {
     if (isnan(re->pi_df))

@@ -16,6 +16,7 @@
 #include "mp_dataset.h"
 #include "mp_error.h"
 #include "mp_fit.h"
+#include "mp_format.h"
 #include "mp_tsa.h"
 #include "mp_influence.h"
 #include "mp_smallstudy.h"
@@ -45,6 +46,15 @@ typedef struct {
 mp_status mp_report_text(FILE *out, const mp_report *r);
 mp_status mp_report_json(FILE *out, const mp_report *r);
 mp_status mp_report_csv(FILE *out, const mp_report *r);
+
+/* One section of the text report, as mp_report_text writes it (blank
+ * line and heading first; nothing when the run did not ask for it): for
+ * the HTML report (issue 23), which shows these sections in the text
+ * report's words. */
+typedef enum {
+    MP_TEXT_TSA, MP_TEXT_BAYES, MP_TEXT_INFLUENCE, MP_TEXT_BIAS
+} mp_text_part;
+mp_status mp_report_text_part(FILE *out, const mp_report *r, mp_text_part part);
 
 /* ---- shared by the report writers ---------------------------------------- */
 
@@ -106,6 +116,39 @@ void mp_report_q_phrase(char *buf, size_t n, mp_style style, double q,
  * are in the test), or "not available (a subgroup's fit failed)". */
 void mp_report_subgroup_test(char *buf, size_t n, mp_style style,
                              const mp_subgroups *s);
+
+/* "0.60 to 1.07" from log-scale bounds, or "none" for an interval that
+ * does not exist (a t-k2 prediction interval of two studies); n bytes
+ * (2 * MP_NUMBUF + 8 suffice). */
+void mp_report_interval(char *buf, size_t n, double lo, double hi);
+
+/* A pooled row's ratio (e, "" when est is not finite: a prediction
+ * interval has none) and interval (mp_report_interval), from log-scale
+ * figures. */
+void mp_report_pooled_figures(double est, double lo, double hi,
+                              char e[MP_NUMBUF], char ci[2 * MP_NUMBUF + 8]);
+
+/* The rows of the pooled estimates, in order: the fixed effect with its
+ * z test, then (with k >= 2) the random effects with its test and the
+ * prediction interval (est NAN, test ""); each given to row with ctx,
+ * its name (mp_report_random_name, mp_report_pi_label), log-scale
+ * figures and the test (mp_report_test_phrase, MP_STYLE_TEXT). */
+typedef void (*mp_pooled_row_fn)(void *ctx, const char *name, double est,
+                                 double lo, double hi, const char *test);
+void mp_report_pooled_rows(const mp_fit_result *f, mp_pooled_row_fn row,
+                           void *ctx);
+
+/* The figures of one row of a table of pooled fits (leave-one-out,
+ * subgroups, cumulative): the random-effects model, or the fixed effect
+ * when only one study (random 0; i2 and tau2 then ""). */
+typedef struct {
+    int random;
+    char est[MP_NUMBUF], ci[2 * MP_NUMBUF + 8], p[MP_NUMBUF], i2[MP_NUMBUF],
+        tau2[MP_NUMBUF];
+} mp_fit_row;
+
+/* Fill row from f (f->status MP_OK). */
+void mp_report_fit_row(const mp_fit_result *f, mp_fit_row *row);
 
 /* Two-sided normal quantile of the chosen level. */
 double mp_report_z(const mp_report *r);

@@ -46,19 +46,10 @@ static void emit(FILE *out, line *l)
     l->s[0] = '\0';
 }
 
-/* "0.81 to 1.34" from log-scale bounds. */
-/* "0.60 to 1.07", or "none" for an interval that does not exist (a t-k2
- * prediction interval of two studies). */
+/* "0.60 to 1.07", or "none" (mp_report_interval). */
 static void interval(char *buf, size_t n, double lo, double hi)
 {
-    char a[MP_NUMBUF], b[MP_NUMBUF];
-    if (isnan(lo) && isnan(hi)) {
-        snprintf(buf, n, "none");
-        return;
-    }
-    mp_format_ratio(a, exp(lo));
-    mp_format_ratio(b, exp(hi));
-    snprintf(buf, n, "%s to %s", a, b);
+    mp_report_interval(buf, n, lo, hi);
 }
 
 static const char *measure_of(const mp_report *r)
@@ -161,13 +152,11 @@ static void study_table(FILE *out, const mp_report *r)
     emit(out, &l);
 }
 
-static void pooled_row(FILE *out, const char *name, double est, double lo,
+static void pooled_row(void *out, const char *name, double est, double lo,
                        double hi, const char *test)
 {
-    char e[MP_NUMBUF] = "", ci[2 * MP_NUMBUF + 8];
-    if (isfinite(est))
-        mp_format_ratio(e, exp(est));
-    interval(ci, sizeof ci, lo, hi);
+    char e[MP_NUMBUF], ci[2 * MP_NUMBUF + 8];
+    mp_report_pooled_figures(est, lo, hi, e, ci);
     line l = { "" };
     label(&l, name);
     add(&l, " %4s %9s %6s  %-18s  %s", "", "", e, ci, test);
@@ -176,24 +165,10 @@ static void pooled_row(FILE *out, const char *name, double est, double lo,
 
 static void pooled(FILE *out, const mp_report *r)
 {
-    const mp_fit_result *f = r->fit;
-    char test[2 * MP_NUMBUF + 48], name[64];
-    mp_report_test_phrase(test, sizeof test, MP_STYLE_TEXT, 0, f->fixed.z, NAN,
-                          f->fixed.p);
-    pooled_row(out, "Fixed effect (inverse variance)", f->fixed.log_estimate,
-               f->fixed.lower, f->fixed.upper, test);
-    if (!f->has_random) {
+    mp_report_pooled_rows(r->fit, pooled_row, out);
+    if (!r->fit->has_random)
         fputs("\nOnly one study: no random-effects model, prediction interval "
               "or heterogeneity\n(they need at least two studies).\n", out);
-        return;
-    }
-    const mp_random_result *re = &f->random;
-    mp_report_test_phrase(test, sizeof test, MP_STYLE_TEXT, re->t_test,
-                          re->statistic, re->df, re->p);
-    mp_report_random_name(name, sizeof name, "Random effects", re);
-    pooled_row(out, name, re->log_estimate, re->lower, re->upper, test);
-    mp_report_pi_label(re, name, sizeof name);
-    pooled_row(out, name, NAN, re->pi_lower, re->pi_upper, "");
 }
 
 static const char *i2_words(double i2)
@@ -296,19 +271,10 @@ static void fit_columns(line *l, const mp_fit_result *f)
         add(l, " %s", mp_status_string(f->status));
         return;
     }
-    mp_pooled pf;
-    mp_fit_pooled(f, &pf);
-    char e[MP_NUMBUF], ci[2 * MP_NUMBUF + 8], p[MP_NUMBUF], i2[MP_NUMBUF] = "",
-        t2[MP_NUMBUF] = "";
-    mp_format_ratio(e, exp(pf.log_estimate));
-    interval(ci, sizeof ci, pf.lower, pf.upper);
-    mp_format_p(p, pf.p);
-    if (pf.random) {
-        mp_format_percent(i2, f->het.I2);
-        mp_format_fixed(t2, f->random.tau2, 4);
-    }
-    add(l, " %6s  %-18s %8s %6s %7s%s", e, ci, p, i2, t2,
-        pf.random ? "" : "  (one study: fixed effect)");
+    mp_fit_row w;
+    mp_report_fit_row(f, &w);
+    add(l, " %6s  %-18s %8s %6s %7s%s", w.est, w.ci, w.p, w.i2, w.tau2,
+        w.random ? "" : "  (one study: fixed effect)");
 }
 
 static void fit_table_head(FILE *out, const mp_report *r, const char *first,
@@ -855,5 +821,17 @@ mp_status mp_report_text(FILE *out, const mp_report *r)
     /* influence and small-study effects (issue 18) */
     influence(out, r);
     small_study(out, r);
+    return ferror(out) ? MP_EIO : MP_OK;
+}
+
+/* the HTML report (issue 23) */
+mp_status mp_report_text_part(FILE *out, const mp_report *r, mp_text_part part)
+{
+    switch (part) {
+    case MP_TEXT_TSA: tsa(out, r); break;
+    case MP_TEXT_BAYES: bayes_section(out, r); break;
+    case MP_TEXT_INFLUENCE: influence(out, r); break;
+    case MP_TEXT_BIAS: small_study(out, r); break;
+    }
     return ferror(out) ? MP_EIO : MP_OK;
 }

@@ -28,7 +28,7 @@ done
 bad_value "--level must be a number strictly between 0 and 1, not '2'" -l 2
 bad_value "--method must be DL, REML, PM, SJ, HE, ML or EB, not 'dl'" -m dl
 bad_value "--method must be DL, REML, PM, SJ, HE, ML or EB, not 'FE'" --method FE
-bad_value "--format must be text, json or csv, not 'xml'" -f xml
+bad_value "--format must be text, json, csv or html, not 'xml'" -f xml
 bad_value "--measure must be RR or OR, not 'HR'" --measure HR
 for v in 0 -1 1e3 10x 99999999999; do
     bad_value "--maxiter must be a positive integer, not '$v'" --maxiter "$v"
