@@ -14,6 +14,7 @@
 #include <libxml/tree.h>
 
 #include "mp_text.h"
+#include "mp_unzip.h"
 #include "mp_xmlmsg.h"
 
 enum { ID_MAX = 64 };
@@ -457,11 +458,6 @@ static void first_error(void *data, xmlErrorPtr err)
 
 static xmlDocPtr parse(rm5 *r, const char *buf, size_t len)
 {
-    if (len >= 4 && memcmp(buf, "PK\3\4", 4) == 0) {
-        problem(r, NULL, "a zipped RevMan 5 review: unzip it first (unzip %s) and "
-                "import the .rm5 file inside", r->file);
-        return NULL;
-    }
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt) {
         r->set->oom = 1;
@@ -487,12 +483,51 @@ static xmlDocPtr parse(rm5 *r, const char *buf, size_t len)
     return doc;
 }
 
+/* A zipped review (RevMan's "data only" download) gives the .rm5 file
+ * inside: *buf and *len then point at its bytes (in *inner, for the caller
+ * to free) and r->file names it as ARCHIVE(MEMBER), which is what
+ * diagnostics and notes cite, with the member's line numbers.  Otherwise
+ * r->file is the file.  MP_EINPUT (said in e), MP_ENOMEM. */
+static mp_status unzipped(rm5 *r, const char *file, const char **buf, size_t *len,
+                          char **inner)
+{
+    if (!mp_unzip_is_zip(*buf, *len)) {
+        r->file = mp_import_strdup(r->set, file);
+        return r->file ? MP_OK : MP_ENOMEM;
+    }
+    char name[256], why[400];
+    size_t n = 0;
+    mp_status st = mp_unzip_member(*buf, *len, ".rm5", inner, &n, name, sizeof name,
+                                   why, sizeof why);
+    if (st == MP_EINPUT)
+        mp_errors_add(r->e, file, 0, "%s", why);
+    if (st != MP_OK)
+        return st;
+    size_t size = strlen(file) + strlen(name) + 3;
+    char *cited = malloc(size);
+    if (cited)
+        snprintf(cited, size, "%s(%s)", file, name);
+    r->file = cited ? mp_import_strdup(r->set, cited) : NULL;
+    free(cited);
+    if (!r->file) {
+        free(*inner);
+        return MP_ENOMEM;
+    }
+    *buf = *inner;
+    *len = n;
+    return MP_OK;
+}
+
 mp_status mp_import_rm5(mp_import_set *s, const char *file, const char *buf, size_t len,
                         mp_errors *e)
 {
     rm5 r = { .set = s, .e = e };
-    r.file = mp_import_strdup(s, file);
+    char *inner = NULL;
+    mp_status st = unzipped(&r, file, &buf, &len, &inner);
+    if (st != MP_OK)
+        return st;
     xmlDocPtr doc = parse(&r, buf, len);
+    free(inner);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     if (doc && !is(root, "COCHRANE_REVIEW"))
         problem(&r, root, "the root element is <%s>, not a RevMan 5 review's "
@@ -509,6 +544,6 @@ mp_status mp_import_rm5(mp_import_set *s, const char *file, const char *buf, siz
     }
     xmlFreeDoc(doc);
     free(r.studies);
-    mp_status st = mp_import_set_status(s);
+    st = mp_import_set_status(s);
     return st != MP_OK ? st : r.problems ? MP_EINPUT : MP_OK;
 }

@@ -20,8 +20,9 @@
  * the outcome; what became what is in the set's summary and each study's
  * notes.
  *
- * A zipped review is not read (no zip library is required): the problem
- * says to unzip it first.  Errors: FILE:LINE: message in e (libxml2's
+ * A zipped review (a zip archive holding one .rm5 file, or only one
+ * file) is read from the inside: file is then cited as ARCHIVE(MEMBER),
+ * with the member's line numbers (mp_unzip.h).  Errors: FILE:LINE: message in e (libxml2's
  * parser errors in plain words; a missing or malformed attribute named
  * with its element).  External entities, DTDs and the network are never
  * touched.  Returns MP_OK, MP_EINPUT or MP_ENOMEM.

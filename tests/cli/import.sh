@@ -138,8 +138,36 @@ ERR
 run 1 import import/bad-range.csv -d "$tmp/e" && expect_err <<'ERR'
 metapool: import/bad-range.csv:2: <hazard-ratio> lower (1.1) must be less than upper (0.6)
 ERR
-run 1 import import/review-zipped.rm5 -d "$tmp/e" && expect_err <<'ERR'
-metapool: import/review-zipped.rm5: a zipped RevMan 5 review: unzip it first (unzip import/review-zipped.rm5) and import the .rm5 file inside
+# zipped reviews (libzip): the .rm5 inside, cited as ARCHIVE(MEMBER) with
+# its own lines; the descriptors are those of the review unzipped but for
+# that citation in their notes
+mkdir "$tmp/z" "$tmp/u"
+run 0 import import/review-zipped.rm5 -d "$tmp/z" && hide_tmp && expect_err <<'ERR'
+metapool: import/review-zipped.rm5(chemo.rm5):89: warning: outcome "Quality of life" skipped: continuous data (MD): metapool pools ratios, not differences
+metapool: import/review-zipped.rm5(chemo.rm5):67: outcome "Death at 5 years" of comparison "Chemotherapy versus observation" -> death-at-5-years (counts; RevMan's measure RR)
+metapool: import/review-zipped.rm5(chemo.rm5):78: outcome "Recurrence" of comparison "Chemotherapy versus observation" -> recurrence (counts; RevMan's measure OR)
+metapool: wrote 4 study descriptors to TMP/z
+ERR
+run 0 import import/chemo.rm5 -d "$tmp/u"
+what="a zipped review gives the descriptors of the review itself"
+differs=$(ls "$tmp/u" | grep -c . || true)
+[ "$differs" -eq 4 ] && differs=
+for f in "$tmp"/u/*.xml; do
+    sed 's|import/chemo.rm5|import/review-zipped.rm5(chemo.rm5)|' "$f" >"$tmp/expected.xml"
+    cmp -s "$tmp/expected.xml" "$tmp/z/${f##*/}" || differs="$differs ${f##*/}"
+done
+[ -z "$differs" ] && ok || fail "differ: $differs"
+run 1 import import/zip-two.rm5 -d "$tmp/e" && expect_no_out && expect_err <<'ERR'
+metapool: import/zip-two.rm5: the zip archive holds 2 .rm5 files: unzip it and import them one by one
+ERR
+run 1 import import/zip-none.rm5 -d "$tmp/e" && expect_err <<'ERR'
+metapool: import/zip-none.rm5: the zip archive holds no .rm5 file among its 2 files
+ERR
+run 1 import import/zip-crc.rm5 -d "$tmp/e" && expect_err <<'ERR'
+metapool: import/zip-crc.rm5: cannot read chemo.rm5 in the zip archive: CRC error
+ERR
+run 1 import import/zip-truncated.rm5 -d "$tmp/e" && expect_err <<'ERR'
+metapool: import/zip-truncated.rm5: not a readable zip archive: Not a zip archive
 ERR
 run 1 import import/review.rm5 -d "$tmp/e" && expect_err <<'ERR'
 metapool: import/review.rm5:2: no study of the review has data in an outcome that metapool can pool
