@@ -12,8 +12,12 @@
 #include <string.h>
 
 #include "mp_conclusion.h"
+#include "mp_derived.h"
 #include "mp_format.h"
 #include "mp_html.h"
+#include "mp_svg_baujat.h"
+#include "mp_svg_funnel.h"
+#include "mp_svg_tsa.h"
 #include "mp_text.h"
 
 #define esc mp_html_escape
@@ -244,7 +248,16 @@ static void study_row(FILE *out, const mp_report *r, const mp_weight_sums *s,
     mp_report_interval(ci, sizeof ci, f.lower, f.upper);
     mp_format_percent(wf, f.w_fixed);
     mp_format_percent(wr, f.w_random);
-    row_head(out, mp_dataset_title(ds, i));
+    fputs("<tr><th scope=\"row\">", out);
+    esc(out, mp_dataset_title(ds, i));
+    /* a derived effect: the text report's mark, its note under the table */
+    const char *mark = mp_derived_mark(mp_dataset_derived(ds, i));
+    if (mark) {
+        fputs(" <span class=\"mark\">(", out);
+        esc(out, mark);
+        fputs(")</span>", out);
+    }
+    fputs("</th>", out);
     const char *cells[] = { year, pts, est, ci, wf, wr };
     for (size_t c = 0; c < sizeof cells / sizeof cells[0]; c++)
         num_cell(out, cells[c]);
@@ -265,6 +278,20 @@ static void not_pooled(FILE *out, const mp_dataset *ds)
     fputs(".</p>\n", out);
 }
 
+/* Under the table, a footnote for each kind of derived effect in it, as
+ * the text report's. */
+static void derived_notes(FILE *out, const mp_report *r)
+{
+    char buf[160];
+    int has;
+    for (size_t j = 0; (has = mp_report_derived_note(r, j, buf, sizeof buf)) >= 0; j++)
+        if (has) {
+            fputs("<p class=\"note\">", out);
+            esc(out, buf);
+            fputs("</p>\n", out);
+        }
+}
+
 static void studies(FILE *out, const mp_report *r)
 {
     char ci[32];
@@ -282,6 +309,7 @@ static void studies(FILE *out, const mp_report *r)
     for (size_t i = 0; i < mp_dataset_k(r->ds); i++)
         study_row(out, r, &sums, i);
     fputs("</tbody>\n</table>\n", out);
+    derived_notes(out, r);
     not_pooled(out, r->ds);
     fputs("</section>\n", out);
 }
@@ -313,8 +341,9 @@ static mp_status mem_close(membuf *m, mp_status st)
 
 typedef mp_status (*plot_fn)(FILE *, const mp_report *, const mp_svg_options *);
 
-/* The plot drawn into memory, inlined without its XML declaration, with
- * a <desc> (desc, escaped) after its <title>. */
+/* The plot drawn into memory by the writer of its file, inlined without
+ * its XML declaration, with a <desc> (desc, escaped) after its <title>
+ * when desc is not NULL (the plots that have none of their own). */
 static mp_status figure(FILE *out, const mp_report *r, plot_fn draw,
                         const mp_svg_options *so, const char *desc)
 {
@@ -329,9 +358,11 @@ static mp_status figure(FILE *out, const mp_report *r, plot_fn draw,
         title_end += strlen("</title>");
         fputs("<figure>\n", out);
         fwrite(start, 1, (size_t)(title_end - start), out);
-        fputs("<desc>", out);
-        esc(out, desc);
-        fputs("</desc>", out);
+        if (desc) {
+            fputs("<desc>", out);
+            esc(out, desc);
+            fputs("</desc>", out);
+        }
         fputs(title_end, out);
         fputs("</figure>\n", out);
     } else if (st == MP_OK) {
@@ -526,10 +557,26 @@ static mp_status cumulative(FILE *out, const mp_report *r,
 
 /* ---- the analyses in the text report's words -------------------------------- */
 
+/* The second-wave plots, drawn by the writers of --funnel, --baujat and
+ * --tsa-plot; each has a <desc> of its own. */
+static mp_status funnel(FILE *out, const mp_report *r, const mp_svg_options *so)
+{
+    (void)so;
+    return mp_svg_funnel(out, r);
+}
+
+static mp_status baujat(FILE *out, const mp_report *r, const mp_svg_options *so)
+{
+    (void)so;
+    return mp_svg_baujat(out, r);
+}
+
 /* A section of the text report (mp_report_text_part), as preformatted
- * text under heading; nothing when the section is empty (not asked for). */
+ * text under heading, then the plot draw when not NULL; nothing when the
+ * section is empty (not asked for). */
 static mp_status text_part(FILE *out, const mp_report *r, mp_text_part part,
-                           const char *id, const char *heading)
+                           const char *id, const char *heading, plot_fn draw,
+                           const mp_svg_options *so)
 {
     membuf m;
     if (mem_open(&m) != MP_OK)
@@ -540,23 +587,29 @@ static mp_status text_part(FILE *out, const mp_report *r, mp_text_part part,
     if (st == MP_OK && *body) {
         fprintf(out, "<section id=\"%s\">\n<h2>%s</h2>\n<pre>", id, heading);
         esc(out, body);
-        fputs("</pre>\n</section>\n", out);
+        fputs("</pre>\n", out);
+        if (draw)
+            st = figure(out, r, draw, so, NULL);
+        fputs("</section>\n", out);
     }
     free(text);
     return st;
 }
 
-static mp_status analyses(FILE *out, const mp_report *r)
+static mp_status analyses(FILE *out, const mp_report *r,
+                          const mp_svg_options *so)
 {
     mp_status st = text_part(out, r, MP_TEXT_TSA, "tsa",
-                             "Trial sequential analysis");
+                             "Trial sequential analysis", mp_svg_tsa, so);
     if (st == MP_OK)
-        st = text_part(out, r, MP_TEXT_BAYES, "bayes", "Bayesian random effects");
-    if (st == MP_OK)
-        st = text_part(out, r, MP_TEXT_INFLUENCE, "influence", "Influence");
+        st = text_part(out, r, MP_TEXT_BAYES, "bayes", "Bayesian random effects",
+                       NULL, so);
+    if (st == MP_OK)        /* the Baujat plot needs k >= 2 */
+        st = text_part(out, r, MP_TEXT_INFLUENCE, "influence", "Influence",
+                       r->infl ? baujat : NULL, so);
     if (st == MP_OK)
         st = text_part(out, r, MP_TEXT_BIAS, "small-study-effects",
-                       "Small-study effects");
+                       "Small-study effects", funnel, so);
     return st;
 }
 
@@ -581,7 +634,7 @@ mp_status mp_report_html(FILE *out, const mp_report *r,
     if (st == MP_OK)
         st = cumulative(out, r, so);
     if (st == MP_OK)
-        st = analyses(out, r);
+        st = analyses(out, r, so);
     fprintf(out, "</main>\n<footer>\n<p class=\"note\">Made by metapool %s "
             "from the input files above.</p>\n</footer>\n</body>\n</html>\n", r->version);
     if (st == MP_OK && ferror(out))

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The HTML report (issue 23): -f html and --html FILE on tests/data/good,
 # the shipped trials and the hostile descriptors of tests/data/html (markup,
-# scripts, quotes and ampersands in every text field).  Each page must be
+# scripts, quotes and ampersands in every text field); a plot may refer
+# to its own clip paths (url(#id)), to nothing outside.  Each page must be
 # well-formed (xmllint, strict XML: the page is written in the XML syntax
 # of HTML5, so an unescaped < or & of a descriptor breaks it) and pass
 # tidy's HTML5 checks with no error and no warning but the one tidy 5.6
@@ -41,8 +42,8 @@ page_ok() {
         fi
     fi
     # markup only: a descriptor's < and " are escaped in the text
-    if grep -qi -E '<script|<iframe|<link|<img|<object|<embed| src="|url\(|@import' "$1"; then
-        fail "a script or an external resource: $(grep -i -o -E '.{0,30}(<script|<iframe|<link|<img|<object|<embed| src="|url\(|@import).{0,30}' "$1" | head -1)"
+    if grep -qi -E '<script|<iframe|<link|<img|<object|<embed| src="|url\([^#]|@import' "$1"; then
+        fail "a script or an external resource: $(grep -i -o -E '.{0,30}(<script|<iframe|<link|<img|<object|<embed| src="|url\([^#]|@import).{0,30}' "$1" | head -1)"
         return
     fi
     if grep -o 'href="[^"]*"' "$1" | grep -v '^href="https://doi.org/' | grep -q .; then
@@ -138,7 +139,28 @@ page_ok "$tmp/all.html"
 for s in subgroups cumulative tsa bayes influence small-study-effects leave-one-out; do
     has "$tmp/all.html" "<section id=\"$s\">"
 done
-count "$tmp/all.html" '<svg ' 3
+# the plots: forest (with the Bayesian rows), leave-one-out, cumulative,
+# and in their sections the TSA, Baujat and funnel plots, each with its
+# title and description
+count "$tmp/all.html" '<svg ' 6
+for s in forest leave-one-out cumulative tsa influence small-study-effects; do
+    xpath "$tmp/all.html" "count(//section[@id=\"$s\"]/figure/*[local-name()=\"svg\"])" 1
+done
+xpath "$tmp/all.html" 'count(//*[local-name()="svg"][*[1][local-name()="title"]][*[2][local-name()="desc"]])' 6
+xpath "$tmp/all.html" 'count(//section[@id="forest"]//*[@class="bayes"])' 1
+xpath "$tmp/all.html" 'count(//section[@id="forest"]//*[@class="bayes-prediction"])' 1
+xpath "$tmp/all.html" 'count(//section[@id="bayes"]//*[local-name()="svg"])' 0
+# the inline plots are those of --funnel, --baujat and --tsa-plot
+run 0 --by sequence --cumulative --tsa 0.8 --bayes --influence --bias \
+    --funnel "$tmp/funnel.svg" --baujat "$tmp/baujat.svg" --tsa-plot "$tmp/tsa.svg" \
+    good/hr-ci.xml good/hr-p.xml good/log-hr.xml good/peto.xml good/reversed.xml
+tr -d '\n' <"$tmp/all.html" >"$tmp/all.line"
+for p in funnel baujat tsa; do
+    what="the inline $p plot: the bytes of its file"
+    sed -n '/<svg/,$p' "$tmp/$p.svg" | tr -d '\n' >"$tmp/$p.line"
+    [ -s "$tmp/$p.line" ] && grep -q -F -f "$tmp/$p.line" "$tmp/all.line" && ok ||
+        fail "not in the page"
+done
 # the analyses in the text report's words
 (cd "$data" && "$METAPOOL" --tsa 0.8 --bayes good/hr-ci.xml good/hr-p.xml good/log-hr.xml \
     good/peto.xml good/reversed.xml) | grep -m1 '^Posterior median' >"$tmp/posterior"
@@ -147,6 +169,35 @@ has "$tmp/all.html" "Test for subgroup differences: "
 run 0 -f html --no-loo good/hr-ci.xml good/hr-p.xml
 lacks "$tmp/out" '<section id="leave-one-out">'
 count "$tmp/out" '<svg ' 1
+
+# the Baujat plot only with --influence and two studies, the funnel plot
+# and the Baujat plot only in their sections
+run 0 -f html --baujat "$tmp/b.svg" --funnel "$tmp/f.svg" good/hr-ci.xml good/hr-p.xml
+count "$tmp/out" '<svg ' 2
+run 0 -f html --influence --bias --no-loo good/hr-ci.xml
+page_ok "$tmp/out"
+has "$tmp/out" '<section id="influence">'
+xpath "$tmp/out" 'count(//section[@id="small-study-effects"]//*[local-name()="svg"])' 1
+count "$tmp/out" '<svg ' 2
+
+# derived effects: the text report's marks and footnotes
+run 0 --no-loo derived/logrank.xml derived/medians.xml derived/km-small.xml good/hr-ci.xml
+grep '^(.) derived effect: ' "$tmp/out" >"$tmp/notes"
+grep -o '  ([abc])$' "$tmp/out" | tr -d ' ()' | tr '\n' ' ' >"$tmp/marks"
+run 0 -f html --no-loo derived/logrank.xml derived/medians.xml derived/km-small.xml good/hr-ci.xml
+page_ok "$tmp/out"
+what="derived: three notes in the text report"
+[ "$(wc -l <"$tmp/notes")" -eq 3 ] && ok || fail "$(cat "$tmp/notes")"
+while read -r note; do
+    has "$tmp/out" "<p class=\"note\">$note</p>"
+done <"$tmp/notes"
+xpath "$tmp/out" 'string(//section[@id="studies"]//tbody/tr[3]/th)' \
+    'Small curves, a number at risk past the last point (c)'
+what="derived: the marks of the text report, row by row"
+got=$(xmllint --nonet --xpath '//section[@id="studies"]//tbody/tr/th/span[@class="mark"]/text()' "$tmp/out" 2>/dev/null |
+    tr -d '()\n' | sed 's/./& /g')
+[ "$have_xmllint" = 0 ] || { [ -n "$got" ] && [ "$got" = "$(cat "$tmp/marks")" ] && ok || fail "'$got', text '$(cat "$tmp/marks")'"; }
+xpath "$tmp/out" 'count(//section[@id="studies"]//tbody/tr[4]/th/span)' 0
 
 # one study: no heterogeneity, no leave-one-out
 run 0 -f html good/hr-ci.xml

@@ -7,13 +7,14 @@
 # has no script, so any console message (an error, a blocked resource, a
 # script of a descriptor that ran) fails the test; a control page whose
 # script logs a marker shows that console messages do reach the log.  The
-# forest plot must render: in a copy of the report that shows the forest
-# plot alone at the top left (a style sheet added before </head>), the
-# screenshot has ink (non-white pixels) in the plot's box (its width and
-# height attributes) and none below it, while the same page with the plot
-# hidden has none in the box (so the check can fail).  The PNG is decoded by python3
-# (zlib, standard library).  Without chromium or python3 the test is
-# skipped (exit 77).
+# forest plot must render, and in a run with --bias --influence --tsa 0.8
+# --bayes the forest, TSA, Baujat and funnel plots: in a copy of the
+# report that shows one plot alone at the top left (a style sheet added
+# before </head>), the screenshot has ink (non-white pixels) in the plot's
+# box (its width and height attributes) and none below it, while the same
+# page with the forest plot hidden has none in the box (so the check can
+# fail).  The PNG is decoded by python3 (zlib, standard library).  Without
+# chromium or python3 the test is skipped (exit 77).
 . "${top_srcdir:-.}/tests/cli/lib.sh"
 
 browser=
@@ -107,21 +108,27 @@ what="report: screenshot"
 [ -s "$tmp/report.png" ] && ok || fail "no screenshot: $(tail -3 "$tmp/report.png.log")"
 no_console "$tmp/report.png"
 
-# the forest plot alone, at the top left, at its own size
-sed 's|</head>|<style>header,footer,h2,main>section:not(#forest){display:none}body{margin:0;padding:0;max-width:none}figure{margin:0}</style></head>|' \
-    "$tmp/report.html" >"$tmp/plot.html"
-svg_w=$(grep -m1 -o '<svg [^>]*' "$tmp/report.html" | sed 's/.* width="\([0-9]*\)".*/\1/')
-svg_h=$(grep -m1 -o '<svg [^>]*' "$tmp/report.html" | sed 's/.* height="\([0-9]*\)".*/\1/')
-shot "$tmp/plot.html" "$tmp/plot.png" $((svg_w + 100)) $((svg_h + 200))
-no_console "$tmp/plot.png"
-what="the forest plot (${svg_w}x${svg_h}) rendered: ink in its box"
-inside=$(ink "$tmp/plot.png" 0 0 "$svg_w" "$svg_h")
-# text, lines, squares and diamonds: well over 1% of the box, far from all
-[ "${inside:-0}" -ge 10 ] && [ "${inside:-0}" -le 500 ] && ok ||
-    fail "ink in ${inside:-?} thousandths of the box"
-what="nothing drawn below the plot"
-below=$(ink "$tmp/plot.png" 0 $((svg_h + 20)) $((svg_w + 100)) $((svg_h + 200)))
-[ "${below:-1}" -eq 0 ] && ok || fail "ink in ${below:-?} thousandths below it"
+# renders PAGE SECTION: the plot of SECTION alone, at the top left, at its
+# own size (a copy of PAGE in $tmp/plot.html, its screenshot
+# $tmp/plot.png) has ink in its box and none below it.
+renders() {
+    sed "s|</head>|<style>header,footer,h2,pre,p,table,main>section:not(#$2){display:none}body{margin:0;padding:0;max-width:none}figure{margin:0}</style></head>|" \
+        "$1" >"$tmp/plot.html"
+    svg=$(sed -n "/<section id=\"$2\">/,\$p" "$1" | grep -m1 -o '<svg [^>]*')
+    svg_w=$(echo "$svg" | sed 's/.* width="\([0-9]*\)".*/\1/')
+    svg_h=$(echo "$svg" | sed 's/.* height="\([0-9]*\)".*/\1/')
+    shot "$tmp/plot.html" "$tmp/plot.png" $((svg_w + 100)) $((svg_h + 200))
+    no_console "$tmp/plot.png"
+    what="$2: the plot (${svg_w}x${svg_h}) rendered: ink in its box"
+    inside=$(ink "$tmp/plot.png" 0 0 "$svg_w" "$svg_h")
+    # text, lines, dots and areas: well over 1% of the box, far from all
+    [ "${inside:-0}" -ge 10 ] && [ "${inside:-0}" -le 500 ] && ok ||
+        fail "ink in ${inside:-?} thousandths of the box"
+    what="$2: nothing drawn below the plot"
+    below=$(ink "$tmp/plot.png" 0 $((svg_h + 20)) $((svg_w + 100)) $((svg_h + 200)))
+    [ "${below:-1}" -eq 0 ] && ok || fail "ink in ${below:-?} thousandths below it"
+}
+renders "$tmp/report.html" forest
 
 # the control of the ink check: the same page with the plot hidden has none
 sed 's|</head>|<style>figure{visibility:hidden}</style></head>|' "$tmp/plot.html" >"$tmp/hidden.html"
@@ -129,6 +136,14 @@ shot "$tmp/hidden.html" "$tmp/hidden.png" $((svg_w + 100)) $((svg_h + 200))
 what="control: no ink in the box of a hidden plot"
 hidden=$(ink "$tmp/hidden.png" 0 0 "$svg_w" "$svg_h")
 [ "${hidden:-1}" -eq 0 ] && ok || fail "ink in ${hidden:-?} thousandths"
+
+# ---- the second-wave plots in their sections, Bayesian rows in the forest --------
+run 0 -f html --bias --influence --tsa 0.8 --bayes good/hr-ci.xml good/hr-p.xml \
+    good/log-hr.xml good/peto.xml good/reversed.xml
+cp "$tmp/out" "$tmp/all.html"
+for s in forest tsa influence small-study-effects; do
+    renders "$tmp/all.html" $s
+done
 
 # ---- hostile descriptors: nothing runs, nothing is fetched ------------------------
 run 0 -f html --by sequence --cumulative --influence --bias html/hostile-a.xml html/hostile-b.xml
