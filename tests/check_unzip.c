@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* check_unzip.c - unit tests of mp_unzip (one member of a zip archive).
  *
- * The archives are tests/data/import/*.rm5, made by Python's zipfile
- * (deflated; zip-crc.rm5 stored, with one byte of its member changed after
- * the CRC-32 was written); the expected member is tests/data/import/
- * chemo.rm5 itself, compared byte for byte.
+ * The archives are the .rm5 files of tests/data/import, made by Python's
+ * zipfile (deflated; zip-crc.rm5 stored, with one byte of its member
+ * changed after the CRC-32 was written); the expected member is
+ * tests/data/import/chemo.rm5 itself, compared byte for byte.
  */
 #include <check.h>
 #include <stdio.h>
