@@ -818,8 +818,9 @@ static int write_file(const char *path, const file_output *fo)
     return st == MP_OK ? EXIT_OK : EXIT_INPUT;
 }
 
-static int write_svg(const char *path, mp_output what, const mp_analysis *a,
-                     const mp_output_options *oo)
+static int write_report_file(const char *path, mp_output what,
+                             const mp_analysis *a,
+                             const mp_output_options *oo)
 {
     return write_file(path, &(file_output){ a, what, oo, 0 });
 }
@@ -873,22 +874,22 @@ static int analyse(const options *o, mp_analysis *a)
         print_stage(a, s);
     int svg_rc = EXIT_OK;
     if (o->forest)
-        svg_rc = write_svg(o->forest, o->an.cumulative ? MP_OUTPUT_CUMULATIVE_SVG
+        svg_rc = write_report_file(o->forest, o->an.cumulative ? MP_OUTPUT_CUMULATIVE_SVG
                                                        : MP_OUTPUT_FOREST_SVG,
                            a, &o->out);
     if (o->loo_forest && svg_rc == EXIT_OK)
-        svg_rc = write_svg(o->loo_forest, MP_OUTPUT_LOO_SVG, a, &o->out);
+        svg_rc = write_report_file(o->loo_forest, MP_OUTPUT_LOO_SVG, a, &o->out);
     if (o->ipd && svg_rc == EXIT_OK)
         svg_rc = write_file(o->ipd, &(file_output){ a, MP_OUTPUT_CSV, NULL, 1 });
     /* influence and small-study effects (issue 18) */
     if (o->funnel && svg_rc == EXIT_OK)
-        svg_rc = write_svg(o->funnel, MP_OUTPUT_FUNNEL_SVG, a, &o->out);
+        svg_rc = write_report_file(o->funnel, MP_OUTPUT_FUNNEL_SVG, a, &o->out);
     if (o->baujat && svg_rc == EXIT_OK)
-        svg_rc = write_svg(o->baujat, MP_OUTPUT_BAUJAT_SVG, a, &o->out);
+        svg_rc = write_report_file(o->baujat, MP_OUTPUT_BAUJAT_SVG, a, &o->out);
     if (o->tsa_plot && svg_rc == EXIT_OK)
-        svg_rc = write_svg(o->tsa_plot, MP_OUTPUT_TSA_SVG, a, &o->out);
+        svg_rc = write_report_file(o->tsa_plot, MP_OUTPUT_TSA_SVG, a, &o->out);
     if (o->html && svg_rc == EXIT_OK)       /* the HTML report (issue 23) */
-        svg_rc = write_svg(o->html, MP_OUTPUT_HTML, a, &o->out);
+        svg_rc = write_report_file(o->html, MP_OUTPUT_HTML, a, &o->out);
     mp_output what = o->format == FORMAT_JSON   ? MP_OUTPUT_JSON
                      : o->format == FORMAT_CSV  ? MP_OUTPUT_CSV
                      : o->format == FORMAT_HTML ? MP_OUTPUT_HTML

@@ -11,8 +11,8 @@
 #define FONT MP_SVG_FONT
 #define TICK_LEN 5.0
 
-/* The decimals a label needs to show multiples of step. */
-static int step_decimals(double step)
+/* mp_svg_chart.h */
+int mp_svg_step_decimals(double step)
 {
     int d = 0;
     while (d < 12 && fabs(step * pow(10, d) - round(step * pow(10, d))) > 1e-9)
@@ -43,7 +43,7 @@ void mp_svg_linear_ticks(double lo, double hi, size_t max_ticks, mp_svg_ticks *t
     double first = floor(lo / step + 1e-9), last = ceil(hi / step - 1e-9);
     if ((size_t)(last - first) + 1 > max_ticks)
         step *= 2, first = floor(lo / step + 1e-9), last = ceil(hi / step - 1e-9);
-    int dec = step_decimals(step);
+    int dec = mp_svg_step_decimals(step);
     t->n = 0;
     for (double m = first; m <= last + 0.5 && t->n < MP_SVG_MAXTICK; m++) {
         double v = m * step;

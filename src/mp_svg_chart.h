@@ -25,6 +25,10 @@
  * last. */
 void mp_svg_linear_ticks(double lo, double hi, size_t max_ticks, mp_svg_ticks *t);
 
+/* The decimals a tick label needs to show multiples of step exactly
+ * (0.25: 2; 50: 0).  Serves every linear axis (these and the TSA plot's). */
+int mp_svg_step_decimals(double step);
+
 /* A plot area and its scales. */
 typedef struct {
     double x, y, w, h;          /* the area, px (y its top) */

@@ -14,6 +14,7 @@
 
 #include "mp_dataset.h"
 #include "mp_format.h"
+#include "mp_svg_chart.h"
 #include "mp_svg_draw.h"
 #include "mp_svg_text.h"
 #include "mp_tsa.h"
@@ -72,13 +73,6 @@ static double round_step(double range, double n)
         if (m[i] * e * n >= range)
             return m[i] * e;
     return 10 * e;
-}
-
-/* Decimals a tick label of a step needs. */
-static int step_decimals(double step)
-{
-    double d = -floor(log10(step) + 1e-9);
-    return d > 0 ? (int)d : 0;
 }
 
 static double x_of(const tsa_plot *p, double info)
@@ -233,7 +227,7 @@ static void boundary_curve(mp_svg_writer *s, const tsa_plot *p, int sign,
 
 static void tick_label(char buf[MP_NUMBUF], double v, double step)
 {
-    mp_format_fixed(buf, v == 0 ? 0 : v, step_decimals(step));
+    mp_format_fixed(buf, v == 0 ? 0 : v, mp_svg_step_decimals(step));
 }
 
 static void axes(mp_svg_writer *s, const tsa_plot *p)

@@ -70,31 +70,29 @@ static const double exact_pow10[] = {
 };
 #define EXACT_POW10_MAX 22
 
-/* The significant digits of s (digits and at most one point, no sign), as
- * an integer, when they are below 2^53 so that it is exact; else -1. */
-static int64_t small_significand(const char *s, const char *end)
+/* The digits at s, counted, and appended to the significand *m while it
+ * stays below 2^53 so that it is exact; *m becomes -1 (for good) when it
+ * would not.  One pass serves the grammar and the value. */
+static size_t significand_digits(const char *s, int64_t *m)
 {
-    int64_t m = 0;
-    for (; s < end; s++) {
-        if (*s == '.')
-            continue;
-        if (m >= (INT64_C(1) << 53) / 10)
-            return -1;
-        m = 10 * m + (*s - '0');
+    size_t n = 0;
+    for (; is_digit(s[n]); n++) {
+        if (*m < 0 || *m >= (INT64_C(1) << 53) / 10)
+            *m = -1;
+        else
+            *m = 10 * *m + (s[n] - '0');
     }
-    return m;
+    return n;
 }
 
-/* s (of the grammar above, digits from start to end, scaled by 10^scale)
- * to the nearest double.  Clinger's fast path (Clinger, "How to read
+/* s (of the grammar above, its significand m or -1 when not exact,
+ * scaled by 10^scale) to the nearest double.  Clinger's fast path (Clinger, "How to read
  * floating point numbers accurately", PLDI 1990): when the significand m
  * and 10^|scale| are both exact doubles, m * 10^scale or m / 10^-scale is
  * one correctly rounded IEEE operation, which is strtod's answer; other
  * numbers go to strtod. */
-static double decimal_value(const char *s, const char *start, const char *end,
-                            long scale)
+static double decimal_value(const char *s, int64_t m, long scale)
 {
-    int64_t m = small_significand(start, end);
     if (m < 0 || scale > EXACT_POW10_MAX || scale < -EXACT_POW10_MAX)
         return strtod(s, NULL);
     double v = scale >= 0 ? (double)m * exact_pow10[scale]
@@ -119,18 +117,17 @@ int mp_text_parse_decimal(const char *s, double *value, double *half_unit)
     const char *p = s;
     if (*p == '+' || *p == '-')
         p++;
-    const char *start = p;
-    size_t whole = digits(p);
+    int64_t m = 0;
+    size_t whole = significand_digits(p, &m);
     p += whole;
     long decimals = 0;
     if (*p == '.') {
         p++;
-        decimals = (long)digits(p);
+        decimals = (long)significand_digits(p, &m);
         p += decimals;
     }
     if (whole == 0 && decimals == 0)
         return 0;
-    const char *end = p;
     long exponent = 0;
     if (*p == 'e' || *p == 'E') {
         p++;
@@ -145,7 +142,7 @@ int mp_text_parse_decimal(const char *s, double *value, double *half_unit)
     }
     if (*p != '\0')
         return 0;
-    *value = decimal_value(s, start, end, exponent - decimals);
+    *value = decimal_value(s, m, exponent - decimals);
     *half_unit = half_pow10(exponent - decimals);
     return 1;
 }
