@@ -128,9 +128,14 @@ mp_status mp_fit_check_input(const double *y, const double *v, size_t k,
 
 /* Two-pass weighted moments with the corrected two-pass update of the
  * mean (Chan, Golub and LeVeque 1983): mu from a first pass centred on
- * the first y used, then q = sum w d^2 - (sum w d)^2 / sum w, d = y - mu. */
+ * the first y used, then q = sum w d^2 - (sum w d)^2 / sum w, d = y - mu.
+ * need (MP_NEED_*): with MP_NEED_Q only n, sw, mu and q are computed (the
+ * others are NaN), by the same sums in the same order as for MP_NEED_ALL,
+ * so q is the same double either way; the Q-profile interval of tau^2
+ * evaluates Q some twenty times, and at large k the unneeded sums were
+ * most of the cost of each pass. */
 static void moments(const double *y, const double *v, size_t k, size_t skip,
-                    double tau2, int unit, mp_moments *m)
+                    double tau2, int unit, int need, mp_moments *m)
 {
     mp_nsum sw = { 0, 0 }, swd = { 0, 0 };
     double c = NAN;
@@ -150,43 +155,55 @@ static void moments(const double *y, const double *v, size_t k, size_t skip,
 
     mp_nsum sw2 = { 0, 0 }, sw3 = { 0, 0 }, sd = { 0, 0 }, sd2 = { 0, 0 },
            sqw = { 0, 0 }, sv = { 0, 0 }, tp = { 0, 0 };
-    for (size_t i = 0; i < k; i++) {
-        if (i == skip)
-            continue;
-        double w = unit ? 1.0 : 1.0 / (v[i] + tau2);
-        double d = y[i] - mu;
-        mp_nsum_add(&sw2, w * w);
-        mp_nsum_add(&sw3, w * w * w);
-        mp_nsum_add(&sd, w * d);
-        mp_nsum_add(&sd2, w * d * d);
-        mp_nsum_add(&sqw, w * w * d * d);
-        mp_nsum_add(&sv, v[i]);
-        /* sum of the other weights: exact subtraction when w dominates
-         * (Sterbenz), then the compensation term */
-        mp_nsum_add(&tp, w * ((sw.sum - w) + sw.comp));
+    if (need == MP_NEED_Q) {
+        for (size_t i = 0; i < k; i++) {
+            if (i == skip)
+                continue;
+            double w = unit ? 1.0 : 1.0 / (v[i] + tau2);
+            double d = y[i] - mu;
+            mp_nsum_add(&sd, w * d);
+            mp_nsum_add(&sd2, w * d * d);
+        }
+    } else {
+        for (size_t i = 0; i < k; i++) {
+            if (i == skip)
+                continue;
+            double w = unit ? 1.0 : 1.0 / (v[i] + tau2);
+            double d = y[i] - mu;
+            mp_nsum_add(&sw2, w * w);
+            mp_nsum_add(&sw3, w * w * w);
+            mp_nsum_add(&sd, w * d);
+            mp_nsum_add(&sd2, w * d * d);
+            mp_nsum_add(&sqw, w * w * d * d);
+            mp_nsum_add(&sv, v[i]);
+            /* sum of the other weights: exact subtraction when w
+             * dominates (Sterbenz), then the compensation term */
+            mp_nsum_add(&tp, w * ((sw.sum - w) + sw.comp));
+        }
     }
     double corr = mp_nsum_value(&sd);
     m->mu = mu + corr / m->sw;
     m->q = mp_nsum_value(&sd2) - corr * corr / m->sw;
     if (m->q < 0)
         m->q = 0;
-    m->sw2 = mp_nsum_value(&sw2);
-    m->sw3 = mp_nsum_value(&sw3);
-    m->qw = mp_nsum_value(&sqw);
-    m->sv = mp_nsum_value(&sv);
-    m->tp = mp_nsum_value(&tp) / m->sw;
+    int all = need != MP_NEED_Q;
+    m->sw2 = all ? mp_nsum_value(&sw2) : NAN;
+    m->sw3 = all ? mp_nsum_value(&sw3) : NAN;
+    m->qw = all ? mp_nsum_value(&sqw) : NAN;
+    m->sv = all ? mp_nsum_value(&sv) : NAN;
+    m->tp = all ? mp_nsum_value(&tp) / m->sw : NAN;
 }
 
 void mp_moments_at(const double *y, const double *v, size_t k, size_t skip,
                    double tau2, mp_moments *m)
 {
-    moments(y, v, k, skip, tau2, 0, m);
+    moments(y, v, k, skip, tau2, 0, MP_NEED_ALL, m);
 }
 
 void mp_moments_unit(const double *y, const double *v, size_t k, size_t skip,
                      mp_moments *m)
 {
-    moments(y, v, k, skip, 0.0, 1, m);
+    moments(y, v, k, skip, 0.0, 1, MP_NEED_ALL, m);
 }
 
 /* ---- canonical order ---------------------------------------------------- */
@@ -347,8 +364,7 @@ typedef struct {
 static void arrays_at(const mp_msource *s, double t, int need, mp_moments *m)
 {
     const arrays_ctx *a = s->ctx;
-    (void)need;
-    mp_moments_at(a->y, a->v, a->k, MP_SKIP_NONE, t, m);
+    moments(a->y, a->v, a->k, MP_SKIP_NONE, t, 0, need, m);
 }
 
 static double arrays_log1p_sum(const mp_msource *s, double t)
