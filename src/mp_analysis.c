@@ -242,8 +242,13 @@ static mp_status keep_bayes_options(mp_analysis *a)
  * restored afterwards. */
 static mp_status make_reader(mp_analysis *a)
 {
-    mp_read_options ro = { a->opt.schema, a->opt.max_text, a->opt.max_study,
-                           a->opt.max_bytes, a->opt.max_ids };
+    mp_read_options ro;
+    mp_read_options_default(&ro);   /* split_min: the reader's own */
+    ro.schema = a->opt.schema;
+    ro.max_text = a->opt.max_text;
+    ro.max_study = a->opt.max_study;
+    ro.max_bytes = a->opt.max_bytes;
+    ro.max_ids = a->opt.max_ids;
     xml_handlers caller;
     xml_save(&caller);
     mp_status st;

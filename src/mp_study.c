@@ -64,6 +64,8 @@ typedef struct source {
     int eol;                    /* 1: line ends are given to the parser as LF */
     int eol_cr;                 /* the last byte so given was a CR */
     size_t match;               /* characters of "<!DOCTYPE" matched so far */
+    int positional;             /* read with pread at offset total (the
+                                   second half of a split file) */
     int refused;                /* 1 DOCTYPE, 2 too large, 3 read error */
     long refused_line;
     int err_no;
@@ -292,69 +294,102 @@ static int not_xml(file_ctx *f, const char *b, size_t n, int eof)
     return 1;
 }
 
+/* Where the first pass is in its input, kept between the calls of a
+ * pass that stops at `until` and goes on later (mp_read_file_split). */
+typedef struct {
+    char *buf;                  /* descriptor: CHUNK + HOLD bytes, or NULL */
+    size_t have;                /* descriptor: bytes in buf */
+    size_t fed;                 /* bytes given to the parser */
+    long lines;                 /* line ends in them */
+    int cr;                     /* the last of them was a CR */
+    int sniffed;                /* the start of the input was looked at */
+    size_t until;               /* a descriptor is read up to this many
+                                   bytes of src->total, then the pass
+                                   returns, the parser not told it ended;
+                                   SIZE_MAX: to its end */
+} pass_state;
+
+#define PASS_STATE_INIT { NULL, 0, 0, 0, 0, 0, SIZE_MAX }
+
+/* Read up to CHUNK + HOLD bytes into ps->buf (not past ps->until): 1 at
+ * the end of the input, 2 at until, 0 otherwise, -1 on a read error. */
+static int fill(source *src, pass_state *ps, byte_buf *keep, int *over)
+{
+    while (ps->have < CHUNK + HOLD) {
+        size_t want = CHUNK + HOLD - ps->have;
+        if (ps->until != SIZE_MAX) {
+            if (src->total >= ps->until)
+                return 2;
+            if (want > ps->until - src->total)
+                want = ps->until - src->total;
+        }
+        ssize_t got;
+        do
+            got = src->positional
+                ? pread(src->fd, ps->buf + ps->have, want, (off_t)src->total)
+                : read(src->fd, ps->buf + ps->have, want);
+        while (got < 0 && errno == EINTR);
+        if (got < 0) {
+            src->refused = 3;
+            src->err_no = errno;
+            return -1;
+        }
+        if (got == 0)
+            return 1;
+        src->total += (size_t)got;
+        if (keep)
+            keep_bytes(keep, ps->buf + ps->have, (size_t)got);
+        ps->have += (size_t)got;
+        if (src->total > src->max_bytes) {
+            *over = 1;
+            return 0;
+        }
+    }
+    return 0;
+}
+
 /* Read the input in chunks of CHUNK bytes and parse them; refuse it at a
  * "<!DOCTYPE" or past max_bytes, after parsing what comes before.  HOLD
  * bytes beyond a chunk are read with it for a "<!DOCTYPE" across two
- * chunks to be seen whole. */
-static mp_status first_pass(file_ctx *f, source *src, byte_buf *keep)
+ * chunks to be seen whole.  A descriptor's pass may stop at ps->until
+ * (everything before it parsed) and be called again to go on. */
+static mp_status first_pass(file_ctx *f, source *src, byte_buf *keep,
+                            pass_state *ps)
 {
-    char *buf = NULL;
-    if (src->fd >= 0) {
-        buf = malloc(CHUNK + HOLD);
-        if (!buf)
-            return MP_ENOMEM;
-    }
-    size_t have = 0;            /* descriptor: bytes in buf */
-    size_t fed = 0;             /* bytes given to the parser */
-    long lines = 0;             /* line ends in them */
-    int cr = 0;                 /* the last of them was a CR */
+    if (src->fd >= 0 && !ps->buf && !(ps->buf = malloc(CHUNK + HOLD)))
+        return MP_ENOMEM;
     mp_status st = MP_OK;
     for (;;) {
         const char *data;
         size_t avail;
-        int eof = 0, over = 0;
+        int eof = 0, over = 0, at_until = 0;
         if (src->fd >= 0) {
-            while (have < CHUNK + HOLD) {
-                ssize_t got;
-                do
-                    got = read(src->fd, buf + have, CHUNK + HOLD - have);
-                while (got < 0 && errno == EINTR);
-                if (got < 0) {
-                    src->refused = 3;
-                    src->err_no = errno;
-                    goto done;
-                }
-                if (got == 0) {
-                    eof = 1;
-                    break;
-                }
-                src->total += (size_t)got;
-                if (keep)
-                    keep_bytes(keep, buf + have, (size_t)got);
-                have += (size_t)got;
-                if (src->total > src->max_bytes) {
-                    over = 1;
-                    break;
-                }
-            }
-            data = buf;
-            avail = have;
+            int got = fill(src, ps, keep, &over);
+            if (got < 0)
+                break;
+            eof = got == 1;
+            at_until = got == 2;
+            data = ps->buf;
+            avail = ps->have;
         } else {
-            avail = src->mem_len - fed;
+            avail = src->mem_len - ps->fed;
             if (avail <= CHUNK + HOLD)
                 eof = 1;
             else
                 avail = CHUNK + HOLD;
-            src->total = fed + avail;
+            src->total = ps->fed + avail;
             over = src->total > src->max_bytes;
-            data = src->mem + fed;
+            data = src->mem + ps->fed;
         }
-        if (fed == 0 && not_xml(f, data, avail, eof))
-            break;
-        size_t give = avail < CHUNK || eof ? avail : CHUNK;
+        if (!ps->sniffed) {
+            ps->sniffed = 1;
+            if (not_xml(f, data, avail, eof))
+                break;
+        }
+        size_t give = avail < CHUNK || eof || at_until ? avail : CHUNK;
         int refuse = 0;
-        if (over && src->max_bytes - fed <= give) {
-            give = src->max_bytes - fed;
+        if (over && src->max_bytes - ps->fed <= give) {
+            give = src->max_bytes - ps->fed;
             refuse = 2;
             eof = 0;
         }
@@ -362,7 +397,7 @@ static mp_status first_pass(file_ctx *f, source *src, byte_buf *keep)
         if (d && (size_t)(d - data) < give) {
             give = (size_t)(d - data);
             refuse = 1;
-            src->refused_line = 1 + lines + count_line_ends(data, give, &cr);
+            src->refused_line = 1 + ps->lines + count_line_ends(data, give, &ps->cr);
             eof = 0;
         }
         if (!feed(f, data, give, eof)) {
@@ -373,15 +408,17 @@ static mp_status first_pass(file_ctx *f, source *src, byte_buf *keep)
             src->refused = refuse;
         if (eof || f->stop || refuse)
             break;
-        lines += count_line_ends(data, give, &cr);
+        ps->lines += count_line_ends(data, give, &ps->cr);
         if (src->fd >= 0) {
-            memmove(buf, buf + give, avail - give);
-            have = avail - give;
+            memmove(ps->buf, ps->buf + give, avail - give);
+            ps->have = avail - give;
         }
-        fed += give;
+        ps->fed += give;
+        if (at_until && ps->have == 0)
+            return MP_OK;
     }
-done:
-    free(buf);
+    free(ps->buf);
+    ps->buf = NULL;
     return st;
 }
 
@@ -514,6 +551,101 @@ static int schema_pass(file_ctx *f, source *src)
 
 /* ---- one input ----------------------------------------------------------------------- */
 
+/* A file's state before its first pass. */
+static void file_begin(file_ctx *f, mp_reader *r, const char *name,
+                       mp_study_fn fn, void *ctx, mp_errors *err)
+{
+    *f = (file_ctx){ .r = r, .name = name, .err = err,
+                     .first_diag = mp_errors_count(err), .fn = fn, .ctx = ctx,
+                     .cb_status = MP_OK, .st = MP_OK };
+    mp_errors_init(&f->schema_diags);
+    f->schema_diags.limit = err->limit;     /* they are copied into err */
+    mp_arena_reset(&r->arena);
+}
+
+/* After the first pass (st: its result): a document that is not
+ * well-formed yet drew no diagnostic gets one, the parser and the
+ * pass's memory go, and a refused source is reported.  Returns st, or
+ * why reading ended early. */
+static mp_status file_end(file_ctx *f, source *src, mp_status st)
+{
+    if (st == MP_OK && f->st == MP_ENOMEM)
+        st = MP_ENOMEM;
+    int malformed = f->px && (f->fatal || f->parse_failed || !f->px->wellFormed);
+    if (st == MP_OK && malformed && !src->refused && f->cb_status == MP_OK &&
+        mp_errors_count(f->err) == f->first_diag)
+        /* not well-formed, yet nothing reported */
+        mp_errors_add(f->err, f->name, mp_study_parser_line(f), "malformed XML");
+    if (st == MP_OK && f->st != MP_OK)
+        st = f->st;
+    if (st == MP_OK && malformed)
+        st = MP_EINPUT;
+    if (f->px) {
+        xmlFreeParserCtxt(f->px);
+        f->px = NULL;
+    }
+    mp_arena_trim(&f->r->arena);
+    free(f->eol_buf);
+    f->eol_buf = NULL;
+    if (f->ids)
+        xmlHashFree(f->ids, NULL);
+    f->ids = NULL;
+    source_problem(src, f);
+    return st;
+}
+
+/* What reading one input returns (see mp_read_file), from the status st
+ * of its passes. */
+static mp_status file_status(file_ctx *f, const source *src, mp_status st)
+{
+    mp_errors_clear(&f->schema_diags);
+    if (st == MP_ENOMEM)
+        return st;
+    if (src->refused == 3)
+        return MP_EIO;
+    if (src->refused == 2 || st == MP_ELIMIT)
+        return MP_ELIMIT;
+    if (f->cb_status != MP_OK)
+        return f->cb_status;
+    return mp_errors_count(f->err) > f->first_diag ? MP_EINPUT : MP_OK;
+}
+
+/* The schema pass of f's input, when our own checks found nothing in it
+ * (st: the first pass's result); returns st or MP_ENOMEM. */
+static mp_status schema_check(file_ctx *f, source *src, mp_status st,
+                              int (*rewind)(source *, void *), void *rewind_arg)
+{
+    mp_reader *r = f->r;
+    if (st != MP_OK || mp_errors_count(f->err) != f->first_diag || !r->schema)
+        return st;
+    /* The schema is a second line of defence: its findings are shown
+     * when our own checks found nothing in this file. */
+    source again = { .fd = src->fd, .mem = src->mem, .mem_len = src->mem_len,
+                     .max_bytes = src->max_bytes, .eol = f->eol };
+    int valid;
+    if (rewind && !rewind(&again, rewind_arg))
+        valid = -3;
+    else
+        valid = schema_pass(f, &again);
+    if (valid == -2)
+        return MP_ENOMEM;
+    if (valid == -3) {
+        mp_errors_add(f->err, f->name, 0, "cannot read: %s", strerror(errno));
+        src->refused = 3;
+        return st;
+    }
+    source_problem(&again, f);
+    if (again.refused)
+        src->refused = again.refused;
+    for (size_t i = 0; i < f->schema_diags.n; i++)
+        mp_errors_add(f->err, f->name, f->schema_diags.items[i].line, "%s",
+                      f->schema_diags.items[i].message);
+    f->err->suppressed += f->schema_diags.suppressed;
+    if (valid == 0 && f->schema_diags.n == 0)
+        mp_errors_add(f->err, f->name, 0, "does not match the schema");
+    return st;
+}
+
 /* Read one input.  rewind, when not NULL, prepares src for the schema pass
  * (returns 0 when it cannot); keep holds the bytes of a descriptor that
  * cannot be read again. */
@@ -523,69 +655,12 @@ static mp_status read_source(mp_reader *r, source *src, const char *name,
                              byte_buf *keep)
 {
     src->max_bytes = r->opt.max_bytes;
-    file_ctx f = { .r = r, .name = name, .err = err, .first_diag = mp_errors_count(err),
-                   .fn = fn, .ctx = ctx, .cb_status = MP_OK, .st = MP_OK };
-    mp_errors_init(&f.schema_diags);
-    f.schema_diags.limit = err->limit;     /* they are copied into err */
-    mp_arena_reset(&r->arena);
-    mp_status st = first_pass(&f, src, keep);
-    if (st == MP_OK && f.st == MP_ENOMEM)
-        st = MP_ENOMEM;
-    int malformed = f.px && (f.fatal || f.parse_failed || !f.px->wellFormed);
-    if (st == MP_OK && malformed && !src->refused && f.cb_status == MP_OK &&
-        mp_errors_count(err) == f.first_diag)
-        /* not well-formed, yet nothing reported */
-        mp_errors_add(err, name, mp_study_parser_line(&f), "malformed XML");
-    if (st == MP_OK && f.st != MP_OK)
-        st = f.st;
-    if (st == MP_OK && malformed)
-        st = MP_EINPUT;
-    if (f.px) {
-        xmlFreeParserCtxt(f.px);
-        f.px = NULL;
-    }
-    mp_arena_trim(&r->arena);
-    free(f.eol_buf);
-    if (f.ids)
-        xmlHashFree(f.ids, NULL);
-    source_problem(src, &f);
-    if (st == MP_OK && mp_errors_count(err) == f.first_diag && r->schema) {
-        /* The schema is a second line of defence: its findings are shown
-         * when our own checks found nothing in this file. */
-        source again = { .fd = src->fd, .mem = src->mem, .mem_len = src->mem_len,
-                         .max_bytes = src->max_bytes, .eol = f.eol };
-        int valid;
-        if (rewind && !rewind(&again, rewind_arg))
-            valid = -3;
-        else
-            valid = schema_pass(&f, &again);
-        if (valid == -2) {
-            st = MP_ENOMEM;
-        } else if (valid == -3) {
-            mp_errors_add(err, name, 0, "cannot read: %s", strerror(errno));
-            src->refused = 3;
-        } else {
-            source_problem(&again, &f);
-            if (again.refused)
-                src->refused = again.refused;
-            for (size_t i = 0; i < f.schema_diags.n; i++)
-                mp_errors_add(err, name, f.schema_diags.items[i].line, "%s",
-                              f.schema_diags.items[i].message);
-            err->suppressed += f.schema_diags.suppressed;
-            if (valid == 0 && f.schema_diags.n == 0)
-                mp_errors_add(err, name, 0, "does not match the schema");
-        }
-    }
-    mp_errors_clear(&f.schema_diags);
-    if (st == MP_ENOMEM)
-        return st;
-    if (src->refused == 3)
-        return MP_EIO;
-    if (src->refused == 2 || st == MP_ELIMIT)
-        return MP_ELIMIT;
-    if (f.cb_status != MP_OK)
-        return f.cb_status;
-    return mp_errors_count(err) > f.first_diag ? MP_EINPUT : MP_OK;
+    file_ctx f;
+    file_begin(&f, r, name, fn, ctx, err);
+    pass_state ps = PASS_STATE_INIT;
+    mp_status st = file_end(&f, src, first_pass(&f, src, keep, &ps));
+    st = schema_check(&f, src, st, rewind, rewind_arg);
+    return file_status(&f, src, st);
 }
 
 typedef struct {

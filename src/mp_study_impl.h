@@ -186,6 +186,8 @@ typedef struct {
 
 struct mp_reader {
     mp_read_options opt;
+    mp_reader *twin;               /* reads the second half of a split file
+                                      (mp_read_file_split), made on demand */
     xmlRelaxNGPtr schema;
     mp_arena arena;                /* the nodes of the study being read */
     study_arrays arrays;

@@ -16,6 +16,9 @@ void mp_read_options_default(mp_read_options *o)
     o->max_study = 1048576;
     o->max_bytes = (size_t)1 << 31;
     o->max_ids = 10000;
+    /* below this, starting a thread and joining the halves costs more
+     * than the second core saves (bench/RESULTS.md, issue 15) */
+    o->split_min = (size_t)8 << 20;
 }
 
 /* Bytes of the document parsed so far (after decoding to UTF-8). */
