@@ -18,9 +18,21 @@
 #define NONE SIZE_MAX   /* offset of an absent string */
 enum { MAX_OUTCOME_NAMES = 64 };    /* kept for the "outcomes present" list */
 
+/* Strings, by offset into the concatenation of segments: the last one
+ * (buf) grows; those before it are what joining the halves of an input
+ * left (mp_dataset_join takes the second half's buffer as it is instead
+ * of copying it). */
 typedef struct {
     char *buf;
+    size_t base, len;
+} pool_seg;
+
+typedef struct {
+    char *buf;                  /* the last segment */
+    size_t base;                /* offset of buf[0] */
     size_t len, cap;
+    pool_seg *old;              /* the segments before, by base */
+    size_t n_old;
 } pool;
 
 /* Where each study id was first seen, for the duplicate check, in the
@@ -37,6 +49,11 @@ typedef struct {
  * string) above 1 + the id's index in seen[]. */
 #define SLOT_INDEX_BITS 40
 #define SLOT_INDEX_MASK ((UINT64_C(1) << SLOT_INDEX_BITS) - 1)
+
+/* Loops over many ids ask for the slot of the id this many places ahead:
+ * the table is megabytes, and each probe would otherwise wait for
+ * memory. */
+enum { PREFETCH_AHEAD = 16 };
 
 /* A valid study without the chosen outcome: its id and the names of the
  * outcomes it has (n of them, consecutive NUL-terminated strings from
@@ -55,14 +72,24 @@ typedef struct {
     mp_km_ipd ipd[2];           /* km-curves: reconstructed; else empty */
 } row_info;
 
+typedef struct {
+    row_info *rows;
+    size_t first, n;
+} row_seg;
+
 struct mp_dataset {
     char *outcome;
     mp_measure counts_measure;
     char *by;
     pool strings;
-    size_t k, cap;
+    size_t k, cap;              /* rows; room in y and v */
     double *y, *v;
+    /* the rows, in segments as the strings are: rows[] holds rows
+     * rows_first.. (room for cap_rows), old_rows those before */
     row_info *rows;
+    size_t rows_first, cap_rows;
+    row_seg *old_rows;
+    size_t n_old_rows;
     int measure_set;
     mp_measure measure;
     size_t arm_label[2];
@@ -109,14 +136,63 @@ static mp_status pool_add(pool *p, const char *s, size_t *off)
         p->cap = cap;
     }
     memcpy(p->buf + p->len, s, n);
-    *off = p->len;
+    *off = p->base + p->len;
     p->len += n;
     return MP_OK;
 }
 
 static const char *pool_str(const pool *p, size_t off)
 {
-    return off == NONE ? NULL : p->buf + off;
+    if (off == NONE)
+        return NULL;
+    if (off >= p->base)
+        return p->buf + (off - p->base);
+    size_t lo = 0, hi = p->n_old;   /* the last segment with base <= off */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->old[mid].base <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return p->old[lo].buf + (off - p->old[lo].base);
+}
+
+/* The offset the next string will have. */
+static size_t pool_end(const pool *p)
+{
+    return p->base + p->len;
+}
+
+static void pool_free(pool *p)
+{
+    free(p->buf);
+    for (size_t i = 0; i < p->n_old; i++)
+        free(p->old[i].buf);
+    free(p->old);
+}
+
+/* Append from's strings (one segment, from offset 0) to p, taking its
+ * buffer: returns the offset of from's first byte in p (add it to from's
+ * offsets), or NONE when memory runs out (p unchanged). */
+static size_t pool_join(pool *p, pool *from)
+{
+    if (p->len > 0) {
+        pool_seg *o = realloc(p->old, (p->n_old + 1) * sizeof *o);
+        if (!o)
+            return NONE;
+        p->old = o;
+        char *b = realloc(p->buf, p->len);  /* it grows no more */
+        o[p->n_old++] = (pool_seg){ b ? b : p->buf, p->base, p->len };
+        p->base += p->len;
+    } else {
+        free(p->buf);
+    }
+    p->buf = from->buf;
+    p->len = from->len;
+    p->cap = from->cap;
+    *from = (pool){ 0 };
+    return p->base;
 }
 
 /* ---- construction ------------------------------------------------------------ */
@@ -128,6 +204,8 @@ void mp_dataset_options_default(mp_dataset_options *o)
     o->by = NULL;
     o->max_studies = 0;
 }
+
+static row_info *row_at(const mp_dataset *ds, size_t i);
 
 mp_dataset *mp_dataset_new(const mp_dataset_options *o)
 {
@@ -153,13 +231,16 @@ void mp_dataset_free(mp_dataset *ds)
         return;
     free(ds->outcome);
     free(ds->by);
-    free(ds->strings.buf);
+    pool_free(&ds->strings);
     free(ds->y);
     free(ds->v);
     for (size_t i = 0; i < ds->k; i++)
         for (int a = 0; a < 2; a++)
-            mp_km_ipd_clear(&ds->rows[i].ipd[a]);
+            mp_km_ipd_clear(&row_at(ds, i)->ipd[a]);
     free(ds->rows);
+    for (size_t i = 0; i < ds->n_old_rows; i++)
+        free(ds->old_rows[i].rows);
+    free(ds->old_rows);
     free(ds->seen);
     free(ds->slots);
     free(ds->outcomes);
@@ -221,8 +302,14 @@ static mp_status slots_grow(mp_dataset *ds)
     uint64_t *t = calloc(cap, sizeof *t);
     if (!t)
         return MP_ENOMEM;
-    for (size_t i = 0; i < ds->n_ids; i++)
+    for (size_t i = 0; i < ds->n_ids; i++) {
+#if defined(__GNUC__)
+        if (i + PREFETCH_AHEAD < ds->n_ids)     /* see PREFETCH_AHEAD */
+            __builtin_prefetch(&t[(size_t)ds->seen[i + PREFETCH_AHEAD].hash &
+                                  (cap - 1)]);
+#endif
         t[free_slot(t, cap, ds->seen[i].hash)] = slot_of(ds->seen[i].hash, i);
+    }
     free(ds->slots);
     ds->slots = t;
     ds->cap_slots = cap;
@@ -305,7 +392,9 @@ static mp_status claim_id(mp_dataset *ds, const mp_study *s, uint64_t h,
     return MP_OK;
 }
 
-static mp_status note_outcome_name(mp_dataset *ds, const char *name)
+/* Note the outcome name at offset off of the pool (NONE: copy name
+ * there first) unless it is known already. */
+static mp_status note_outcome(mp_dataset *ds, const char *name, size_t off)
 {
     /* the names serve only the message of mp_dataset_finish, which has
      * room for a few dozen: more would only cost a scan per outcome */
@@ -319,32 +408,59 @@ static mp_status note_outcome_name(mp_dataset *ds, const char *name)
     if (!room_for_one((void **)&ds->outcomes, &ds->cap_outcomes,
                       ds->n_outcomes, sizeof *ds->outcomes))
         return MP_ENOMEM;
-    mp_status st = pool_add(&ds->strings, name, &ds->outcomes[ds->n_outcomes]);
-    if (st == MP_OK)
-        ds->n_outcomes++;
-    return st;
+    if (off == NONE && pool_add(&ds->strings, name, &off) != MP_OK)
+        return MP_ENOMEM;
+    ds->outcomes[ds->n_outcomes++] = off;
+    return MP_OK;
+}
+
+static mp_status note_outcome_name(mp_dataset *ds, const char *name)
+{
+    return note_outcome(ds, name, NONE);
 }
 
 /* ---- rows ------------------------------------------------------------------------ */
 
-static int rows_grow(mp_dataset *ds)
+/* Row i (< k). */
+static row_info *row_at(const mp_dataset *ds, size_t i)
 {
-    if (ds->k < ds->cap)
+    if (i >= ds->rows_first)
+        return &ds->rows[i - ds->rows_first];
+    size_t lo = 0, hi = ds->n_old_rows;     /* the last with first <= i */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ds->old_rows[mid].first <= i)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return &ds->old_rows[lo].rows[i - ds->old_rows[lo].first];
+}
+
+/* Room for cap values in y and v: 0 when memory runs out. */
+static int values_reserve(mp_dataset *ds, size_t cap)
+{
+    if (cap <= ds->cap)
         return 1;
-    size_t cap = ds->cap ? 2 * ds->cap : 16;
     double *y = realloc(ds->y, cap * sizeof *y);
     if (y)
         ds->y = y;
     double *v = realloc(ds->v, cap * sizeof *v);
     if (v)
         ds->v = v;
-    row_info *r = realloc(ds->rows, cap * sizeof *r);
-    if (r)
-        ds->rows = r;
-    if (!y || !v || !r)
+    if (!y || !v)
         return 0;
     ds->cap = cap;
     return 1;
+}
+
+/* Room for row k: 0 when memory runs out. */
+static int rows_grow(mp_dataset *ds)
+{
+    if (ds->k == ds->cap && !values_reserve(ds, ds->cap ? 2 * ds->cap : 16))
+        return 0;
+    size_t n = ds->k - ds->rows_first;
+    return room_for_one((void **)&ds->rows, &ds->cap_rows, n, sizeof *ds->rows);
 }
 
 static const char *covariate(const mp_study *s, const char *name)
@@ -459,7 +575,7 @@ static mp_status add_row(mp_dataset *ds, const mp_study *s, const mp_outcome *o,
         row_info lost = { .ipd = { ipd[0], ipd[1] } };
         return drop_ipd(&lost);
     }
-    row_info *r = &ds->rows[ds->k];
+    row_info *r = &ds->rows[ds->k - ds->rows_first];
     r->ipd[0] = ipd[0];
     r->ipd[1] = ipd[1];
     r->derived = mp_effect_derived(&o->effect);
@@ -539,7 +655,7 @@ static mp_status skip_study(mp_dataset *ds, const mp_study *s,
     k->id = me->id;
     k->file = me->file;
     k->line = s->line;
-    k->names = ds->strings.len;
+    k->names = pool_end(&ds->strings);
     k->n = s->n_outcomes;
     for (size_t i = 0; i < s->n_outcomes; i++) {
         size_t off;             /* consecutive from k->names on */
@@ -619,6 +735,151 @@ mp_status mp_dataset_add(mp_dataset *ds, const mp_study *s, mp_errors *err)
     if (st == MP_OK)
         ds->n_valid++;
     return st;
+}
+
+/* ---- joining the halves of an input ------------------------------------------- */
+
+mp_dataset *mp_dataset_new_like(const mp_dataset *ds)
+{
+    mp_dataset_options o = { ds->outcome, ds->counts_measure, ds->by,
+                             ds->max_studies };
+    return mp_dataset_new(&o);
+}
+
+/* 1 when ds and from cannot be joined as one reading would have them. */
+static int join_refused(const mp_dataset *ds, const mp_dataset *from)
+{
+    if (ds->max_studies && ds->n_seen + from->n_seen > ds->max_studies)
+        return 1;
+    if (ds->measure_set && from->measure_set && ds->measure != from->measure)
+        return 1;
+    for (size_t i = 0; ds->cap_slots && i < from->n_ids; i++) {
+        if (i + PREFETCH_AHEAD < from->n_ids)
+            prefetch_slot(ds, from->seen[i + PREFETCH_AHEAD].hash);
+        const seen_id *e = &from->seen[i];
+        size_t slot;
+        if (ids_find(ds, pool_str(&from->strings, e->id), e->hash, &slot))
+            return 1;
+    }
+    return 0;
+}
+
+/* Room in ds for the ids, values and skipped studies of from. */
+static mp_status join_reserve(mp_dataset *ds, const mp_dataset *from)
+{
+    struct { void **arr; size_t *cap, n, size; } a[] = {
+        { (void **)&ds->seen, &ds->cap_seen, ds->n_ids + from->n_ids,
+          sizeof *ds->seen },
+        { (void **)&ds->skipped, &ds->cap_skipped,
+          ds->n_skipped + from->n_skipped, sizeof *ds->skipped },
+    };
+    for (size_t i = 0; i < sizeof a / sizeof *a; i++)
+        if (a[i].n > *a[i].cap) {
+            void *t = realloc(*a[i].arr, a[i].n * a[i].size);
+            if (!t)
+                return MP_ENOMEM;
+            *a[i].arr = t;
+            *a[i].cap = a[i].n;
+        }
+    while (2 * (ds->n_ids + from->n_ids) > ds->cap_slots)
+        if (slots_grow(ds) != MP_OK)
+            return MP_ENOMEM;
+    if (!values_reserve(ds, ds->k + from->k))
+        return MP_ENOMEM;
+    row_seg *o = realloc(ds->old_rows, (ds->n_old_rows + 1) * sizeof *o);
+    if (!o)
+        return MP_ENOMEM;
+    ds->old_rows = o;
+    return MP_OK;
+}
+
+static size_t rebase(size_t off, size_t base)
+{
+    return off == NONE ? NONE : off + base;
+}
+
+/* from's rows after ds's, their strings at base in ds's pool: from's
+ * array of rows becomes ds's last segment (room for it: join_reserve). */
+static void join_rows(mp_dataset *ds, mp_dataset *from, size_t base)
+{
+    memcpy(ds->y + ds->k, from->y, from->k * sizeof *ds->y);
+    memcpy(ds->v + ds->k, from->v, from->k * sizeof *ds->v);
+    for (size_t i = 0; i < from->k; i++) {
+        row_info *r = &from->rows[i];
+        r->id = rebase(r->id, base);
+        r->title = rebase(r->title, base);
+        r->file = rebase(r->file, base);
+        r->group = rebase(r->group, base);
+        r->doi = rebase(r->doi, base);
+    }
+    size_t n = ds->k - ds->rows_first;
+    if (n > 0) {
+        row_info *r = realloc(ds->rows, n * sizeof *r);  /* grows no more */
+        ds->old_rows[ds->n_old_rows++] =
+            (row_seg){ r ? r : ds->rows, ds->rows_first, n };
+    } else {
+        free(ds->rows);
+    }
+    ds->rows = from->rows;      /* the reconstructed arms move too */
+    ds->cap_rows = from->cap_rows;
+    ds->rows_first = ds->k;
+    ds->k += from->k;
+    from->rows = NULL;
+    from->k = from->cap_rows = 0;
+}
+
+/* from's ids and skipped studies after ds's (room: join_reserve). */
+static void join_ids(mp_dataset *ds, const mp_dataset *from, size_t base)
+{
+    for (size_t i = 0; i < from->n_ids; i++) {
+        if (i + PREFETCH_AHEAD < from->n_ids)
+            prefetch_slot(ds, from->seen[i + PREFETCH_AHEAD].hash);
+        seen_id e = from->seen[i];
+        e.id = rebase(e.id, base);
+        e.file = rebase(e.file, base);
+        ds->seen[ds->n_ids] = e;
+        ds->slots[free_slot(ds->slots, ds->cap_slots, e.hash)] =
+            slot_of(e.hash, ds->n_ids);
+        ds->n_ids++;
+    }
+    for (size_t i = 0; i < from->n_skipped; i++) {
+        skipped_study k = from->skipped[i];
+        k.id = rebase(k.id, base);
+        k.file = rebase(k.file, base);
+        k.names = rebase(k.names, base);
+        ds->skipped[ds->n_skipped++] = k;
+    }
+}
+
+mp_status mp_dataset_join(mp_dataset *ds, mp_dataset *from)
+{
+    if (join_refused(ds, from))
+        return MP_EINPUT;
+    if (join_reserve(ds, from) != MP_OK)
+        return MP_ENOMEM;
+    size_t base = pool_join(&ds->strings, &from->strings);
+    if (base == NONE)
+        return MP_ENOMEM;
+    join_rows(ds, from, base);
+    join_ids(ds, from, base);
+    for (size_t i = 0; i < from->n_outcomes; i++) {
+        size_t off = from->outcomes[i] + base;  /* in ds's pool now */
+        if (note_outcome(ds, pool_str(&ds->strings, off), off) != MP_OK)
+            return MP_ENOMEM;
+    }
+    ds->more_outcomes |= from->more_outcomes;
+    if (!ds->measure_set && from->measure_set) {
+        ds->measure = from->measure;
+        ds->measure_set = 1;
+    }
+    for (int a = 0; a < 2; a++)
+        if (ds->arm_label[a] == NONE)
+            ds->arm_label[a] = rebase(from->arm_label[a], base);
+    if (from->last_file != NONE)
+        ds->last_file = from->last_file + base;
+    ds->n_valid += from->n_valid;
+    ds->n_seen += from->n_seen;
+    return MP_OK;
 }
 
 mp_status mp_dataset_reader_fn(const mp_study *s, void *ctx)
@@ -716,48 +977,48 @@ mp_measure mp_dataset_measure(const mp_dataset *ds)
 
 const char *mp_dataset_id(const mp_dataset *ds, size_t i)
 {
-    return pool_str(&ds->strings, ds->rows[i].id);
+    return pool_str(&ds->strings, row_at(ds, i)->id);
 }
 
 const char *mp_dataset_title(const mp_dataset *ds, size_t i)
 {
-    return pool_str(&ds->strings, ds->rows[i].title);
+    return pool_str(&ds->strings, row_at(ds, i)->title);
 }
 
 const char *mp_dataset_file(const mp_dataset *ds, size_t i)
 {
-    return pool_str(&ds->strings, ds->rows[i].file);
+    return pool_str(&ds->strings, row_at(ds, i)->file);
 }
 
 const char *mp_dataset_doi(const mp_dataset *ds, size_t i)
 {
-    return pool_str(&ds->strings, ds->rows[i].doi);
+    return pool_str(&ds->strings, row_at(ds, i)->doi);
 }
 
 int mp_dataset_year(const mp_dataset *ds, size_t i)
 {
-    return ds->rows[i].year;
+    return row_at(ds, i)->year;
 }
 
 long mp_dataset_n(const mp_dataset *ds, size_t i, int experimental)
 {
-    return ds->rows[i].n[experimental ? 1 : 0];
+    return row_at(ds, i)->n[experimental ? 1 : 0];
 }
 
 long mp_dataset_events(const mp_dataset *ds, size_t i, int experimental)
 {
-    return ds->rows[i].events[experimental ? 1 : 0];
+    return row_at(ds, i)->events[experimental ? 1 : 0];
 }
 
 const char *mp_dataset_derived(const mp_dataset *ds, size_t i)
 {
-    return ds->rows[i].derived;
+    return row_at(ds, i)->derived;
 }
 
 size_t mp_dataset_ipd(const mp_dataset *ds, size_t i, int experimental,
                       const double **time, const int **event)
 {
-    const mp_km_ipd *d = &ds->rows[i].ipd[experimental ? 1 : 0];
+    const mp_km_ipd *d = &row_at(ds, i)->ipd[experimental ? 1 : 0];
     *time = d->time;
     *event = d->event;
     return d->n;
@@ -765,7 +1026,7 @@ size_t mp_dataset_ipd(const mp_dataset *ds, size_t i, int experimental,
 
 const char *mp_dataset_group(const mp_dataset *ds, size_t i)
 {
-    return pool_str(&ds->strings, ds->rows[i].group);
+    return pool_str(&ds->strings, row_at(ds, i)->group);
 }
 
 const char *mp_dataset_arm_label(const mp_dataset *ds, int experimental)

@@ -55,6 +55,18 @@ typedef struct {
 } mp_dataset_sink;
 mp_status mp_dataset_reader_fn(const mp_study *s, void *ctx);
 
+/* An empty dataset with ds's options (for the second half of a file read
+ * by two threads: mp_dataset_join).  NULL when memory runs out. */
+mp_dataset *mp_dataset_new_like(const mp_dataset *ds);
+
+/* Append what `from` took (the studies that follow ds's in one input,
+ * read by another thread), as if ds had been given them itself: MP_OK,
+ * `from` emptied (free it); MP_EINPUT when one reading would not have
+ * taken them so (a study id of from is in ds, the two give different
+ * measures, or the study limit falls among them): ds and from unchanged;
+ * MP_ENOMEM. */
+mp_status mp_dataset_join(mp_dataset *ds, mp_dataset *from);
+
 /* 1 once a study was refused for max_studies: read no further input. */
 int mp_dataset_full(const mp_dataset *ds);
 

@@ -32,11 +32,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -180,6 +182,7 @@ void mp_reader_free(mp_reader *r)
         return;
     if (r->schema)
         xmlRelaxNGFree(r->schema);
+    mp_reader_free(r->twin);
     mp_arena_free(&r->arena);
     free(r->arrays.regs);
     free(r->arrays.pubs);
@@ -307,9 +310,10 @@ typedef struct {
                                    bytes of src->total, then the pass
                                    returns, the parser not told it ended;
                                    SIZE_MAX: to its end */
+    int paused;                 /* the pass returned at until */
 } pass_state;
 
-#define PASS_STATE_INIT { NULL, 0, 0, 0, 0, 0, SIZE_MAX }
+#define PASS_STATE_INIT { NULL, 0, 0, 0, 0, 0, SIZE_MAX, 0 }
 
 /* Read up to CHUNK + HOLD bytes into ps->buf (not past ps->until): 1 at
  * the end of the input, 2 at until, 0 otherwise, -1 on a read error. */
@@ -414,8 +418,10 @@ static mp_status first_pass(file_ctx *f, source *src, byte_buf *keep,
             ps->have = avail - give;
         }
         ps->fed += give;
-        if (at_until && ps->have == 0)
+        if (at_until && ps->have == 0) {
+            ps->paused = 1;
             return MP_OK;
+        }
     }
     free(ps->buf);
     ps->buf = NULL;
@@ -684,27 +690,36 @@ static int rewind_fd(source *s, void *arg)
     return lseek(s->fd, rs->start, SEEK_SET) == rs->start;
 }
 
-mp_status mp_read_file(mp_reader *r, const char *path, mp_study_fn fn,
-                       void *ctx, mp_errors *err)
+/* Open path ("-": standard input) for reading: the descriptor, or -1
+ * with a diagnostic (a directory is refused too). */
+static int open_input(const char *path, mp_errors *err, struct stat *sb,
+                      int *have_stat)
 {
     int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
     if (fd < 0) {
         mp_errors_add(err, path, 0, "cannot open: %s", strerror(errno));
-        return MP_EIO;
+        return -1;
     }
-    struct stat sb;
-    int have_stat = fstat(fd, &sb) == 0;
-    if (have_stat && S_ISDIR(sb.st_mode)) {
+    *have_stat = fstat(fd, sb) == 0;
+    if (*have_stat && S_ISDIR(sb->st_mode)) {
         mp_errors_add(err, path, 0, "is a directory");
         close(fd);
-        return MP_EIO;
+        return -1;
     }
+    return fd;
+}
+
+/* Read the open input fd (path) by one thread, then close it. */
+static mp_status read_fd(mp_reader *r, int fd, const struct stat *sb,
+                         int have_stat, const char *path, mp_study_fn fn,
+                         void *ctx, mp_errors *err)
+{
     /* For the schema pass: a regular file is read again from where we
      * started; anything else (a pipe, a terminal) is kept in memory. */
     byte_buf keep = { NULL, 0, 0, 0 };
     rewind_state rs = { -1, NULL };
     if (r->schema) {
-        if (have_stat && S_ISREG(sb.st_mode))
+        if (have_stat && S_ISREG(sb->st_mode))
             rs.start = lseek(fd, 0, SEEK_CUR);
         if (rs.start < 0)
             rs.keep = &keep;
@@ -715,6 +730,314 @@ mp_status mp_read_file(mp_reader *r, const char *path, mp_study_fn fn,
     free(keep.b);
     if (fd != STDIN_FILENO)
         close(fd);
+    return st;
+}
+
+mp_status mp_read_file(mp_reader *r, const char *path, mp_study_fn fn,
+                       void *ctx, mp_errors *err)
+{
+    struct stat sb;
+    int have_stat;
+    int fd = open_input(path, err, &sb, &have_stat);
+    if (fd < 0)
+        return MP_EIO;
+    return read_fd(r, fd, &sb, have_stat, path, fn, ctx, err);
+}
+
+/* ---- one collection in two halves at once ---------------------------------------- */
+
+/* A large collection is read by two threads: this one parses it from its
+ * start to the end of a study near the middle (B), a second one parses
+ * the root's start tag (the prolog, bytes [0, R)) followed by the rest
+ * (from B on), as if the studies before B were not there.  The second
+ * reading stands only when it is certainly what one reading would have
+ * made of those bytes: the first reading, at B, is inside the root and
+ * nowhere else (so B is between two of its children, not in a comment,
+ * a CDATA section or a deeper element), and the second had no
+ * diagnostic at all (none of its findings can then depend on what came
+ * before B: a repeated xml:id, a limit); the sink joins the two (and may
+ * still refuse: a study id in both halves).  Otherwise the first thread
+ * reads on from B, as one reading would. */
+
+enum {
+    SPLIT_PROLOG = 1 << 16,     /* the root's start tag ends within this */
+    SPLIT_WINDOW = 1 << 16,     /* bytes looked at a time for a study's end */
+    SPLIT_SEARCH = 1 << 22      /* how far past the middle it may be */
+};
+
+/* The first m bytes s in h[0..n), or NULL (memmem is not ISO C). */
+static const char *find_bytes(const char *h, size_t n, const char *s, size_t m)
+{
+    const char *end = h + n;
+    for (const char *p = h; m <= (size_t)(end - p); p++) {
+        p = memchr(p, s[0], (size_t)(end - p) - m + 1);
+        if (!p)
+            return NULL;
+        if (memcmp(p, s, m) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+/* 1 when the XML declaration at d (up to "?>" at e) names no encoding or
+ * one in which "</study>" is those eight bytes wherever it occurs. */
+static int split_encoding(const char *d, const char *e)
+{
+    static const char *const ok[] = { "utf-8", "us-ascii", "iso-8859-1" };
+    const char *enc = find_bytes(d, (size_t)(e - d), "encoding", 8);
+    if (!enc)
+        return 1;
+    const char *q = enc + 8;
+    while (q < e && *q != '"' && *q != '\'')
+        q++;
+    for (size_t i = 0; q < e && i < sizeof ok / sizeof *ok; i++) {
+        size_t n = strlen(ok[i]);
+        if ((size_t)(e - q) > n + 1 && strncasecmp(q + 1, ok[i], n) == 0 &&
+            q[n + 1] == q[0])
+            return 1;
+    }
+    return 0;
+}
+
+/* The end (just past its '>') of the start tag of a <studies> root in
+ * b[0..n), or 0 when there is none or the prolog before it holds
+ * anything but blanks, comments, processing instructions and an XML
+ * declaration of an encoding split_encoding accepts. */
+static size_t root_tag_end(const char *b, size_t n)
+{
+    size_t i = n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (i < n && is_blank((unsigned char)b[i]))
+        i++;
+    while (n - i >= 4 && b[i] == '<' && (b[i + 1] == '?' || b[i + 1] == '!')) {
+        int pi = b[i + 1] == '?';
+        if (!pi && memcmp(b + i, "<!--", 4) != 0)
+            return 0;
+        const char *e = find_bytes(b + i + 2, n - i - 2, pi ? "?>" : "-->", pi ? 2 : 3);
+        if (!e || (pi && !split_encoding(b + i, e)))
+            return 0;
+        i = (size_t)(e - b) + (pi ? 2 : 3);
+        while (i < n && is_blank((unsigned char)b[i]))
+            i++;
+    }
+    if (n - i < 9 || memcmp(b + i, "<studies", 8) != 0 ||
+        !(is_blank((unsigned char)b[i + 8]) || b[i + 8] == '>'))
+        return 0;
+    char quote = 0;
+    for (size_t j = i + 8; j < n; j++) {
+        if (quote)
+            quote = b[j] == quote ? 0 : quote;
+        else if (b[j] == '"' || b[j] == '\'')
+            quote = b[j];
+        else if (b[j] == '>')
+            return b[j - 1] == '/' ? 0 : j + 1;
+        else if (b[j] == '<')
+            return 0;
+    }
+    return 0;
+}
+
+/* The offset just past the first "</study>" at or after from (and within
+ * SPLIT_SEARCH bytes of it) in fd's first size bytes, or 0. */
+static size_t study_end_after(int fd, size_t from, size_t size, char *buf)
+{
+    static const char tag[] = "</study>";
+    const size_t tl = sizeof tag - 1;
+    for (size_t at = from; at < size && at - from < SPLIT_SEARCH;
+         at += SPLIT_WINDOW - tl) {
+        size_t want = size - at < SPLIT_WINDOW ? size - at : SPLIT_WINDOW;
+        ssize_t got = pread(fd, buf, want, (off_t)at);
+        if (got < (ssize_t)tl)
+            return 0;
+        const char *p = find_bytes(buf, (size_t)got, tag, tl);
+        if (p)
+            return at + (size_t)(p - buf) + tl;
+    }
+    return 0;
+}
+
+/* The second half's reading: its input, its sink, and how it went. */
+typedef struct {
+    mp_reader *r;               /* the twin reader */
+    int fd;
+    const char *name;
+    const char *prolog;         /* bytes [0, R) of the input */
+    size_t prolog_len, from;    /* R; B */
+    mp_study_fn fn;
+    void *ctx;
+    mp_errors *err;
+    int clean;                  /* read to the end; nothing but warnings
+                                   (all recorded) to say */
+} split_half;
+
+enum { COUNT_BLOCK = 1 << 20 };
+
+/* Line ends in fd's bytes [from, to) (the first after a byte that is not
+ * a CR), or -1 when they cannot be read. */
+static long line_ends_between(int fd, size_t from, size_t to)
+{
+    char *buf = malloc(COUNT_BLOCK);
+    long lines = 0;
+    int cr = 0;
+    while (buf && from < to) {
+        size_t want = to - from < COUNT_BLOCK ? to - from : COUNT_BLOCK;
+        ssize_t got = pread(fd, buf, want, (off_t)from);
+        if (got <= 0)
+            break;
+        lines += count_line_ends(buf, (size_t)got, &cr);
+        from += (size_t)got;
+    }
+    free(buf);
+    return from == to ? lines : -1;
+}
+
+/* 1 when a second half's list holds nothing but warnings about files,
+ * all of them recorded: they can be added to the first half's list as
+ * one reading would have added them. */
+static int only_warnings(const mp_errors *e)
+{
+    if (mp_errors_count(e) != 0 || e->warnings != e->n ||
+        e->warnings_suppressed != 0)
+        return 0;
+    for (size_t i = 0; i < e->n; i++)
+        if (e->items[i].index != MP_NO_INDEX)
+            return 0;
+    return 1;
+}
+
+/* The second half: the prolog, then the input from B on, with the
+ * parser's line set to B's line so that every line it gives is the
+ * file's. */
+static void *read_half(void *arg)
+{
+    split_half *h = arg;
+    xmlSetGenericErrorFunc(NULL, quiet_generic_error);  /* per thread */
+    file_ctx f;
+    file_begin(&f, h->r, h->name, h->fn, h->ctx, h->err);
+    source src = { .fd = h->fd, .positional = 1, .total = h->from,
+                   .max_bytes = h->r->opt.max_bytes };
+    pass_state ps = PASS_STATE_INIT;
+    ps.sniffed = 1;
+    ps.fed = h->from;
+    long skipped = line_ends_between(h->fd, h->prolog_len, h->from);
+    mp_status st = feed(&f, h->prolog, h->prolog_len, 0) ? MP_OK : MP_ENOMEM;
+    int in_root = st == MP_OK && skipped >= 0 && !f.stop && f.px &&
+                  f.px->input && f.depth == 1 && f.collection && h->err->n == 0;
+    if (in_root) {
+        f.px->input->line += (int)skipped;
+        st = first_pass(&f, &src, NULL, &ps);
+    }
+    int ids = f.ids != NULL;
+    st = file_status(&f, &src, file_end(&f, &src, st));
+    h->clean = in_root && !ids && st == MP_OK && only_warnings(h->err);
+    return NULL;
+}
+
+/* 1 when the first half's reading (f) is at B between two children of
+ * the root, the parser waiting for content. */
+static int at_boundary(const file_ctx *f, const source *src,
+                       const pass_state *ps, size_t b)
+{
+    return ps->paused && src->total == b && !f->stop && !src->refused &&
+           f->px && f->px->wellFormed && f->px->instate == XML_PARSER_CONTENT &&
+           f->px->nameNr == 1 && f->depth == 1 && f->collection && !f->study &&
+           !f->skipping;
+}
+
+/* The twin reader that reads second halves (same limits, no schema). */
+static mp_reader *twin_of(mp_reader *r)
+{
+    if (!r->twin) {
+        mp_read_options o = r->opt;
+        o.schema = 0;
+        mp_status st;
+        r->twin = mp_reader_new(&o, &st);
+    }
+    return r->twin;
+}
+
+/* Where to split fd (size bytes): *prolog_len (R) and the return value
+ * (B), or 0 when it is not to be split; prolog receives bytes [0, R). */
+static size_t split_point(const mp_reader *r, int fd, const struct stat *sb,
+                          char *prolog, size_t *prolog_len)
+{
+    size_t size = (size_t)sb->st_size;
+    if (!S_ISREG(sb->st_mode) || size < r->opt.split_min ||
+        size > r->opt.max_bytes)
+        return 0;
+    ssize_t got = pread(fd, prolog, SPLIT_PROLOG, 0);
+    if (got <= 0 || !(*prolog_len = root_tag_end(prolog, (size_t)got)))
+        return 0;
+    char *buf = malloc(SPLIT_WINDOW);
+    size_t b = buf ? study_end_after(fd, size / 2, size, buf) : 0;
+    free(buf);
+    return b > *prolog_len && b < size ? b : 0;
+}
+
+/* Read fd (split at b, prolog its first prolog_len bytes) by two threads;
+ * 0 when the second could not be started (nothing read then). */
+static int read_split(mp_reader *r, int fd, const char *path, mp_study_fn fn,
+                      void *ctx, mp_errors *err, const mp_read_split *split,
+                      const char *prolog, size_t prolog_len, size_t b,
+                      mp_status *result)
+{
+    split_half h = { twin_of(r), fd, path, prolog, prolog_len, b,
+                     NULL, NULL, NULL, 0 };
+    if (!h.r || split->open(split->arg, &h.fn, &h.ctx, &h.err) != MP_OK)
+        return 0;
+    pthread_t t;
+    if (pthread_create(&t, NULL, read_half, &h) != 0) {
+        split->close(split->arg);
+        return 0;
+    }
+    file_ctx f;
+    file_begin(&f, r, path, fn, ctx, err);
+    source src = { .fd = fd, .max_bytes = r->opt.max_bytes };
+    pass_state ps = PASS_STATE_INIT;
+    ps.until = b;
+    mp_status st = first_pass(&f, &src, NULL, &ps);
+    int boundary = st == MP_OK && at_boundary(&f, &src, &ps, b);
+    pthread_join(t, NULL);
+    mp_status joined = boundary && h.clean ? split->join(split->arg)
+                                           : MP_EINPUT;
+    for (size_t i = 0; joined == MP_OK && i < h.err->n; i++) {
+        const mp_diag *d = &h.err->items[i];
+        if (mp_errors_warn(err, d->file, d->line, "%s", d->message) == MP_ENOMEM)
+            joined = MP_ENOMEM;
+    }
+    split->close(split->arg);
+    if (joined == MP_ENOMEM)
+        st = MP_ENOMEM;
+    if (ps.paused && joined == MP_EINPUT && st == MP_OK) {
+        ps.until = SIZE_MAX;    /* one reading, from B on */
+        ps.paused = 0;
+        st = first_pass(&f, &src, NULL, &ps);
+        }
+    free(ps.buf);
+    *result = file_status(&f, &src, file_end(&f, &src, st));
+    return 1;
+}
+
+mp_status mp_read_file_split(mp_reader *r, const char *path, mp_study_fn fn,
+                             void *ctx, mp_errors *err,
+                             const mp_read_split *split)
+{
+    if (r->schema || !split || r->opt.split_min == 0)
+        return mp_read_file(r, path, fn, ctx, err);
+    struct stat sb;
+    int have_stat;
+    int fd = open_input(path, err, &sb, &have_stat);
+    if (fd < 0)
+        return MP_EIO;
+    char *prolog = have_stat && fd != STDIN_FILENO ? malloc(SPLIT_PROLOG) : NULL;
+    size_t prolog_len = 0;
+    size_t b = prolog ? split_point(r, fd, &sb, prolog, &prolog_len) : 0;
+    mp_status st;
+    int done = b && read_split(r, fd, path, fn, ctx, err, split, prolog,
+                               prolog_len, b, &st);
+    free(prolog);
+    if (!done)
+        return read_fd(r, fd, &sb, have_stat, path, fn, ctx, err);
+    close(fd);
     return st;
 }
 

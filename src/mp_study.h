@@ -128,18 +128,18 @@ mp_status mp_read_file(mp_reader *r, const char *path, mp_study_fn fn,
  * once (mp_read_file_split).  open gives the sink of the second half
  * (*fn, *ctx and the list *err of its diagnostics); MP_OK, or MP_ENOMEM
  * (the file is then read by one thread).  join, called only when the
- * second half was read without any diagnostic and the first half ends
- * exactly where the second begins, appends what the second sink took to
- * what the first took; the second half's line numbers are `delta` short
- * of the file's (the reader parsed it after the root's start tag alone).
- * join returns MP_OK (appended), MP_EINPUT when the two cannot be joined
- * as one reading would have them (a study id in both, say: the first sink
- * must then be unchanged, and the reader reads the second half itself,
- * after the first), or MP_ENOMEM.  close frees the second sink; it is
- * called after every successful open. */
+ * second half was read without a problem (warnings, all recorded, are
+ * allowed: the reader then adds them to the first half's list) and the
+ * first half ends exactly where the second begins, appends what the
+ * second sink took to what the first took.  It returns MP_OK (appended),
+ * MP_EINPUT when the two cannot be joined as one reading would have them
+ * (a study id in both, say: the first sink must then be unchanged, and
+ * the reader reads the second half itself, after the first), or
+ * MP_ENOMEM.  close frees the second sink; it is called after every
+ * successful open. */
 typedef struct {
     mp_status (*open)(void *arg, mp_study_fn *fn, void **ctx, mp_errors **err);
-    mp_status (*join)(void *arg, long delta);
+    mp_status (*join)(void *arg);
     void (*close)(void *arg);
     void *arg;
 } mp_read_split;
@@ -149,10 +149,11 @@ typedef struct {
  * the same result, but for a regular file of at least o->split_min bytes
  * holding a <studies> collection (and no schema pass) read by two threads:
  * this one parses the first half into fn, a second one the rest into
- * split's sink.  When the second half had anything to say (a diagnostic
- * of any kind), or the halves cannot be joined, its work is dropped and
- * this thread reads on from where the first half ended: the result is
- * always that of one reading, only slower. */
+ * split's sink, with the file's line numbers.  When the second half had a
+ * problem to report (or more warnings than err may record), or the
+ * halves cannot be joined, its work is dropped and this thread reads on
+ * from where the first half ended: the result is always that of one
+ * reading, only slower. */
 mp_status mp_read_file_split(mp_reader *r, const char *path, mp_study_fn fn,
                              void *ctx, mp_errors *err,
                              const mp_read_split *split);
