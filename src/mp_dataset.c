@@ -69,7 +69,10 @@ typedef struct {
     int year;
     long n[2], events[2];       /* [0] control, [1] experimental */
     const char *derived;        /* mp_effect_derived(), static */
-    mp_km_ipd ipd[2];           /* km-curves: reconstructed; else empty */
+    mp_km_ipd *ipd;             /* km-curves: the reconstructed arms,
+                                   [0] control, [1] experimental (owned);
+                                   else NULL (a pointer, not the pair: a
+                                   million rows are 40 MB smaller) */
 } row_info;
 
 typedef struct {
@@ -90,6 +93,7 @@ struct mp_dataset {
     size_t rows_first, cap_rows;
     row_seg *old_rows;
     size_t n_old_rows;
+    size_t n_ipd;               /* rows with reconstructed arms */
     int measure_set;
     mp_measure measure;
     size_t arm_label[2];
@@ -206,6 +210,7 @@ void mp_dataset_options_default(mp_dataset_options *o)
 }
 
 static row_info *row_at(const mp_dataset *ds, size_t i);
+static mp_status drop_ipd(row_info *r);
 
 mp_dataset *mp_dataset_new(const mp_dataset_options *o)
 {
@@ -234,9 +239,8 @@ void mp_dataset_free(mp_dataset *ds)
     pool_free(&ds->strings);
     free(ds->y);
     free(ds->v);
-    for (size_t i = 0; i < ds->k; i++)
-        for (int a = 0; a < 2; a++)
-            mp_km_ipd_clear(&row_at(ds, i)->ipd[a]);
+    for (size_t i = 0; ds->n_ipd && i < ds->k; i++)
+        drop_ipd(row_at(ds, i));
     free(ds->rows);
     for (size_t i = 0; i < ds->n_old_rows; i++)
         free(ds->old_rows[i].rows);
@@ -514,8 +518,8 @@ static void arm_counts(const mp_study *s, const mp_outcome *o, row_info *r)
     if (e->kind != MP_INPUT_KM)
         return;
     for (int a = 0; a < 2; a++) {
-        r->n[a] = (long)r->ipd[a].n;
-        r->events[a] = ipd_events(&r->ipd[a]);
+        r->n[a] = r->ipd ? (long)r->ipd[a].n : 0;
+        r->events[a] = r->ipd ? ipd_events(&r->ipd[a]) : 0;
     }
 }
 
@@ -538,11 +542,16 @@ static mp_status convert(const mp_dataset *ds, const mp_study *s,
     return MP_EINPUT;
 }
 
-/* A row not added after all: its reconstructed data go.  MP_ENOMEM. */
+/* A row not added after all, or freed: its reconstructed data go.
+ * MP_ENOMEM. */
 static mp_status drop_ipd(row_info *r)
 {
-    mp_km_ipd_clear(&r->ipd[0]);
-    mp_km_ipd_clear(&r->ipd[1]);
+    if (r->ipd) {
+        mp_km_ipd_clear(&r->ipd[0]);
+        mp_km_ipd_clear(&r->ipd[1]);
+        free(r->ipd);
+        r->ipd = NULL;
+    }
     return MP_ENOMEM;
 }
 
@@ -571,13 +580,20 @@ static mp_status add_row(mp_dataset *ds, const mp_study *s, const mp_outcome *o,
     mp_status st = convert(ds, s, o, &y, &se, ipd, err);
     if (st != MP_OK)
         return st;
-    if (!rows_grow(ds)) {
-        row_info lost = { .ipd = { ipd[0], ipd[1] } };
+    row_info *r = NULL;
+    mp_km_ipd *pair = NULL;
+    if (o->effect.kind == MP_INPUT_KM && (pair = malloc(2 * sizeof *pair)))
+        pair[0] = ipd[0], pair[1] = ipd[1];
+    if ((o->effect.kind == MP_INPUT_KM && !pair) || !rows_grow(ds)) {
+        row_info lost = { .ipd = pair };
+        if (!pair) {
+            mp_km_ipd_clear(&ipd[0]);
+            mp_km_ipd_clear(&ipd[1]);
+        }
         return drop_ipd(&lost);
     }
-    row_info *r = &ds->rows[ds->k - ds->rows_first];
-    r->ipd[0] = ipd[0];
-    r->ipd[1] = ipd[1];
+    r = &ds->rows[ds->k - ds->rows_first];
+    r->ipd = pair;
     r->derived = mp_effect_derived(&o->effect);
     r->id = me->id;
     r->file = me->file;
@@ -596,6 +612,7 @@ static mp_status add_row(mp_dataset *ds, const mp_study *s, const mp_outcome *o,
     ds->y[ds->k] = y;
     ds->v[ds->k] = se * se;
     ds->k++;
+    ds->n_ipd += pair != NULL;
     return MP_OK;
 }
 
@@ -879,6 +896,8 @@ mp_status mp_dataset_join(mp_dataset *ds, mp_dataset *from)
         ds->last_file = from->last_file + base;
     ds->n_valid += from->n_valid;
     ds->n_seen += from->n_seen;
+    ds->n_ipd += from->n_ipd;
+    from->n_ipd = 0;
     return MP_OK;
 }
 
@@ -1018,10 +1037,11 @@ const char *mp_dataset_derived(const mp_dataset *ds, size_t i)
 size_t mp_dataset_ipd(const mp_dataset *ds, size_t i, int experimental,
                       const double **time, const int **event)
 {
-    const mp_km_ipd *d = &row_at(ds, i)->ipd[experimental ? 1 : 0];
-    *time = d->time;
-    *event = d->event;
-    return d->n;
+    const mp_km_ipd *pair = row_at(ds, i)->ipd;
+    const mp_km_ipd *d = pair ? &pair[experimental ? 1 : 0] : NULL;
+    *time = d ? d->time : NULL;
+    *event = d ? d->event : NULL;
+    return d ? d->n : 0;
 }
 
 const char *mp_dataset_group(const mp_dataset *ds, size_t i)
