@@ -50,6 +50,18 @@ typedef struct {
 #define SLOT_INDEX_BITS 40
 #define SLOT_INDEX_MASK ((UINT64_C(1) << SLOT_INDEX_BITS) - 1)
 
+/* A table of the ids seen[first..] (up to the next table's first):
+ * open addressing, 8-byte slots (the index is from first), at most half
+ * full.  Joining the halves of an input keeps the second half's table
+ * as it is, after the first's, instead of rehashing half a million ids
+ * into one (most of the join's time); ids are looked up in every table,
+ * added to the last. */
+typedef struct {
+    uint64_t *slots;
+    size_t cap;                 /* a power of two */
+    size_t first;
+} id_table;
+
 /* Loops over many ids ask for the slot of the id this many places ahead:
  * the table is megabytes, and each probe would otherwise wait for
  * memory. */
@@ -101,8 +113,9 @@ struct mp_dataset {
      * (8-byte slots, at most half full: 16 MB for a million ids) */
     seen_id *seen;
     size_t n_ids, cap_seen;
-    uint64_t *slots;
-    size_t cap_slots;
+    id_table *tables;           /* tables of consecutive parts of seen[]:
+                                   one, or one more per joined half */
+    size_t n_tables;
     size_t n_valid;             /* studies that passed every check */
     size_t n_seen, max_studies; /* studies given to mp_dataset_add; limit */
     size_t last_file;           /* pool offset of the last file name */
@@ -246,7 +259,9 @@ void mp_dataset_free(mp_dataset *ds)
         free(ds->old_rows[i].rows);
     free(ds->old_rows);
     free(ds->seen);
-    free(ds->slots);
+    for (size_t i = 0; i < ds->n_tables; i++)
+        free(ds->tables[i].slots);
+    free(ds->tables);
     free(ds->outcomes);
     free(ds->skipped);
     free(ds);
@@ -296,44 +311,62 @@ static uint64_t slot_of(uint64_t h, size_t i)
     return (h & ~SLOT_INDEX_MASK) | (uint64_t)(i + 1);
 }
 
-/* Double the table (64 slots at first), from seen[] in order: sequential
- * reads, no string touched. */
+/* Double the last table (make the first: 64 slots), from seen[] in
+ * order: sequential reads, no string touched. */
 static mp_status slots_grow(mp_dataset *ds)
 {
-    size_t cap = ds->cap_slots ? 2 * ds->cap_slots : 64;
-    if (cap > SIZE_MAX / sizeof *ds->slots)
+    if (ds->n_tables == 0) {
+        ds->tables = calloc(1, sizeof *ds->tables);
+        if (!ds->tables)
+            return MP_ENOMEM;
+        ds->n_tables = 1;
+    }
+    id_table *tb = &ds->tables[ds->n_tables - 1];
+    size_t cap = tb->cap ? 2 * tb->cap : 64;
+    if (cap > SIZE_MAX / sizeof *tb->slots)
         return MP_ENOMEM;
     uint64_t *t = calloc(cap, sizeof *t);
     if (!t)
         return MP_ENOMEM;
-    for (size_t i = 0; i < ds->n_ids; i++) {
+    for (size_t i = tb->first; i < ds->n_ids; i++) {
 #if defined(__GNUC__)
         if (i + PREFETCH_AHEAD < ds->n_ids)     /* see PREFETCH_AHEAD */
             __builtin_prefetch(&t[(size_t)ds->seen[i + PREFETCH_AHEAD].hash &
                                   (cap - 1)]);
 #endif
-        t[free_slot(t, cap, ds->seen[i].hash)] = slot_of(ds->seen[i].hash, i);
+        t[free_slot(t, cap, ds->seen[i].hash)] =
+            slot_of(ds->seen[i].hash, i - tb->first);
     }
-    free(ds->slots);
-    ds->slots = t;
-    ds->cap_slots = cap;
+    free(tb->slots);
+    tb->slots = t;
+    tb->cap = cap;
     return MP_OK;
 }
 
-/* The seen entry of id (hash h), or NULL; *empty receives the slot where
- * it would go. */
+/* 1 when the last table has no room for one more id. */
+static int slots_full(const mp_dataset *ds)
+{
+    const id_table *tb = ds->n_tables ? &ds->tables[ds->n_tables - 1] : NULL;
+    return !tb || 2 * (ds->n_ids - tb->first + 1) > tb->cap;
+}
+
+/* The seen entry of id (hash h), or NULL; *empty receives the slot of
+ * the last table where it would go. */
 static const seen_id *ids_find(const mp_dataset *ds, const char *id,
                                uint64_t h, size_t *empty)
 {
-    size_t j = (size_t)h & (ds->cap_slots - 1);
-    for (uint64_t s; (s = ds->slots[j]) != 0; j = (j + 1) & (ds->cap_slots - 1)) {
-        if ((s ^ h) & ~SLOT_INDEX_MASK)
-            continue;           /* another tag: another id */
-        const seen_id *e = &ds->seen[(s & SLOT_INDEX_MASK) - 1];
-        if (strcmp(pool_str(&ds->strings, e->id), id) == 0)
-            return e;
+    for (size_t t = 0; t < ds->n_tables; t++) {
+        const id_table *tb = &ds->tables[t];
+        size_t j = (size_t)h & (tb->cap - 1);
+        for (uint64_t s; (s = tb->slots[j]) != 0; j = (j + 1) & (tb->cap - 1)) {
+            if ((s ^ h) & ~SLOT_INDEX_MASK)
+                continue;       /* another tag: another id */
+            const seen_id *e = &ds->seen[tb->first + (s & SLOT_INDEX_MASK) - 1];
+            if (strcmp(pool_str(&ds->strings, e->id), id) == 0)
+                return e;
+        }
+        *empty = j;
     }
-    *empty = j;
     return NULL;
 }
 
@@ -357,8 +390,9 @@ static mp_status file_offset(mp_dataset *ds, const char *file, size_t *off)
 static void prefetch_slot(const mp_dataset *ds, uint64_t h)
 {
 #if defined(__GNUC__)
-    if (ds->cap_slots)
-        __builtin_prefetch(&ds->slots[(size_t)h & (ds->cap_slots - 1)]);
+    for (size_t t = 0; t < ds->n_tables; t++)
+        __builtin_prefetch(&ds->tables[t].slots[(size_t)h &
+                                                 (ds->tables[t].cap - 1)]);
 #else
     (void)ds;
     (void)h;
@@ -371,7 +405,7 @@ static mp_status claim_id(mp_dataset *ds, const mp_study *s, uint64_t h,
                           mp_errors *err)
 {
     mp_status st = MP_OK;
-    if (2 * (ds->n_ids + 1) > ds->cap_slots)
+    if (slots_full(ds))
         st = slots_grow(ds);
     if (st == MP_OK && !room_for_one((void **)&ds->seen, &ds->cap_seen,
                                      ds->n_ids, sizeof *ds->seen))
@@ -391,7 +425,8 @@ static mp_status claim_id(mp_dataset *ds, const mp_study *s, uint64_t h,
         file_offset(ds, s->file, &file) != MP_OK)
         return MP_ENOMEM;
     ds->seen[ds->n_ids] = (seen_id){ id, file, s->line, h };
-    ds->slots[slot] = slot_of(h, ds->n_ids);
+    id_table *tb = &ds->tables[ds->n_tables - 1];
+    tb->slots[slot] = slot_of(h, ds->n_ids - tb->first);
     ds->n_ids++;
     return MP_OK;
 }
@@ -770,7 +805,7 @@ static int join_refused(const mp_dataset *ds, const mp_dataset *from)
         return 1;
     if (ds->measure_set && from->measure_set && ds->measure != from->measure)
         return 1;
-    for (size_t i = 0; ds->cap_slots && i < from->n_ids; i++) {
+    for (size_t i = 0; i < from->n_ids; i++) {
         if (i + PREFETCH_AHEAD < from->n_ids)
             prefetch_slot(ds, from->seen[i + PREFETCH_AHEAD].hash);
         const seen_id *e = &from->seen[i];
@@ -798,9 +833,10 @@ static mp_status join_reserve(mp_dataset *ds, const mp_dataset *from)
             *a[i].arr = t;
             *a[i].cap = a[i].n;
         }
-    while (2 * (ds->n_ids + from->n_ids) > ds->cap_slots)
-        if (slots_grow(ds) != MP_OK)
-            return MP_ENOMEM;
+    id_table *t = realloc(ds->tables, (ds->n_tables + from->n_tables) * sizeof *t);
+    if (!t && ds->n_tables + from->n_tables > 0)
+        return MP_ENOMEM;
+    ds->tables = t;
     if (!values_reserve(ds, ds->k + from->k))
         return MP_ENOMEM;
     row_seg *o = realloc(ds->old_rows, (ds->n_old_rows + 1) * sizeof *o);
@@ -845,19 +881,22 @@ static void join_rows(mp_dataset *ds, mp_dataset *from, size_t base)
     from->k = from->cap_rows = 0;
 }
 
-/* from's ids and skipped studies after ds's (room: join_reserve). */
-static void join_ids(mp_dataset *ds, const mp_dataset *from, size_t base)
+/* from's ids, their tables and its skipped studies after ds's (room:
+ * join_reserve). */
+static void join_ids(mp_dataset *ds, mp_dataset *from, size_t base)
 {
+    for (size_t t = 0; t < from->n_tables; t++) {
+        ds->tables[ds->n_tables] = from->tables[t];
+        ds->tables[ds->n_tables++].first += ds->n_ids;
+    }
+    free(from->tables);
+    from->tables = NULL;
+    from->n_tables = 0;
     for (size_t i = 0; i < from->n_ids; i++) {
-        if (i + PREFETCH_AHEAD < from->n_ids)
-            prefetch_slot(ds, from->seen[i + PREFETCH_AHEAD].hash);
         seen_id e = from->seen[i];
         e.id = rebase(e.id, base);
         e.file = rebase(e.file, base);
-        ds->seen[ds->n_ids] = e;
-        ds->slots[free_slot(ds->slots, ds->cap_slots, e.hash)] =
-            slot_of(e.hash, ds->n_ids);
-        ds->n_ids++;
+        ds->seen[ds->n_ids++] = e;
     }
     for (size_t i = 0; i < from->n_skipped; i++) {
         skipped_study k = from->skipped[i];
