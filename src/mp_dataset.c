@@ -9,6 +9,7 @@
 #include "mp_crosscheck.h"
 #include "mp_text.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,21 +159,32 @@ static mp_status pool_add(pool *p, const char *s, size_t *off)
     return MP_OK;
 }
 
+/* The last of n segments (size bytes each, their first index a size_t
+ * at key in each, ascending, the first one's <= x) whose first is <= x. */
+static size_t segment_of(const void *segs, size_t n, size_t size, size_t key,
+                         size_t x)
+{
+    size_t lo = 0, hi = n;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2, first;
+        memcpy(&first, (const char *)segs + mid * size + key, sizeof first);
+        if (first <= x)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static const char *pool_str(const pool *p, size_t off)
 {
     if (off == NONE)
         return NULL;
     if (off >= p->base)
         return p->buf + (off - p->base);
-    size_t lo = 0, hi = p->n_old;   /* the last segment with base <= off */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (p->old[mid].base <= off)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return p->old[lo].buf + (off - p->old[lo].base);
+    const pool_seg *g = &p->old[segment_of(p->old, p->n_old, sizeof *g,
+                                           offsetof(pool_seg, base), off)];
+    return g->buf + (off - g->base);
 }
 
 /* The offset the next string will have. */
@@ -465,15 +477,10 @@ static row_info *row_at(const mp_dataset *ds, size_t i)
 {
     if (i >= ds->rows_first)
         return &ds->rows[i - ds->rows_first];
-    size_t lo = 0, hi = ds->n_old_rows;     /* the last with first <= i */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ds->old_rows[mid].first <= i)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return &ds->old_rows[lo].rows[i - ds->old_rows[lo].first];
+    const row_seg *g = &ds->old_rows[segment_of(ds->old_rows, ds->n_old_rows,
+                                                sizeof *g,
+                                                offsetof(row_seg, first), i)];
+    return &g->rows[i - g->first];
 }
 
 /* Room for cap values in y and v: 0 when memory runs out. */

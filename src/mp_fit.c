@@ -155,38 +155,29 @@ static void moments(const double *y, const double *v, size_t k, size_t skip,
 
     mp_nsum sw2 = { 0, 0 }, sw3 = { 0, 0 }, sd = { 0, 0 }, sd2 = { 0, 0 },
            sqw = { 0, 0 }, sv = { 0, 0 }, tp = { 0, 0 };
-    if (need == MP_NEED_Q) {
-        for (size_t i = 0; i < k; i++) {
-            if (i == skip)
-                continue;
-            double w = unit ? 1.0 : 1.0 / (v[i] + tau2);
-            double d = y[i] - mu;
-            mp_nsum_add(&sd, w * d);
-            mp_nsum_add(&sd2, w * d * d);
-        }
-    } else {
-        for (size_t i = 0; i < k; i++) {
-            if (i == skip)
-                continue;
-            double w = unit ? 1.0 : 1.0 / (v[i] + tau2);
-            double d = y[i] - mu;
-            mp_nsum_add(&sw2, w * w);
-            mp_nsum_add(&sw3, w * w * w);
-            mp_nsum_add(&sd, w * d);
-            mp_nsum_add(&sd2, w * d * d);
-            mp_nsum_add(&sqw, w * w * d * d);
-            mp_nsum_add(&sv, v[i]);
-            /* sum of the other weights: exact subtraction when w
-             * dominates (Sterbenz), then the compensation term */
-            mp_nsum_add(&tp, w * ((sw.sum - w) + sw.comp));
-        }
+    int all = need != MP_NEED_Q;
+    for (size_t i = 0; i < k; i++) {
+        if (i == skip)
+            continue;
+        double w = unit ? 1.0 : 1.0 / (v[i] + tau2);
+        double d = y[i] - mu;
+        mp_nsum_add(&sd, w * d);
+        mp_nsum_add(&sd2, w * d * d);
+        if (!all)
+            continue;
+        mp_nsum_add(&sw2, w * w);
+        mp_nsum_add(&sw3, w * w * w);
+        mp_nsum_add(&sqw, w * w * d * d);
+        mp_nsum_add(&sv, v[i]);
+        /* sum of the other weights: exact subtraction when w dominates
+         * (Sterbenz), then the compensation term */
+        mp_nsum_add(&tp, w * ((sw.sum - w) + sw.comp));
     }
     double corr = mp_nsum_value(&sd);
     m->mu = mu + corr / m->sw;
     m->q = mp_nsum_value(&sd2) - corr * corr / m->sw;
     if (m->q < 0)
         m->q = 0;
-    int all = need != MP_NEED_Q;
     m->sw2 = all ? mp_nsum_value(&sw2) : NAN;
     m->sw3 = all ? mp_nsum_value(&sw3) : NAN;
     m->qw = all ? mp_nsum_value(&sqw) : NAN;
