@@ -44,19 +44,52 @@ static void shortest_by_printf(char buf[MP_NUMBUF], double x)
     round_trips(buf, x, hi);
 }
 
+/* "00" to "99": two digits per division. */
+static const char pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* The eight digits of x < 10^8, leading zeros included, ending at end,
+ * without division (J. Anhalt's "jeaiii" integer-to-text method): t is
+ * x / 10^6 in fixed point with 57 fraction bits, t = x * ceil(2^57 /
+ * 10^6); its integer part is the first two digits, and each
+ * multiplication of the fraction by 100 brings the next two up.  The
+ * rounding of the constant adds less than x * 100^3 / 2^57 < 0.7 units
+ * of the last pair, never enough to carry into a pair (every x < 10^8
+ * was checked), and t stays below 2^64. */
+#define FRAC57 ((UINT64_C(1) << 57) - 1)
+#define NEXT_PAIR(t) ((t) = ((t) & FRAC57) * 100)
+static void eight_digits(char *end, uint32_t x)
+{
+    uint64_t t = (uint64_t)x * UINT64_C(144115188076);
+    /* unrolled: the compiler keeps the loop otherwise */
+    memcpy(end - 8, pairs + 2 * (t >> 57), 2);
+    NEXT_PAIR(t);
+    memcpy(end - 6, pairs + 2 * (t >> 57), 2);
+    NEXT_PAIR(t);
+    memcpy(end - 4, pairs + 2 * (t >> 57), 2);
+    NEXT_PAIR(t);
+    memcpy(end - 2, pairs + 2 * (t >> 57), 2);
+}
+
 /* The decimal digits of d, written backwards to end, two at a time;
- * returns the first. */
+ * returns the first.  Eight at a time in 32-bit arithmetic while d is
+ * larger: a 64-bit division by a constant costs several times more. */
 static char *digits(char *end, uint64_t d)
 {
-    static const char pairs[] =
-        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-        "8081828384858687888990919293949596979899";
-    for (; d >= 100; d /= 100)
-        end = memcpy(end - 2, pairs + 2 * (d % 100), 2);
-    if (d >= 10)
-        return memcpy(end - 2, pairs + 2 * d, 2);
-    *--end = (char)('0' + d);
+    while (d >= 100000000) {
+        uint64_t q = d / 100000000;
+        eight_digits(end, (uint32_t)(d - q * 100000000));
+        end -= 8;
+        d = q;
+    }
+    uint32_t x = (uint32_t)d;
+    for (; x >= 100; x /= 100)
+        end = memcpy(end - 2, pairs + 2 * (x % 100), 2);
+    if (x >= 10)
+        return memcpy(end - 2, pairs + 2 * x, 2);
+    *--end = (char)('0' + x);
     return end;
 }
 

@@ -102,12 +102,9 @@ int mp_outbuf_make_room(mp_outbuf *b, size_t n)
     return b->failed || n > b->cap ? -1 : 0;
 }
 
-void mp_outbuf_write(mp_outbuf *b, const char *s, size_t n)
+void mp_outbuf_write_slow(mp_outbuf *b, const char *s, size_t n)
 {
-    if (b->cap - b->len >= n) {
-        memcpy(b->buf + b->len, s, n);
-        b->len += n;
-    } else if (b->out && n > b->cap) {
+    if (b->out && n > b->cap) {
         /* more than the buffer holds: after what is gathered, directly */
         flush(b);
         if (!b->failed && fwrite(s, 1, n, b->out) != n)

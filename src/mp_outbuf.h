@@ -59,8 +59,20 @@ void mp_outbuf_free(mp_outbuf *b);
  * Called by the inline functions below; rarely useful directly. */
 int mp_outbuf_make_room(mp_outbuf *b, size_t n);
 
-/* Append n bytes of s. */
-void mp_outbuf_write(mp_outbuf *b, const char *s, size_t n);
+/* Append n bytes of s: the slow path of mp_outbuf_write. */
+void mp_outbuf_write_slow(mp_outbuf *b, const char *s, size_t n);
+
+/* Append n bytes of s.  Inline, so that a short piece of known length
+ * (a key of a report) is copied by a few moves, not a call to memcpy. */
+static inline void mp_outbuf_write(mp_outbuf *b, const char *s, size_t n)
+{
+    if (b->cap - b->len >= n) {
+        memcpy(b->buf + b->len, s, n);
+        b->len += n;
+    } else {
+        mp_outbuf_write_slow(b, s, n);
+    }
+}
 
 /* Append s (a string). */
 static inline void mp_outbuf_puts(mp_outbuf *b, const char *s)

@@ -11,31 +11,27 @@
 #include "mp_outbuf.h"
 #include "mp_report.h"
 
-/* sep"key": as one literal, its length known when compiled. */
+/* sep"key": as one literal, its length known when compiled, so that
+ * the copy is a few moves; then the value.  These are most of a report
+ * of many studies, so numbers are formatted in place. */
 #define KEY(sep, k) sep "\"" k "\": "
-#define NUM(out, sep, k, x) num(out, KEY(sep, k), sizeof KEY(sep, k) - 1, x)
-#define INT(out, sep, k, n) integer(out, KEY(sep, k), sizeof KEY(sep, k) - 1, n)
-#define STR(out, sep, k, s) str(out, KEY(sep, k), sizeof KEY(sep, k) - 1, s)
-#define COUNT(out, sep, k, n) count(out, KEY(sep, k), sizeof KEY(sep, k) - 1, n)
+#define NUM(out, sep, k, x) (mp_outbuf_lit(out, KEY(sep, k)), number(out, x))
+#define INT(out, sep, k, n) (mp_outbuf_lit(out, KEY(sep, k)), integer(out, n))
+#define STR(out, sep, k, s) (mp_outbuf_lit(out, KEY(sep, k)), string(out, s))
+#define COUNT(out, sep, k, n) (mp_outbuf_lit(out, KEY(sep, k)), count(out, n))
 
-/* The key (len bytes, with the separator that precedes it) and the
- * number: these are most of a report of many studies, so the number is
- * formatted in place. */
-static void num(mp_outbuf *out, const char *key, size_t len, double x)
+static void number(mp_outbuf *out, double x)
 {
-    mp_outbuf_write(out, key, len);
     mp_outbuf_advance(out, mp_format_json_number_to(mp_outbuf_room(out), x));
 }
 
-static void integer(mp_outbuf *out, const char *key, size_t len, long n)
+static void integer(mp_outbuf *out, long n)
 {
-    mp_outbuf_write(out, key, len);
     mp_outbuf_advance(out, mp_format_int_to(mp_outbuf_room(out), n));
 }
 
-static void str(mp_outbuf *out, const char *key, size_t len, const char *s)
+static void string(mp_outbuf *out, const char *s)
 {
-    mp_outbuf_write(out, key, len);
     if (s)
         mp_format_json_string_to(out, s);
     else
@@ -43,12 +39,12 @@ static void str(mp_outbuf *out, const char *key, size_t len, const char *s)
 }
 
 /* A count that may be unknown (-1). */
-static void count(mp_outbuf *out, const char *key, size_t len, long n)
+static void count(mp_outbuf *out, long n)
 {
     if (n < 0)
-        str(out, key, len, NULL);
+        string(out, NULL);
     else
-        integer(out, key, len, n);
+        integer(out, n);
 }
 
 static void fixed_block(mp_outbuf *out, const mp_fixed_result *f)
@@ -378,10 +374,9 @@ static void bayes(mp_outbuf *out, const mp_report *r)
 
 /* "influential": true, false, or null when a deletion fit failed and
  * nothing else flags the study (metafor's NA). */
-#define FLAG(out, sep, k, f) flag(out, KEY(sep, k), sizeof KEY(sep, k) - 1, f)
-static void flag(mp_outbuf *out, const char *key, size_t len, mp_infl_flag f)
+#define FLAG(out, sep, k, f) (mp_outbuf_lit(out, KEY(sep, k)), flag(out, f))
+static void flag(mp_outbuf *out, mp_infl_flag f)
 {
-    mp_outbuf_write(out, key, len);
     mp_outbuf_puts(out, f == MP_INFL_YES ? "true" : f == MP_INFL_NO ? "false" : "null");
 }
 
