@@ -42,7 +42,7 @@ static void field_count(mp_outbuf *out, long n)
 /* The last fields of every row: outcome, measure, level, the element a
  * study's effect was derived from (empty for a published figure and for
  * pooled rows); and the end. */
-static void row_end(mp_outbuf *out, const mp_report *r, const char *derived)
+static void row_tail(mp_outbuf *out, const mp_report *r)
 {
     mp_outbuf_putc(out, ',');
     mp_format_csv_field_to(out, mp_dataset_outcome(r->ds));
@@ -50,9 +50,19 @@ static void row_end(mp_outbuf *out, const mp_report *r, const char *derived)
     mp_outbuf_puts(out, mp_measure_name(mp_dataset_measure(r->ds)));
     field_num(out, r->opt->level);
     mp_outbuf_putc(out, ',');
+}
+
+static void row_derived(mp_outbuf *out, const char *derived)
+{
     if (derived)
         mp_outbuf_puts(out, derived);
     mp_outbuf_putc(out, '\n');
+}
+
+static void row_end(mp_outbuf *out, const mp_report *r, const char *derived)
+{
+    row_tail(out, r);
+    row_derived(out, derived);
 }
 
 /* A pooled or prediction row: log-scale estimate and bounds. */
@@ -123,9 +133,17 @@ static void group_rows(mp_outbuf *out, const mp_report *r)
         mp_outbuf_rows(out, r->cum->k, cumulative_row, r);
 }
 
+/* The study rows' context: the tail (row_tail) is the same in every
+ * row, so it is formatted once; NULL when there was no memory for it. */
+typedef struct {
+    mp_study_rows rows;
+    const mp_outbuf *tail;
+} csv_rows;
+
 static void study_row(mp_outbuf *out, const void *ctx, size_t i)
 {
-    const mp_study_rows *c = ctx;
+    const csv_rows *cr = ctx;
+    const mp_study_rows *c = &cr->rows;
     const mp_dataset *ds = c->r->ds;
     mp_study_figures f;
     mp_report_study(c->r, &c->sums, i, &f);
@@ -143,15 +161,24 @@ static void study_row(mp_outbuf *out, const void *ctx, size_t i)
     field_num(out, f.se);
     field_num(out, f.w_fixed);
     field_num(out, f.w_random);
-    row_end(out, c->r, mp_dataset_derived(ds, i));
+    if (cr->tail)
+        mp_outbuf_write(out, cr->tail->buf, cr->tail->len);
+    else
+        row_tail(out, c->r);
+    row_derived(out, mp_dataset_derived(ds, i));
 }
 
 static void report(mp_outbuf *out, const mp_report *r)
 {
-    mp_study_rows sc = { .r = r };
-    mp_report_weight_sums(r, &sc.sums);
+    csv_rows sc = { .rows.r = r };
+    mp_report_weight_sums(r, &sc.rows.sums);
+    mp_outbuf tail;
+    mp_outbuf_init(&tail, NULL);
+    row_tail(&tail, r);
+    sc.tail = tail.failed ? NULL : &tail;
     mp_outbuf_write(out, header, sizeof header - 1);
     mp_outbuf_rows(out, mp_dataset_k(r->ds), study_row, &sc);
+    mp_outbuf_free(&tail);
     const mp_fixed_result *fx = &r->fit->fixed;
     pooled(out, r, "fixed", "Fixed effect", fx->log_estimate, fx->se, fx->lower,
            fx->upper, 100, NAN);
