@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* mp_format.c - number and string formatting; see mp_format.h. */
 #include "mp_format.h"
+#include "mp_outbuf.h"
 #include "mp_shortest.h"
 
 #include <float.h>
@@ -43,19 +44,52 @@ static void shortest_by_printf(char buf[MP_NUMBUF], double x)
     round_trips(buf, x, hi);
 }
 
+/* "00" to "99": two digits per division. */
+static const char pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* The eight digits of x < 10^8, leading zeros included, ending at end,
+ * without division (J. Anhalt's "jeaiii" integer-to-text method): t is
+ * x / 10^6 in fixed point with 57 fraction bits, t = x * ceil(2^57 /
+ * 10^6); its integer part is the first two digits, and each
+ * multiplication of the fraction by 100 brings the next two up.  The
+ * rounding of the constant adds less than x * 100^3 / 2^57 < 0.7 units
+ * of the last pair, never enough to carry into a pair (every x < 10^8
+ * was checked), and t stays below 2^64. */
+#define FRAC57 ((UINT64_C(1) << 57) - 1)
+#define NEXT_PAIR(t) ((t) = ((t) & FRAC57) * 100)
+static void eight_digits(char *end, uint32_t x)
+{
+    uint64_t t = (uint64_t)x * UINT64_C(144115188076);
+    /* unrolled: the compiler keeps the loop otherwise */
+    memcpy(end - 8, pairs + 2 * (t >> 57), 2);
+    NEXT_PAIR(t);
+    memcpy(end - 6, pairs + 2 * (t >> 57), 2);
+    NEXT_PAIR(t);
+    memcpy(end - 4, pairs + 2 * (t >> 57), 2);
+    NEXT_PAIR(t);
+    memcpy(end - 2, pairs + 2 * (t >> 57), 2);
+}
+
 /* The decimal digits of d, written backwards to end, two at a time;
- * returns the first. */
+ * returns the first.  Eight at a time in 32-bit arithmetic while d is
+ * larger: a 64-bit division by a constant costs several times more. */
 static char *digits(char *end, uint64_t d)
 {
-    static const char pairs[] =
-        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-        "8081828384858687888990919293949596979899";
-    for (; d >= 100; d /= 100)
-        end = memcpy(end - 2, pairs + 2 * (d % 100), 2);
-    if (d >= 10)
-        return memcpy(end - 2, pairs + 2 * d, 2);
-    *--end = (char)('0' + d);
+    while (d >= 100000000) {
+        uint64_t q = d / 100000000;
+        eight_digits(end, (uint32_t)(d - q * 100000000));
+        end -= 8;
+        d = q;
+    }
+    uint32_t x = (uint32_t)d;
+    for (; x >= 100; x /= 100)
+        end = memcpy(end - 2, pairs + 2 * (x % 100), 2);
+    if (x >= 10)
+        return memcpy(end - 2, pairs + 2 * x, 2);
+    *--end = (char)('0' + x);
     return end;
 }
 
@@ -64,7 +98,7 @@ static char *digits(char *end, uint64_t d)
  * n <= prec): scientific notation when the decimal exponent x of the
  * leading digit is below -4 or at least prec, else fixed; no trailing
  * zeros; an exponent of at least two digits. */
-static void format_g(char *p, int neg, uint64_t d, int e, int prec)
+static char *format_g(char *p, int neg, uint64_t d, int e, int prec)
 {
     char dig[20];
     const char *s = digits(dig + sizeof dig, d);
@@ -86,7 +120,7 @@ static void format_g(char *p, int neg, uint64_t d, int e, int prec)
         *p++ = (char)('0' + a / 10 % 10);
         *p++ = (char)('0' + a % 10);
         *p = '\0';
-        return;
+        return p;
     }
     int whole = x + 1;          /* digits before the point, <= 0 below 1 */
     if (whole <= 0) {
@@ -101,37 +135,53 @@ static void format_g(char *p, int neg, uint64_t d, int e, int prec)
         p = (char *)memcpy(p, s + whole, (size_t)(n - whole)) + n - whole;
     }
     *p = '\0';
+    return p;
 }
 
-void mp_format_json_number(char buf[MP_NUMBUF], double x)
+/* A literal and its terminating NUL into buf; returns the NUL. */
+#define PUT_LITERAL(buf, s) ((char *)memcpy((buf), s, sizeof(s)) + sizeof(s) - 1)
+
+char *mp_format_json_number_to(char buf[MP_NUMBUF], double x)
 {
     uint64_t d;
     int e;
     if (!isfinite(x))
-        strcpy(buf, "null");
-    else if (x == 0)
-        strcpy(buf, signbit(x) ? "-0" : "0");
-    else if (!mp_shortest(x, &d, &e))
+        return PUT_LITERAL(buf, "null");
+    if (x == 0)
+        return signbit(x) ? PUT_LITERAL(buf, "-0") : PUT_LITERAL(buf, "0");
+    if (!mp_shortest(x, &d, &e)) {
         shortest_by_printf(buf, x);
-    else {
-        /* The output of shortest_by_printf: "%.15g" when up to 15 digits
-         * do, else the shortest precision (subnormals, which it searches
-         * below 15, are in scientific notation at any precision). */
-        int prec = d >= UINT64_C(10000000000000000) ? 17
-                   : d >= UINT64_C(1000000000000000) ? 16 : 15;
-        format_g(buf, signbit(x) != 0, d, e, prec);
+        return buf + strlen(buf);
     }
+    /* The output of shortest_by_printf: "%.15g" when up to 15 digits
+     * do, else the shortest precision (subnormals, which it searches
+     * below 15, are in scientific notation at any precision). */
+    int prec = d >= UINT64_C(10000000000000000) ? 17
+               : d >= UINT64_C(1000000000000000) ? 16 : 15;
+    return format_g(buf, signbit(x) != 0, d, e, prec);
 }
 
-void mp_format_int(char buf[MP_NUMBUF], long n)
+void mp_format_json_number(char buf[MP_NUMBUF], double x)
+{
+    mp_format_json_number_to(buf, x);
+}
+
+char *mp_format_int_to(char buf[MP_NUMBUF], long n)
 {
     char dig[24];
     unsigned long u = n < 0 ? 0UL - (unsigned long)n : (unsigned long)n;
     char *s = digits(dig + sizeof dig, u);
     if (n < 0)
         *--s = '-';
-    memcpy(buf, s, (size_t)(dig + sizeof dig - s));
-    buf[dig + sizeof dig - s] = '\0';
+    size_t len = (size_t)(dig + sizeof dig - s);
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return buf + len;
+}
+
+void mp_format_int(char buf[MP_NUMBUF], long n)
+{
+    mp_format_int_to(buf, n);
 }
 
 void mp_format_fixed(char buf[MP_NUMBUF], double x, int d)
@@ -191,54 +241,78 @@ void mp_format_p_text(char *buf, size_t n, double p)
     snprintf(buf, n, "p %s%s", b[0] == '<' ? "" : "= ", b);
 }
 
-/* The JSON escape of c (RFC 8259 section 7) into e[8]. */
-static void json_escape(char e[8], unsigned char c)
+/* Bytes a JSON string must escape (RFC 8259 section 7): the quote, the
+ * backslash and the control characters. */
+static int json_special(unsigned char c)
 {
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
+/* The JSON escape of c into b: a short form where there is one. */
+static void json_escape(mp_outbuf *b, unsigned char c)
+{
+    static const char hex[] = "0123456789abcdef";
     const char *short_form = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n"
                              : c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
-    if (short_form)
-        strcpy(e, short_form);
-    else
-        snprintf(e, 8, "\\u%04x", c);
+    if (short_form) {
+        mp_outbuf_write(b, short_form, 2);
+        return;
+    }
+    char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+    mp_outbuf_write(b, u, sizeof u);
+}
+
+void mp_format_json_string_to(mp_outbuf *b, const char *s)
+{
+    mp_outbuf_putc(b, '"');
+    for (;;) {      /* a run that needs no escape, then one escape */
+        size_t n = 0;
+        while (s[n] && !json_special((unsigned char)s[n]))
+            n++;
+        mp_outbuf_write(b, s, n);
+        if (s[n] == '\0')
+            break;
+        json_escape(b, (unsigned char)s[n]);
+        s += n + 1;
+    }
+    mp_outbuf_putc(b, '"');
+}
+
+void mp_format_csv_field_to(mp_outbuf *b, const char *s)
+{
+    if (!s)
+        return;
+    if (!strpbrk(s, ",\"\r\n")) {
+        mp_outbuf_puts(b, s);
+        return;
+    }
+    mp_outbuf_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            mp_outbuf_putc(b, '"');
+        mp_outbuf_putc(b, *s);
+    }
+    mp_outbuf_putc(b, '"');
+}
+
+/* One field through a small buffer to out: 0, or -1 when a write failed. */
+static int field_to_file(FILE *out, void (*field)(mp_outbuf *, const char *),
+                         const char *s)
+{
+    mp_outbuf b;
+    mp_outbuf_init_small(&b, out);
+    field(&b, s);
+    return mp_outbuf_flush(&b);
 }
 
 int mp_format_json_string(FILE *out, const char *s)
 {
-    static const char special[] = "\"\\\001\002\003\004\005\006\007\010\011\012"
-                                  "\013\014\015\016\017\020\021\022\023\024\025\026"
-                                  "\027\030\031\032\033\034\035\036\037";
-    if (putc('"', out) == EOF)
-        return -1;
-    for (;;) {      /* a run that needs no escape, then one escape */
-        size_t n = strcspn(s, special);
-        if (n > 0 && fwrite(s, 1, n, out) != n)
-            return -1;
-        if (s[n] == '\0')
-            break;
-        char e[8];
-        json_escape(e, (unsigned char)s[n]);
-        if (fputs(e, out) < 0)
-            return -1;
-        s += n + 1;
-    }
-    return putc('"', out) == EOF ? -1 : 0;
+    return field_to_file(out, mp_format_json_string_to, s);
 }
 
 int mp_format_csv_field(FILE *out, const char *s)
 {
-    if (!s)
-        return 0;
-    if (!strpbrk(s, ",\"\r\n"))
-        return fputs(s, out) < 0 ? -1 : 0;
-    if (putc('"', out) == EOF)
-        return -1;
-    for (; *s; s++) {
-        if (*s == '"' && putc('"', out) == EOF)
-            return -1;
-        if (putc(*s, out) == EOF)
-            return -1;
-    }
-    return putc('"', out) == EOF ? -1 : 0;
+    return field_to_file(out, mp_format_csv_field_to, s);
 }
 
 size_t mp_format_width(const char *s)

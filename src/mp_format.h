@@ -11,6 +11,8 @@
 
 #include <stdio.h>
 
+#include "mp_outbuf.h"
+
 #define MP_NUMBUF 40    /* room for any number these functions print */
 
 /* Shortest decimal that reads back as exactly x ("%.17g" at worst);
@@ -19,6 +21,11 @@ void mp_format_json_number(char buf[MP_NUMBUF], double x);
 
 /* n in decimal ("%ld"). */
 void mp_format_int(char buf[MP_NUMBUF], long n);
+
+/* The same two, NUL-terminated, returning the end (the NUL): for writers
+ * that place numbers straight into their buffer (mp_outbuf_room). */
+char *mp_format_json_number_to(char buf[MP_NUMBUF], double x);
+char *mp_format_int_to(char buf[MP_NUMBUF], long n);
 
 /* x with d decimals; "NA" when not finite. */
 void mp_format_fixed(char buf[MP_NUMBUF], double x, int d);
@@ -43,8 +50,13 @@ void mp_format_p_text(char *buf, size_t n, double p);
 /* A JSON string literal with the escapes RFC 8259 requires. */
 int mp_format_json_string(FILE *out, const char *s);
 
-/* A CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF. */
+/* A CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF;
+ * nothing for NULL. */
 int mp_format_csv_field(FILE *out, const char *s);
+
+/* The same two appended to b (its errors are b's). */
+void mp_format_json_string_to(mp_outbuf *b, const char *s);
+void mp_format_csv_field_to(mp_outbuf *b, const char *s);
 
 /* Columns a UTF-8 string occupies (one per code point). */
 size_t mp_format_width(const char *s);

@@ -73,6 +73,13 @@ typedef struct {
 } mp_weight_sums;
 
 void mp_report_weight_sums(const mp_report *r, mp_weight_sums *sums);
+
+/* What a row of the studies table needs (the JSON and CSV writers'
+ * context of mp_outbuf_rows): the report and its weight sums. */
+typedef struct {
+    const mp_report *r;
+    mp_weight_sums sums;
+} mp_study_rows;
 void mp_report_study(const mp_report *r, const mp_weight_sums *sums, size_t i,
                      mp_study_figures *f);
 

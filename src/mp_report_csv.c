@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "mp_format.h"
+#include "mp_outbuf.h"
 #include "mp_report.h"
 
 static const char header[] =
@@ -13,56 +14,66 @@ static const char header[] =
     "log_estimate,se,weight_fixed,weight_random,outcome,measure,level,"
     "derived\n";
 
-/* ",x": one write per field, as these are most of a long report; an
+/* ",x", formatted in place, as these are most of a long report; an
  * empty field when x is not finite. */
-static void field_num(FILE *out, double x)
+static void field_num(mp_outbuf *out, double x)
 {
-    char b[1 + MP_NUMBUF] = ",";
-    if (isfinite(x))
-        mp_format_json_number(b + 1, x);
-    fputs(b, out);
+    char *p = mp_outbuf_room(out);
+    *p++ = ',';
+    mp_outbuf_advance(out, isfinite(x) ? mp_format_json_number_to(p, x) : p);
 }
 
-static void field_int(FILE *out, long n)
+static void field_int(mp_outbuf *out, long n)
 {
-    char b[1 + MP_NUMBUF] = ",";
-    mp_format_int(b + 1, n);
-    fputs(b, out);
+    char *p = mp_outbuf_room(out);
+    *p++ = ',';
+    mp_outbuf_advance(out, mp_format_int_to(p, n));
 }
 
 /* A count, empty when unknown (-1). */
-static void field_count(FILE *out, long n)
+static void field_count(mp_outbuf *out, long n)
 {
     if (n >= 0)
         field_int(out, n);
     else
-        putc(',', out);
+        mp_outbuf_putc(out, ',');
 }
 
 /* The last fields of every row: outcome, measure, level, the element a
  * study's effect was derived from (empty for a published figure and for
  * pooled rows); and the end. */
-static void row_end(FILE *out, const mp_report *r, const char *derived)
+static void row_tail(mp_outbuf *out, const mp_report *r)
 {
-    putc(',', out);
-    mp_format_csv_field(out, mp_dataset_outcome(r->ds));
-    fprintf(out, ",%s", mp_measure_name(mp_dataset_measure(r->ds)));
+    mp_outbuf_putc(out, ',');
+    mp_format_csv_field_to(out, mp_dataset_outcome(r->ds));
+    mp_outbuf_putc(out, ',');
+    mp_outbuf_puts(out, mp_measure_name(mp_dataset_measure(r->ds)));
     field_num(out, r->opt->level);
-    putc(',', out);
+    mp_outbuf_putc(out, ',');
+}
+
+static void row_derived(mp_outbuf *out, const char *derived)
+{
     if (derived)
-        fputs(derived, out);
-    putc('\n', out);
+        mp_outbuf_puts(out, derived);
+    mp_outbuf_putc(out, '\n');
+}
+
+static void row_end(mp_outbuf *out, const mp_report *r, const char *derived)
+{
+    row_tail(out, r);
+    row_derived(out, derived);
 }
 
 /* A pooled or prediction row: log-scale estimate and bounds. */
-static void pooled(FILE *out, const mp_report *r, const char *row,
+static void pooled(mp_outbuf *out, const mp_report *r, const char *row,
                    const char *label, double est, double se, double lo,
                    double hi, double wf, double wr)
 {
-    fputs(row, out);
-    fputs(",,", out);
-    mp_format_csv_field(out, label);
-    fputs(",,,", out);
+    mp_outbuf_puts(out, row);
+    mp_outbuf_lit(out, ",,");
+    mp_format_csv_field_to(out, label);
+    mp_outbuf_lit(out, ",,,");
     field_num(out, exp(est));
     field_num(out, exp(lo));
     field_num(out, exp(hi));
@@ -75,7 +86,7 @@ static void pooled(FILE *out, const mp_report *r, const char *row,
 
 /* A pooled row from a fit: random effects, or the fixed effect of one
  * study; nothing when the fit failed. */
-static void fit_row(FILE *out, const mp_report *r, const char *row,
+static void fit_row(mp_outbuf *out, const mp_report *r, const char *row,
                     const char *id, const char *label, int year,
                     const mp_fit_result *f)
 {
@@ -83,65 +94,91 @@ static void fit_row(FILE *out, const mp_report *r, const char *row,
         return;
     mp_pooled pf;
     mp_fit_pooled(f, &pf);
-    fputs(row, out);
-    putc(',', out);
-    mp_format_csv_field(out, id);
-    putc(',', out);
-    mp_format_csv_field(out, label);
+    mp_outbuf_puts(out, row);
+    mp_outbuf_putc(out, ',');
+    mp_format_csv_field_to(out, id);
+    mp_outbuf_putc(out, ',');
+    mp_format_csv_field_to(out, label);
     if (year > 0)
         field_int(out, year);
     else
-        putc(',', out);
-    fputs(",,", out);
+        mp_outbuf_putc(out, ',');
+    mp_outbuf_lit(out, ",,");
     field_num(out, exp(pf.log_estimate));
     field_num(out, exp(pf.lower));
     field_num(out, exp(pf.upper));
     field_num(out, pf.log_estimate);
     field_num(out, pf.se);
-    fputs(",,", out);
+    mp_outbuf_lit(out, ",,");
     row_end(out, r, NULL);
 }
 
-static void group_rows(FILE *out, const mp_report *r)
+static void cumulative_row(mp_outbuf *out, const void *ctx, size_t j)
+{
+    const mp_report *r = ctx;
+    size_t row = r->cum->order[j];
+    fit_row(out, r, "cumulative", mp_dataset_id(r->ds, row),
+            mp_dataset_title(r->ds, row), mp_dataset_year(r->ds, row),
+            &r->cum->fits[j]);
+}
+
+static void group_rows(mp_outbuf *out, const mp_report *r)
 {
     for (size_t g = 0; r->sub && g < r->sub->n_groups; g++) {
         const mp_subgroup *sg = &r->sub->groups[g];
         fit_row(out, r, "subgroup", sg->value,
                 sg->value ? sg->value : "unspecified", 0, &sg->fit);
     }
-    for (size_t j = 0; r->cum && j < r->cum->k; j++) {
-        size_t row = r->cum->order[j];
-        fit_row(out, r, "cumulative", mp_dataset_id(r->ds, row),
-                mp_dataset_title(r->ds, row), mp_dataset_year(r->ds, row),
-                &r->cum->fits[j]);
-    }
+    if (r->cum)
+        mp_outbuf_rows(out, r->cum->k, cumulative_row, r);
 }
 
-mp_status mp_report_csv(FILE *out, const mp_report *r)
+/* The study rows' context: the tail (row_tail) is the same in every
+ * row, so it is formatted once; NULL when there was no memory for it. */
+typedef struct {
+    mp_study_rows rows;
+    const mp_outbuf *tail;
+} csv_rows;
+
+static void study_row(mp_outbuf *out, const void *ctx, size_t i)
 {
-    const mp_dataset *ds = r->ds;
-    mp_weight_sums sums;
-    mp_report_weight_sums(r, &sums);
-    fputs(header, out);
-    for (size_t i = 0; i < mp_dataset_k(ds); i++) {
-        mp_study_figures f;
-        mp_report_study(r, &sums, i, &f);
-        fputs("study,", out);
-        mp_format_csv_field(out, mp_dataset_id(ds, i));
-        putc(',', out);
-        mp_format_csv_field(out, mp_dataset_title(ds, i));
-        field_int(out, mp_dataset_year(ds, i));
-        field_count(out, mp_dataset_n(ds, i, 1));
-        field_count(out, mp_dataset_n(ds, i, 0));
-        field_num(out, exp(f.yi));
-        field_num(out, exp(f.lower));
-        field_num(out, exp(f.upper));
-        field_num(out, f.yi);
-        field_num(out, f.se);
-        field_num(out, f.w_fixed);
-        field_num(out, f.w_random);
-        row_end(out, r, mp_dataset_derived(ds, i));
-    }
+    const csv_rows *cr = ctx;
+    const mp_study_rows *c = &cr->rows;
+    const mp_dataset *ds = c->r->ds;
+    mp_study_figures f;
+    mp_report_study(c->r, &c->sums, i, &f);
+    mp_outbuf_lit(out, "study,");
+    mp_format_csv_field_to(out, mp_dataset_id(ds, i));
+    mp_outbuf_putc(out, ',');
+    mp_format_csv_field_to(out, mp_dataset_title(ds, i));
+    field_int(out, mp_dataset_year(ds, i));
+    field_count(out, mp_dataset_n(ds, i, 1));
+    field_count(out, mp_dataset_n(ds, i, 0));
+    field_num(out, exp(f.yi));
+    field_num(out, exp(f.lower));
+    field_num(out, exp(f.upper));
+    field_num(out, f.yi);
+    field_num(out, f.se);
+    field_num(out, f.w_fixed);
+    field_num(out, f.w_random);
+    if (cr->tail)
+        mp_outbuf_write(out, cr->tail->buf, cr->tail->len);
+    else
+        row_tail(out, c->r);
+    row_derived(out, mp_dataset_derived(ds, i));
+}
+
+static void report(mp_outbuf *out, const mp_report *r)
+{
+    csv_rows sc = { .rows.r = r };
+    mp_report_weight_sums(r, &sc.rows.sums);
+    mp_outbuf tail;
+    mp_outbuf_init(&tail, NULL);
+    row_tail(&tail, r);
+    sc.tail = tail.failed ? NULL : &tail;
+    mp_outbuf_write(out, header, sizeof header - 1);
+    mp_outbuf_rows(out, mp_dataset_k(r->ds), study_row, &sc);
+    mp_outbuf_free(&tail);
     const mp_fixed_result *fx = &r->fit->fixed;
     pooled(out, r, "fixed", "Fixed effect", fx->log_estimate, fx->se, fx->lower,
            fx->upper, 100, NAN);
@@ -155,5 +192,12 @@ mp_status mp_report_csv(FILE *out, const mp_report *r)
                re->pi_upper, NAN, NAN);
     }
     group_rows(out, r);
-    return ferror(out) ? MP_EIO : MP_OK;
+}
+
+mp_status mp_report_csv(FILE *out, const mp_report *r)
+{
+    mp_outbuf b;
+    mp_outbuf_init(&b, out);
+    report(&b, r);
+    return mp_outbuf_finish(&b);
 }
