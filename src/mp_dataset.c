@@ -51,16 +51,17 @@ typedef struct {
 #define SLOT_INDEX_BITS 40
 #define SLOT_INDEX_MASK ((UINT64_C(1) << SLOT_INDEX_BITS) - 1)
 
-/* A table of the ids seen[first..] (up to the next table's first):
- * open addressing, 8-byte slots (the index is from first), at most half
- * full.  Joining the halves of an input keeps the second half's table
- * as it is, after the first's, instead of rehashing half a million ids
- * into one (most of the join's time); ids are looked up in every table,
- * added to the last. */
+/* A table of ids: their records in the order claimed, and an open
+ * addressing hash of them, 8-byte slots (the record's index), at most
+ * half full.  Joining the halves of an input keeps the second half's
+ * table as it is, after the first's, instead of rehashing and copying
+ * half a million ids into one (most of the join's time); ids are looked
+ * up in every table, added to the last. */
 typedef struct {
     uint64_t *slots;
     size_t cap;                 /* a power of two */
-    size_t first;
+    seen_id *seen;
+    size_t n, cap_seen;
 } id_table;
 
 /* Loops over many ids ask for the slot of the id this many places ahead:
@@ -112,10 +113,8 @@ struct mp_dataset {
     size_t arm_label[2];
     /* every study id seen, and an open-addressing hash table of them
      * (8-byte slots, at most half full: 16 MB for a million ids) */
-    seen_id *seen;
-    size_t n_ids, cap_seen;
-    id_table *tables;           /* tables of consecutive parts of seen[]:
-                                   one, or one more per joined half */
+    size_t n_ids;               /* in all tables */
+    id_table *tables;           /* one, or one more per joined half */
     size_t n_tables;
     size_t n_valid;             /* studies that passed every check */
     size_t n_seen, max_studies; /* studies given to mp_dataset_add; limit */
@@ -270,9 +269,10 @@ void mp_dataset_free(mp_dataset *ds)
     for (size_t i = 0; i < ds->n_old_rows; i++)
         free(ds->old_rows[i].rows);
     free(ds->old_rows);
-    free(ds->seen);
-    for (size_t i = 0; i < ds->n_tables; i++)
+    for (size_t i = 0; i < ds->n_tables; i++) {
         free(ds->tables[i].slots);
+        free(ds->tables[i].seen);
+    }
     free(ds->tables);
     free(ds->outcomes);
     free(ds->skipped);
@@ -340,14 +340,13 @@ static mp_status slots_grow(mp_dataset *ds)
     uint64_t *t = calloc(cap, sizeof *t);
     if (!t)
         return MP_ENOMEM;
-    for (size_t i = tb->first; i < ds->n_ids; i++) {
+    for (size_t i = 0; i < tb->n; i++) {
 #if defined(__GNUC__)
-        if (i + PREFETCH_AHEAD < ds->n_ids)     /* see PREFETCH_AHEAD */
-            __builtin_prefetch(&t[(size_t)ds->seen[i + PREFETCH_AHEAD].hash &
+        if (i + PREFETCH_AHEAD < tb->n)     /* see PREFETCH_AHEAD */
+            __builtin_prefetch(&t[(size_t)tb->seen[i + PREFETCH_AHEAD].hash &
                                   (cap - 1)]);
 #endif
-        t[free_slot(t, cap, ds->seen[i].hash)] =
-            slot_of(ds->seen[i].hash, i - tb->first);
+        t[free_slot(t, cap, tb->seen[i].hash)] = slot_of(tb->seen[i].hash, i);
     }
     free(tb->slots);
     tb->slots = t;
@@ -359,7 +358,7 @@ static mp_status slots_grow(mp_dataset *ds)
 static int slots_full(const mp_dataset *ds)
 {
     const id_table *tb = ds->n_tables ? &ds->tables[ds->n_tables - 1] : NULL;
-    return !tb || 2 * (ds->n_ids - tb->first + 1) > tb->cap;
+    return !tb || 2 * (tb->n + 1) > tb->cap;
 }
 
 /* The seen entry of id (hash h), or NULL; *empty receives the slot of
@@ -373,7 +372,7 @@ static const seen_id *ids_find(const mp_dataset *ds, const char *id,
         for (uint64_t s; (s = tb->slots[j]) != 0; j = (j + 1) & (tb->cap - 1)) {
             if ((s ^ h) & ~SLOT_INDEX_MASK)
                 continue;       /* another tag: another id */
-            const seen_id *e = &ds->seen[tb->first + (s & SLOT_INDEX_MASK) - 1];
+            const seen_id *e = &tb->seen[(s & SLOT_INDEX_MASK) - 1];
             if (strcmp(pool_str(&ds->strings, e->id), id) == 0)
                 return e;
         }
@@ -419,10 +418,11 @@ static mp_status claim_id(mp_dataset *ds, const mp_study *s, uint64_t h,
     mp_status st = MP_OK;
     if (slots_full(ds))
         st = slots_grow(ds);
-    if (st == MP_OK && !room_for_one((void **)&ds->seen, &ds->cap_seen,
-                                     ds->n_ids, sizeof *ds->seen))
+    id_table *tb = st == MP_OK ? &ds->tables[ds->n_tables - 1] : NULL;
+    if (tb && !room_for_one((void **)&tb->seen, &tb->cap_seen, tb->n,
+                            sizeof *tb->seen))
         st = MP_ENOMEM;
-    if (st != MP_OK || ds->n_ids >= SLOT_INDEX_MASK)
+    if (st != MP_OK || tb->n >= SLOT_INDEX_MASK)
         return MP_ENOMEM;
     size_t slot;
     const seen_id *first = ids_find(ds, s->id, h, &slot);
@@ -436,9 +436,9 @@ static mp_status claim_id(mp_dataset *ds, const mp_study *s, uint64_t h,
     if (pool_add(&ds->strings, s->id, &id) != MP_OK ||
         file_offset(ds, s->file, &file) != MP_OK)
         return MP_ENOMEM;
-    ds->seen[ds->n_ids] = (seen_id){ id, file, s->line, h };
-    id_table *tb = &ds->tables[ds->n_tables - 1];
-    tb->slots[slot] = slot_of(h, ds->n_ids - tb->first);
+    tb->seen[tb->n] = (seen_id){ id, file, s->line, h };
+    tb->slots[slot] = slot_of(h, tb->n);
+    tb->n++;
     ds->n_ids++;
     return MP_OK;
 }
@@ -778,7 +778,8 @@ mp_status mp_dataset_add(mp_dataset *ds, const mp_study *s, mp_errors *err)
     mp_status id_st = claim_id(ds, s, h, err);
     if (id_st != MP_OK)
         return id_st;
-    const seen_id *me = &ds->seen[ds->n_ids - 1];
+    const id_table *last = &ds->tables[ds->n_tables - 1];
+    const seen_id *me = &last->seen[last->n - 1];
     if (st != MP_OK)
         return st;
     for (size_t i = 0; i < s->n_outcomes; i++)
@@ -812,13 +813,16 @@ static int join_refused(const mp_dataset *ds, const mp_dataset *from)
         return 1;
     if (ds->measure_set && from->measure_set && ds->measure != from->measure)
         return 1;
-    for (size_t i = 0; i < from->n_ids; i++) {
-        if (i + PREFETCH_AHEAD < from->n_ids)
-            prefetch_slot(ds, from->seen[i + PREFETCH_AHEAD].hash);
-        const seen_id *e = &from->seen[i];
-        size_t slot;
-        if (ids_find(ds, pool_str(&from->strings, e->id), e->hash, &slot))
-            return 1;
+    for (size_t t = 0; t < from->n_tables; t++) {
+        const id_table *tb = &from->tables[t];
+        for (size_t i = 0; i < tb->n; i++) {
+            if (i + PREFETCH_AHEAD < tb->n)
+                prefetch_slot(ds, tb->seen[i + PREFETCH_AHEAD].hash);
+            const seen_id *e = &tb->seen[i];
+            size_t slot;
+            if (ids_find(ds, pool_str(&from->strings, e->id), e->hash, &slot))
+                return 1;
+        }
     }
     return 0;
 }
@@ -827,8 +831,6 @@ static int join_refused(const mp_dataset *ds, const mp_dataset *from)
 static mp_status join_reserve(mp_dataset *ds, const mp_dataset *from)
 {
     struct { void **arr; size_t *cap, n, size; } a[] = {
-        { (void **)&ds->seen, &ds->cap_seen, ds->n_ids + from->n_ids,
-          sizeof *ds->seen },
         { (void **)&ds->skipped, &ds->cap_skipped,
           ds->n_skipped + from->n_skipped, sizeof *ds->skipped },
     };
@@ -893,18 +895,18 @@ static void join_rows(mp_dataset *ds, mp_dataset *from, size_t base)
 static void join_ids(mp_dataset *ds, mp_dataset *from, size_t base)
 {
     for (size_t t = 0; t < from->n_tables; t++) {
-        ds->tables[ds->n_tables] = from->tables[t];
-        ds->tables[ds->n_tables++].first += ds->n_ids;
+        id_table *tb = &from->tables[t];
+        for (size_t i = 0; i < tb->n; i++) {
+            tb->seen[i].id = rebase(tb->seen[i].id, base);
+            tb->seen[i].file = rebase(tb->seen[i].file, base);
+        }
+        ds->tables[ds->n_tables++] = *tb;
     }
     free(from->tables);
     from->tables = NULL;
     from->n_tables = 0;
-    for (size_t i = 0; i < from->n_ids; i++) {
-        seen_id e = from->seen[i];
-        e.id = rebase(e.id, base);
-        e.file = rebase(e.file, base);
-        ds->seen[ds->n_ids++] = e;
-    }
+    ds->n_ids += from->n_ids;
+    from->n_ids = 0;
     for (size_t i = 0; i < from->n_skipped; i++) {
         skipped_study k = from->skipped[i];
         k.id = rebase(k.id, base);
