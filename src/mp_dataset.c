@@ -9,6 +9,7 @@
 #include "mp_crosscheck.h"
 #include "mp_text.h"
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -200,27 +201,24 @@ static void pool_free(pool *p)
     free(p->old);
 }
 
-/* Append from's strings (one segment, from offset 0) to p, taking its
- * buffer: returns the offset of from's first byte in p (add it to from's
- * offsets), or NONE when memory runs out (p unchanged). */
-static size_t pool_join(pool *p, pool *from)
+/* Append from's strings (one segment, at offsets from->base on, which
+ * is past p's end) to p, taking its buffer: MP_OK, or MP_ENOMEM (p
+ * unchanged). */
+static mp_status pool_join(pool *p, pool *from)
 {
     if (p->len > 0) {
         pool_seg *o = realloc(p->old, (p->n_old + 1) * sizeof *o);
         if (!o)
-            return NONE;
+            return MP_ENOMEM;
         p->old = o;
         char *b = realloc(p->buf, p->len);  /* it grows no more */
         o[p->n_old++] = (pool_seg){ b ? b : p->buf, p->base, p->len };
-        p->base += p->len;
     } else {
         free(p->buf);
     }
-    p->buf = from->buf;
-    p->len = from->len;
-    p->cap = from->cap;
+    *p = (pool){ from->buf, from->base, from->len, from->cap, p->old, p->n_old };
     *from = (pool){ 0 };
-    return p->base;
+    return MP_OK;
 }
 
 /* ---- construction ------------------------------------------------------------ */
@@ -799,11 +797,22 @@ mp_status mp_dataset_add(mp_dataset *ds, const mp_study *s, mp_errors *err)
 
 /* ---- joining the halves of an input ------------------------------------------- */
 
+/* The offsets of a second half's strings start this far past the end of
+ * the first's when it begins (2^40 with a 64-bit size_t): the first half
+ * adds far fewer bytes than that (an input has at most 2 GiB), so the
+ * second half's offsets are already those of the joined pool, and no
+ * row, id or name needs changing at the join. */
+#define JOIN_GAP ((size_t)1 << (sizeof(size_t) * CHAR_BIT - 24))
+
 mp_dataset *mp_dataset_new_like(const mp_dataset *ds)
 {
     mp_dataset_options o = { ds->outcome, ds->counts_measure, ds->by,
                              ds->max_studies };
-    return mp_dataset_new(&o);
+    mp_dataset *n = mp_dataset_new(&o);
+    size_t end = pool_end(&ds->strings);
+    if (n && end < SIZE_MAX - 2 * JOIN_GAP)
+        n->strings.base = end + JOIN_GAP;
+    return n;
 }
 
 /* 1 when ds and from cannot be joined as one reading would have them. */
@@ -813,6 +822,8 @@ static int join_refused(const mp_dataset *ds, const mp_dataset *from)
         return 1;
     if (ds->measure_set && from->measure_set && ds->measure != from->measure)
         return 1;
+    if (from->strings.base < pool_end(&ds->strings) || from->strings.n_old)
+        return 1;               /* cannot be: see JOIN_GAP */
     for (size_t t = 0; t < from->n_tables; t++) {
         const id_table *tb = &from->tables[t];
         for (size_t i = 0; i < tb->n; i++) {
@@ -855,25 +866,12 @@ static mp_status join_reserve(mp_dataset *ds, const mp_dataset *from)
     return MP_OK;
 }
 
-static size_t rebase(size_t off, size_t base)
-{
-    return off == NONE ? NONE : off + base;
-}
-
-/* from's rows after ds's, their strings at base in ds's pool: from's
- * array of rows becomes ds's last segment (room for it: join_reserve). */
-static void join_rows(mp_dataset *ds, mp_dataset *from, size_t base)
+/* from's rows after ds's: from's array of rows becomes ds's last
+ * segment (room for it: join_reserve). */
+static void join_rows(mp_dataset *ds, mp_dataset *from)
 {
     memcpy(ds->y + ds->k, from->y, from->k * sizeof *ds->y);
     memcpy(ds->v + ds->k, from->v, from->k * sizeof *ds->v);
-    for (size_t i = 0; i < from->k; i++) {
-        row_info *r = &from->rows[i];
-        r->id = rebase(r->id, base);
-        r->title = rebase(r->title, base);
-        r->file = rebase(r->file, base);
-        r->group = rebase(r->group, base);
-        r->doi = rebase(r->doi, base);
-    }
     size_t n = ds->k - ds->rows_first;
     if (n > 0) {
         row_info *r = realloc(ds->rows, n * sizeof *r);  /* grows no more */
@@ -892,28 +890,18 @@ static void join_rows(mp_dataset *ds, mp_dataset *from, size_t base)
 
 /* from's ids, their tables and its skipped studies after ds's (room:
  * join_reserve). */
-static void join_ids(mp_dataset *ds, mp_dataset *from, size_t base)
+static void join_ids(mp_dataset *ds, mp_dataset *from)
 {
-    for (size_t t = 0; t < from->n_tables; t++) {
-        id_table *tb = &from->tables[t];
-        for (size_t i = 0; i < tb->n; i++) {
-            tb->seen[i].id = rebase(tb->seen[i].id, base);
-            tb->seen[i].file = rebase(tb->seen[i].file, base);
-        }
-        ds->tables[ds->n_tables++] = *tb;
-    }
+    for (size_t t = 0; t < from->n_tables; t++)
+        ds->tables[ds->n_tables++] = from->tables[t];
     free(from->tables);
     from->tables = NULL;
     from->n_tables = 0;
     ds->n_ids += from->n_ids;
     from->n_ids = 0;
-    for (size_t i = 0; i < from->n_skipped; i++) {
-        skipped_study k = from->skipped[i];
-        k.id = rebase(k.id, base);
-        k.file = rebase(k.file, base);
-        k.names = rebase(k.names, base);
-        ds->skipped[ds->n_skipped++] = k;
-    }
+    memcpy(ds->skipped + ds->n_skipped, from->skipped,
+           from->n_skipped * sizeof *ds->skipped);
+    ds->n_skipped += from->n_skipped;
 }
 
 mp_status mp_dataset_join(mp_dataset *ds, mp_dataset *from)
@@ -922,13 +910,12 @@ mp_status mp_dataset_join(mp_dataset *ds, mp_dataset *from)
         return MP_EINPUT;
     if (join_reserve(ds, from) != MP_OK)
         return MP_ENOMEM;
-    size_t base = pool_join(&ds->strings, &from->strings);
-    if (base == NONE)
+    if (pool_join(&ds->strings, &from->strings) != MP_OK)
         return MP_ENOMEM;
-    join_rows(ds, from, base);
-    join_ids(ds, from, base);
+    join_rows(ds, from);
+    join_ids(ds, from);
     for (size_t i = 0; i < from->n_outcomes; i++) {
-        size_t off = from->outcomes[i] + base;  /* in ds's pool now */
+        size_t off = from->outcomes[i];     /* in ds's pool now */
         if (note_outcome(ds, pool_str(&ds->strings, off), off) != MP_OK)
             return MP_ENOMEM;
     }
@@ -939,9 +926,9 @@ mp_status mp_dataset_join(mp_dataset *ds, mp_dataset *from)
     }
     for (int a = 0; a < 2; a++)
         if (ds->arm_label[a] == NONE)
-            ds->arm_label[a] = rebase(from->arm_label[a], base);
+            ds->arm_label[a] = from->arm_label[a];
     if (from->last_file != NONE)
-        ds->last_file = from->last_file + base;
+        ds->last_file = from->last_file;
     ds->n_valid += from->n_valid;
     ds->n_seen += from->n_seen;
     ds->n_ipd += from->n_ipd;
