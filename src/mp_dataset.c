@@ -870,8 +870,10 @@ static mp_status join_reserve(mp_dataset *ds, const mp_dataset *from)
  * segment (room for it: join_reserve). */
 static void join_rows(mp_dataset *ds, mp_dataset *from)
 {
-    memcpy(ds->y + ds->k, from->y, from->k * sizeof *ds->y);
-    memcpy(ds->v + ds->k, from->v, from->k * sizeof *ds->v);
+    if (from->k) {
+        memcpy(ds->y + ds->k, from->y, from->k * sizeof *ds->y);
+        memcpy(ds->v + ds->k, from->v, from->k * sizeof *ds->v);
+    }
     size_t n = ds->k - ds->rows_first;
     if (n > 0) {
         row_info *r = realloc(ds->rows, n * sizeof *r);  /* grows no more */
@@ -899,8 +901,9 @@ static void join_ids(mp_dataset *ds, mp_dataset *from)
     from->n_tables = 0;
     ds->n_ids += from->n_ids;
     from->n_ids = 0;
-    memcpy(ds->skipped + ds->n_skipped, from->skipped,
-           from->n_skipped * sizeof *ds->skipped);
+    if (from->n_skipped)        /* (memcpy with NULL is undefined) */
+        memcpy(ds->skipped + ds->n_skipped, from->skipped,
+               from->n_skipped * sizeof *ds->skipped);
     ds->n_skipped += from->n_skipped;
 }
 
