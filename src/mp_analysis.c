@@ -346,49 +346,14 @@ void mp_analysis_free(mp_analysis *a)
 
 /* ---- reading ------------------------------------------------------------------------ */
 
-/* The second half of a large input (mp_read_file_split): a dataset and a
- * list of diagnostics of its own, joined to the analysis's after. */
-typedef struct {
-    mp_analysis *a;
-    mp_dataset_sink sink;
-    mp_errors err;
-} second_half;
-
-static mp_status half_open(void *arg, mp_study_fn *fn, void **ctx,
-                           mp_errors **err)
-{
-    second_half *h = arg;
-    mp_errors_init(&h->err);
-    h->err.limit = h->a->err[MP_STAGE_READ].limit;
-    h->sink = (mp_dataset_sink){ mp_dataset_new_like(h->a->ds), &h->err };
-    if (!h->sink.ds)
-        return MP_ENOMEM;
-    *fn = mp_dataset_reader_fn;
-    *ctx = &h->sink;
-    *err = &h->err;
-    return MP_OK;
-}
-
-static mp_status half_join(void *arg)
-{
-    second_half *h = arg;
-    return mp_dataset_join(h->a->ds, h->sink.ds);
-}
-
-static void half_close(void *arg)
-{
-    second_half *h = arg;
-    mp_dataset_free(h->sink.ds);
-    mp_errors_clear(&h->err);
-}
-
 mp_status mp_analysis_read_file(mp_analysis *a, const char *path)
 {
     if (a->closed)
         return MP_EINPUT;
     mp_dataset_sink sink = { a->ds, &a->err[MP_STAGE_READ] };
-    second_half half = { .a = a };
-    mp_read_split split = { half_open, half_join, half_close, &half };
+    mp_dataset_half half = { .first = a->ds,
+                             .err_limit = a->err[MP_STAGE_READ].limit };
+    mp_read_split split = mp_dataset_split(&half);
     caller_handlers caller;
     enter(a, &caller);
     mp_status st = mp_read_file_split(a->reader, path, mp_dataset_reader_fn,

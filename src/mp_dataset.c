@@ -838,21 +838,18 @@ static int join_refused(const mp_dataset *ds, const mp_dataset *from)
     return 0;
 }
 
-/* Room in ds for the ids, values and skipped studies of from. */
+/* Room in ds for the id tables, values, rows and skipped studies of
+ * from. */
 static mp_status join_reserve(mp_dataset *ds, const mp_dataset *from)
 {
-    struct { void **arr; size_t *cap, n, size; } a[] = {
-        { (void **)&ds->skipped, &ds->cap_skipped,
-          ds->n_skipped + from->n_skipped, sizeof *ds->skipped },
-    };
-    for (size_t i = 0; i < sizeof a / sizeof *a; i++)
-        if (a[i].n > *a[i].cap) {
-            void *t = realloc(*a[i].arr, a[i].n * a[i].size);
-            if (!t)
-                return MP_ENOMEM;
-            *a[i].arr = t;
-            *a[i].cap = a[i].n;
-        }
+    size_t n = ds->n_skipped + from->n_skipped;
+    if (n > ds->cap_skipped) {
+        skipped_study *k = realloc(ds->skipped, n * sizeof *k);
+        if (!k)
+            return MP_ENOMEM;
+        ds->skipped = k;
+        ds->cap_skipped = n;
+    }
     id_table *t = realloc(ds->tables, (ds->n_tables + from->n_tables) * sizeof *t);
     if (!t && ds->n_tables + from->n_tables > 0)
         return MP_ENOMEM;
@@ -937,6 +934,42 @@ mp_status mp_dataset_join(mp_dataset *ds, mp_dataset *from)
     ds->n_ipd += from->n_ipd;
     from->n_ipd = 0;
     return MP_OK;
+}
+
+static mp_status half_open(void *arg, mp_study_fn *fn, void **ctx,
+                           mp_errors **err)
+{
+    mp_dataset_half *h = arg;
+    mp_errors_init(&h->err);
+    h->err.limit = h->err_limit;
+    h->sink = (mp_dataset_sink){ mp_dataset_new_like(h->first), &h->err };
+    if (!h->sink.ds)
+        return MP_ENOMEM;
+    *fn = mp_dataset_reader_fn;
+    *ctx = &h->sink;
+    *err = &h->err;
+    return MP_OK;
+}
+
+static mp_status half_join(void *arg)
+{
+    mp_dataset_half *h = arg;
+    mp_status st = mp_dataset_join(h->first, h->sink.ds);
+    h->joins += st == MP_OK;
+    return st;
+}
+
+static void half_close(void *arg)
+{
+    mp_dataset_half *h = arg;
+    mp_dataset_free(h->sink.ds);
+    h->sink.ds = NULL;
+    mp_errors_clear(&h->err);
+}
+
+mp_read_split mp_dataset_split(mp_dataset_half *h)
+{
+    return (mp_read_split){ half_open, half_join, half_close, h };
 }
 
 mp_status mp_dataset_reader_fn(const mp_study *s, void *ctx)

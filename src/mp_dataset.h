@@ -67,6 +67,21 @@ mp_dataset *mp_dataset_new_like(const mp_dataset *ds);
  * MP_ENOMEM. */
 mp_status mp_dataset_join(mp_dataset *ds, mp_dataset *from);
 
+/* The second half of an input read by two threads, as a sink of
+ * mp_read_file_split: a dataset like `first` and a list of diagnostics
+ * with err_limit, joined to `first` (mp_dataset_join).  Fill first and
+ * err_limit, then pass mp_dataset_split(&half); joins counts the joins
+ * made. */
+typedef struct {
+    mp_dataset *first;
+    size_t err_limit;
+    mp_dataset_sink sink;
+    mp_errors err;
+    int joins;
+} mp_dataset_half;
+
+mp_read_split mp_dataset_split(mp_dataset_half *h);
+
 /* 1 once a study was refused for max_studies: read no further input. */
 int mp_dataset_full(const mp_dataset *ds);
 

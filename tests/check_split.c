@@ -123,42 +123,6 @@ typedef struct {
     mp_status st;
 } reading;
 
-/* The second half's sink, as mp_analysis has it; joins are counted. */
-typedef struct {
-    mp_dataset *first;
-    mp_dataset_sink sink;
-    mp_errors err;
-    int joins;
-} half;
-
-static mp_status half_open(void *arg, mp_study_fn *fn, void **ctx,
-                           mp_errors **err)
-{
-    half *h = arg;
-    mp_errors_init(&h->err);
-    h->sink = (mp_dataset_sink){ mp_dataset_new_like(h->first), &h->err };
-    ck_assert_ptr_nonnull(h->sink.ds);
-    *fn = mp_dataset_reader_fn;
-    *ctx = &h->sink;
-    *err = &h->err;
-    return MP_OK;
-}
-
-static mp_status half_join(void *arg)
-{
-    half *h = arg;
-    mp_status st = mp_dataset_join(h->first, h->sink.ds);
-    h->joins += st == MP_OK;
-    return st;
-}
-
-static void half_close(void *arg)
-{
-    half *h = arg;
-    mp_dataset_free(h->sink.ds);
-    mp_errors_clear(&h->err);
-}
-
 static mp_reader *reader(size_t split_min)
 {
     mp_read_options o;
@@ -188,8 +152,8 @@ static int read_all(reading *g, const char *const *paths, int n, int split)
 {
     mp_reader *r = reader(1);
     mp_dataset_sink sink = { g->ds, &g->err };
-    half h = { .first = g->ds };
-    mp_read_split sp = { half_open, half_join, half_close, &h };
+    mp_dataset_half h = { .first = g->ds };
+    mp_read_split sp = mp_dataset_split(&h);
     g->st = MP_OK;
     for (int i = 0; i < n; i++) {
         mp_status st = split && i == 0
