@@ -5,6 +5,7 @@
  * million studies cost a few dozen bytes each.
  */
 #include "mp_dataset.h"
+#include "mp_bigmem.h"
 #include "mp_derived.h"
 #include "mp_crosscheck.h"
 #include "mp_text.h"
@@ -147,7 +148,7 @@ static mp_status pool_add(pool *p, const char *s, size_t *off)
                 return MP_ENOMEM;
             cap *= 2;
         }
-        char *b = realloc(p->buf, cap);
+        char *b = mp_big_realloc(p->buf, cap);
         if (!b)
             return MP_ENOMEM;
         p->buf = b;
@@ -284,7 +285,7 @@ static int room_for_one(void **arr, size_t *cap, size_t n, size_t size)
     if (n < *cap)
         return 1;
     size_t c = *cap ? 2 * *cap : 8;
-    void *t = realloc(*arr, c * size);
+    void *t = mp_big_realloc(*arr, c * size);
     if (!t)
         return 0;
     *arr = t;
@@ -335,7 +336,7 @@ static mp_status slots_grow(mp_dataset *ds)
     size_t cap = tb->cap ? 2 * tb->cap : 64;
     if (cap > SIZE_MAX / sizeof *tb->slots)
         return MP_ENOMEM;
-    uint64_t *t = calloc(cap, sizeof *t);
+    uint64_t *t = mp_big_calloc(cap, sizeof *t);
     if (!t)
         return MP_ENOMEM;
     for (size_t i = 0; i < tb->n; i++) {
@@ -486,10 +487,10 @@ static int values_reserve(mp_dataset *ds, size_t cap)
 {
     if (cap <= ds->cap)
         return 1;
-    double *y = realloc(ds->y, cap * sizeof *y);
+    double *y = mp_big_realloc(ds->y, cap * sizeof *y);
     if (y)
         ds->y = y;
-    double *v = realloc(ds->v, cap * sizeof *v);
+    double *v = mp_big_realloc(ds->v, cap * sizeof *v);
     if (v)
         ds->v = v;
     if (!y || !v)

@@ -13,8 +13,10 @@
  * with mu = sum w y / sum w.  All sums are compensated (mp_nsum).
  */
 #include "mp_fit_impl.h"
+#include "mp_bigmem.h"
 
 #include <float.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -256,6 +258,10 @@ static sort_item *radix_sort(sort_item *src, sort_item *dst, size_t k,
  * v[aux] then aux: the key of v stands in ky while the run is sorted. */
 static void sort_ties(sort_item *a, size_t n, const double *v)
 {
+    if (!v) {
+        qsort(a, n, sizeof *a, item_cmp);
+        return;
+    }
     uint64_t ky = a[0].ky;
     for (size_t j = 0; j < n; j++)
         a[j].ky = mp_order_key(v[a[j].aux]);
@@ -272,13 +278,12 @@ static void sort_ties(sort_item *a, size_t n, const double *v)
 static sort_item *sort_items(sort_item *a, sort_item *tmp, size_t k,
                              const double *v)
 {
-    sort_item *s = a;
-    if (k < RADIX_MIN_K)
+    if (k < RADIX_MIN_K) {
         qsort(a, k, sizeof *a, item_cmp);
-    else
-        s = radix_sort(a, tmp, k, v ? 8 : 0);
-    if (!v)
-        return s;
+        if (!v)
+            return a;
+    }
+    sort_item *s = k < RADIX_MIN_K ? a : radix_sort(a, tmp, k, 8);
     for (size_t j = 0, e; j < k; j = e) {
         for (e = j + 1; e < k && s[e].ky == s[j].ky; e++)
             ;
@@ -291,8 +296,8 @@ static sort_item *sort_items(sort_item *a, sort_item *tmp, size_t k,
 /* Two arrays of k sort items (the second NULL below RADIX_MIN_K). */
 static mp_status sort_arrays(size_t k, sort_item **a, sort_item **tmp)
 {
-    *a = malloc((k ? k : 1) * sizeof **a);
-    *tmp = k >= RADIX_MIN_K ? malloc(k * sizeof **tmp) : NULL;
+    *a = mp_big_malloc((k ? k : 1) * sizeof **a);
+    *tmp = k >= RADIX_MIN_K ? mp_big_malloc(k * sizeof **tmp) : NULL;
     if (*a && (k < RADIX_MIN_K || *tmp))
         return MP_OK;
     free(*a);
@@ -316,6 +321,89 @@ mp_status mp_canonical_order(const double *y, const double *v, size_t k,
     return MP_OK;
 }
 
+/* The (y, v) pairs of a run of studies sorted as items: a[0..n-1] are
+ * filled from y and v and sorted with tmp as scratch; *sorted receives
+ * the array that holds the result (a or tmp).  The pairs' order keys are
+ * the items, so that studies with equal pairs are interchangeable. */
+typedef struct {
+    const double *y, *v;
+    sort_item *a, *tmp, *sorted;
+    size_t n;
+} pair_run;
+
+static void *sort_pairs(void *arg)
+{
+    pair_run *r = arg;
+    for (size_t j = 0; j < r->n; j++)
+        r->a[j] = (sort_item){ mp_order_key(r->y[j]), mp_order_key(r->v[j]) };
+    r->sorted = sort_items(r->a, r->tmp, r->n, NULL);
+    return NULL;
+}
+
+/* Write the values of item j to ys[j] and ys[k + j]. */
+static void put_values(double *ys, size_t k, size_t j, const sort_item *it)
+{
+    ys[j] = mp_order_key_value(it->ky);
+    ys[k + j] = mp_order_key_value(it->aux);
+}
+
+/* Below this many studies the pairs are sorted by one thread; above,
+ * each half by a thread of its own and the halves merged (the sort was
+ * half the fit's time at k = 10^6; bench/RESULTS.md). */
+enum { SORT_IN_TWO_MIN = 1 << 17 };
+
+/* Sort the halves of [0, k) in two threads (the first in the calling
+ * one): 0 when the second could not be started (nothing done). */
+static int sort_halves(pair_run *r0, pair_run *r1)
+{
+    pthread_t t;
+    if (pthread_create(&t, NULL, sort_pairs, r1) != 0)
+        return 0;
+    sort_pairs(r0);
+    pthread_join(t, NULL);
+    return 1;
+}
+
+/* The values of k studies in canonical order into ys (2k doubles), from
+ * the two sorted runs of sort_halves (a merge: equal items are equal
+ * pairs, so which run gives one first does not matter). */
+static void merge_values(const pair_run *r0, const pair_run *r1, double *ys,
+                         size_t k)
+{
+    const sort_item *p = r0->sorted, *pe = p + r0->n;
+    const sort_item *q = r1->sorted, *qe = q + r1->n;
+    size_t j = 0;
+    while (p < pe && q < qe)
+        put_values(ys, k, j++, item_cmp(q, p) < 0 ? q++ : p++);
+    while (p < pe)
+        put_values(ys, k, j++, p++);
+    while (q < qe)
+        put_values(ys, k, j++, q++);
+}
+
+/* y and v in canonical order without a permutation, from the arrays a
+ * and tmp of sort_arrays.  Returns the array that receives the values
+ * (the other one is free), NULL when nothing was done (one thread must
+ * sort). */
+static double *canonical_in_two(const double *y, const double *v, size_t k,
+                                sort_item *a, sort_item *tmp)
+{
+    size_t h = k / 2;
+    pair_run r0 = { y, v, a, tmp, NULL, h };
+    pair_run r1 = { y + h, v + h, a + h, tmp + h, NULL, k - h };
+    if (k < SORT_IN_TWO_MIN || !sort_halves(&r0, &r1))
+        return NULL;
+    /* both runs into one array, so that the other takes the values */
+    if ((r0.sorted == a) != (r1.sorted == a + h)) {
+        sort_item *to = r0.sorted == a ? a + h : tmp + h;
+        memcpy(to, r1.sorted, r1.n * sizeof *to);
+        r1.sorted = to;
+    }
+    double *ys = (double *)(r0.sorted == a ? tmp : a);
+    merge_values(&r0, &r1, ys, k);
+    return ys;
+}
+
 /* y and v in canonical order without a permutation: the sorted items are
  * the (y, v) pairs themselves (as order keys), and studies with equal
  * pairs are interchangeable.  *out receives 2k doubles, ys then vs (the
@@ -327,20 +415,23 @@ static mp_status canonical_values(const double *y, const double *v, size_t k,
     sort_item *a, *tmp;
     if (sort_arrays(k, &a, &tmp) != MP_OK)
         return MP_ENOMEM;
-    for (size_t j = 0; j < k; j++)
-        a[j] = (sort_item){ mp_order_key(y[j]), mp_order_key(v[j]) };
-    sort_item *s = sort_items(a, tmp, k, NULL);
+    double *ys = canonical_in_two(y, v, k, a, tmp);
+    if (ys) {
+        free(ys == (double *)a ? tmp : a);
+        *out = ys;
+        return MP_OK;
+    }
+    pair_run r = { y, v, a, tmp, NULL, k };
+    sort_pairs(&r);
     /* the array the result is not in takes the values (same size) */
-    double *ys = (double *)(s == a ? tmp : a);
+    ys = (double *)(r.sorted == a ? tmp : a);
     if (!ys && !(ys = malloc((k ? 2 * k : 1) * sizeof *ys))) {
         free(a);
         return MP_ENOMEM;
     }
-    for (size_t j = 0; j < k; j++) {
-        ys[j] = mp_order_key_value(s[j].ky);
-        ys[k + j] = mp_order_key_value(s[j].aux);
-    }
-    free(s);
+    for (size_t j = 0; j < k; j++)
+        put_values(ys, k, j, &r.sorted[j]);
+    free(r.sorted);
     *out = ys;
     return MP_OK;
 }
@@ -507,16 +598,44 @@ static double mad_of(const double *y, size_t k)
 
 /* The parameters of a function whose root is sought: the studies, the
  * target of QE (PM, Q-profile) or the estimator (score_fn). */
+/* The last values of QE a search computed: its root finders ask for QE
+ * at the ends of a bracket more than once (the bracket's checks, then
+ * GSL's solver), and the two bounds of the Q-profile interval start from
+ * the same points; at large k each value is a pass over the studies. */
+enum { QE_MEMO = 8 };
+typedef struct {
+    double t[QE_MEMO], q[QE_MEMO];
+    unsigned n;                 /* values computed (the last QE_MEMO kept) */
+} qe_memo;
+
 typedef struct {
     const mp_msource *s;
     double target;
     mp_method method;
+    qe_memo *memo;              /* NULL: none */
 } qe_params;
+
+/* QE at tau2 through the memo of qp, if any: the same double either
+ * way. */
+static double qe_of(const qe_params *qp, double tau2)
+{
+    qe_memo *m = qp->memo;
+    if (!m)
+        return qe_at(qp->s, tau2);
+    for (unsigned i = 0; i < m->n && i < QE_MEMO; i++)
+        if (m->t[i] == tau2)
+            return m->q[i];
+    double q = qe_at(qp->s, tau2);
+    m->t[m->n % QE_MEMO] = tau2;
+    m->q[m->n % QE_MEMO] = q;
+    m->n++;
+    return q;
+}
 
 static double qe_minus_target(double tau2, void *p)
 {
     const qe_params *q = p;
-    return qe_at(q->s, tau2) - q->target;
+    return qe_of(q, tau2) - q->target;
 }
 
 mp_status mp_root_brent(gsl_function *f, double *lo, double *hi,
@@ -647,7 +766,8 @@ static int pm_beyond(const mp_msource *s, const qe_params *qp, double hi,
 static mp_status tau2_pm(const mp_msource *s, const mp_fit_options *o,
                          double *tau2, int *iters, mp_errors *err)
 {
-    qe_params qp = { s, (double)(s->n - 1), o->method };
+    qe_memo memo = { .n = 0 };
+    qe_params qp = { s, (double)(s->n - 1), o->method, &memo };
     double f0 = qe_minus_target(0.0, &qp);
     *iters = 0;
     if (!isfinite(f0))
@@ -803,7 +923,7 @@ static mp_status score_root(const mp_msource *s, const mp_fit_options *o,
                             double a, double b, double vbar, double *tau2,
                             int *iters, mp_errors *err)
 {
-    qe_params sp = { s, 0.0, o->method };
+    qe_params sp = { s, 0.0, o->method, NULL };
     gsl_function g = { score_fn, &sp };
     double lo, hi;
     int extra = 0, it = 0;
@@ -1089,10 +1209,10 @@ static mp_status qe_root_near(const qe_params *qp, double hi, double t0,
 {
     double a = 0.0, b = hi;
     if (t0 > 0.0 && t0 < hi) {
-        if (qe_at(qp->s, t0) > qp->target) {
+        if (qe_of(qp, t0) > qp->target) {
             double step = t0;
             a = t0;
-            while (a + step < hi && qe_at(qp->s, a + step) > qp->target) {
+            while (a + step < hi && qe_of(qp, a + step) > qp->target) {
                 a += step;
                 step *= 2.0;
             }
@@ -1115,11 +1235,12 @@ static mp_status tau2_qp_ci(const double *y, const double *v, size_t k,
     arrays_ctx ctx;
     mp_msource s;
     arrays_source(y, v, k, &ctx, &s);
-    double qmin = qe_at(&s, 0.0), qmax = qe_at(&s, hi);
+    qe_memo memo = { .n = 0 };
+    qe_params qp = { &s, crit_l, o->method, &memo };
+    double qmin = qe_of(&qp, 0.0), qmax = qe_of(&qp, hi);
     double lb = NAN, ub = NAN;
     mp_status st = MP_OK;
     int it;
-    qe_params qp = { &s, crit_l, o->method };
     if (qmin < crit_l)
         lb = ub = 0.0;
     else if (qmax > crit_l)

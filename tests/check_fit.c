@@ -326,6 +326,125 @@ START_TEST(test_order_independence)
 }
 END_TEST
 
+/* ---- the canonical order of many studies ------------------------------ */
+
+/* Studies of the large-k test: above the size from which mp_fit sorts the
+ * halves in two threads (mp_fit.c, SORT_IN_TWO_MIN = 2^17), and odd, so
+ * that the halves differ in length. */
+#define K_TWO_THREADS ((size_t)3 * 65536 + 1)
+
+static const double *cmp_y, *cmp_v;
+
+/* The canonical order written out: by the order keys of y, then of v. */
+static int cmp_canonical(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    uint64_t ya = mp_order_key(cmp_y[a]), yb = mp_order_key(cmp_y[b]);
+    if (ya != yb)
+        return ya < yb ? -1 : 1;
+    uint64_t va = mp_order_key(cmp_v[a]), vb = mp_order_key(cmp_v[b]);
+    return (va > vb) - (va < vb);
+}
+
+static int same_double(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* The pooled figures of a and b are the same doubles, bit for bit. */
+static void assert_same_fit(const mp_fit_result *a, const mp_fit_result *b,
+                            const char *what)
+{
+    const double x[] = { a->fixed.log_estimate, a->fixed.se, a->het.Q,
+                         a->het.I2, a->random.tau2, a->random.log_estimate,
+                         a->random.se, a->random.tau2_lower,
+                         a->random.tau2_upper, a->random.pi_lower };
+    const double y[] = { b->fixed.log_estimate, b->fixed.se, b->het.Q,
+                         b->het.I2, b->random.tau2, b->random.log_estimate,
+                         b->random.se, b->random.tau2_lower,
+                         b->random.tau2_upper, b->random.pi_lower };
+    for (size_t i = 0; i < sizeof x / sizeof x[0]; i++)
+        ck_assert_msg(same_double(x[i], y[i]), "%s: figure %zu is %.17g, "
+                      "expected %.17g", what, i, x[i], y[i]);
+}
+
+/* k studies with ties of y (-0 and +0 among them), of v and of whole
+ * pairs.  The first half's y are multiples of 1/scale in [0, 1): their
+ * order keys share their lowest bytes, which the radix sort then skips,
+ * so that the halves can take sorts of different numbers of passes and
+ * end in different arrays (scale 64: two bytes differ, scale 4096:
+ * three). */
+static void many_studies(double *y, double *v, size_t k, unsigned long scale)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 15);
+    const double few_y[4] = { -0.0, 0.0, -0.25, 0.5 };
+    const double few_v[3] = { 0.04, 0.09, 0.25 };
+    for (size_t i = 0; i < k; i++) {
+        unsigned long c = gsl_rng_uniform_int(rng, 4);
+        if (i < k / 2)
+            y[i] = (double)gsl_rng_uniform_int(rng, scale) / (double)scale;
+        else
+            y[i] = c == 0 ? few_y[gsl_rng_uniform_int(rng, 4)]
+                          : gsl_ran_gaussian(rng, 0.3);
+        v[i] = c == 1 ? 0.5 * (0.05 + gsl_rng_uniform(rng))
+                      : few_v[gsl_rng_uniform_int(rng, 3)];
+    }
+    gsl_rng_free(rng);
+}
+
+static void reverse(double *x, size_t k)
+{
+    for (size_t i = 0; i < k / 2; i++) {
+        double t = x[i];
+        x[i] = x[k - 1 - i];
+        x[k - 1 - i] = t;
+    }
+}
+
+/* Many studies: mp_fit, which sorts the halves in two threads and merges
+ * them, gives the very doubles of the studies sorted here by one qsort
+ * and fitted as they are, and the same for the studies reversed. */
+START_TEST(test_canonical_in_two_threads)
+{
+    size_t k = K_TWO_THREADS;
+    double *y = malloc(4 * k * sizeof *y), *v = y + k, *ys = y + 2 * k,
+           *vs = y + 3 * k;
+    size_t *idx = malloc(k * sizeof *idx);
+    ck_assert(y && idx);
+    const unsigned long scales[2] = { 64, 4096 };
+    const mp_method ms[2] = { MP_METHOD_DL, MP_METHOD_REML };
+    for (int d = 0; d < 2; d++) {
+        many_studies(y, v, k, scales[d]);
+        for (size_t i = 0; i < k; i++)
+            idx[i] = i;
+        cmp_y = y;
+        cmp_v = v;
+        qsort(idx, k, sizeof *idx, cmp_canonical);
+        for (size_t j = 0; j < k; j++) {
+            ys[j] = y[idx[j]];
+            vs[j] = v[idx[j]];
+        }
+        for (int m = 0; m < 2; m++) {
+            mp_fit_options o;
+            mp_fit_options_default(&o);
+            o.method = ms[m];
+            mp_fit_result ref, got;
+            ck_assert_int_eq(mp_fit_canonical(ys, vs, k, &o, &ref, NULL),
+                             MP_OK);
+            fit_ok(y, v, k, &o, &got);
+            assert_same_fit(&got, &ref, mp_method_name(ms[m]));
+            reverse(y, k);
+            reverse(v, k);
+            fit_ok(y, v, k, &o, &got);
+            assert_same_fit(&got, &ref, mp_method_name(ms[m]));
+        }
+    }
+    free(idx);
+    free(y);
+}
+END_TEST
+
 static void expect_input_error(const double *y, const double *v, size_t k,
                                size_t ndiag, const char *what)
 {
@@ -775,6 +894,7 @@ static Suite *fit_suite(void)
     tcase_add_test(hand, test_identical_studies);
     tcase_add_test(hand, test_extreme_variances);
     tcase_add_test(hand, test_order_independence);
+    tcase_add_test(hand, test_canonical_in_two_threads);
     tcase_add_test(hand, test_invalid_input);
     tcase_add_test(hand, test_maxiter_bounds_scoring_only);
     tcase_add_test(hand, test_reml_oscillating);
