@@ -347,10 +347,12 @@ static void put_values(double *ys, size_t k, size_t j, const sort_item *it)
     ys[k + j] = mp_order_key_value(it->aux);
 }
 
-/* Below this many studies the pairs are sorted by one thread; above,
- * each half by a thread of its own and the halves merged (the sort was
- * half the fit's time at k = 10^6; bench/RESULTS.md). */
-enum { SORT_IN_TWO_MIN = 1 << 17 };
+/* Below this many studies the fit uses one thread; from it, the pairs'
+ * halves are sorted by a thread each and merged, and the two bounds of
+ * the Q-profile interval are searched for at once (the sort and the
+ * interval were each about half the fit's 0.31 s at k = 10^6;
+ * bench/RESULTS.md).  The figures are the same doubles either way. */
+enum { TWO_THREADS_MIN = 1 << 17 };
 
 /* Sort the halves of [0, k) in two threads (the first in the calling
  * one): 0 when the second could not be started (nothing done). */
@@ -391,7 +393,7 @@ static double *canonical_in_two(const double *y, const double *v, size_t k,
     size_t h = k / 2;
     pair_run r0 = { y, v, a, tmp, NULL, h };
     pair_run r1 = { y + h, v + h, a + h, tmp + h, NULL, k - h };
-    if (k < SORT_IN_TWO_MIN || !sort_halves(&r0, &r1))
+    if (k < TWO_THREADS_MIN || !sort_halves(&r0, &r1))
         return NULL;
     /* both runs into one array, so that the other takes the values */
     if ((r0.sorted == a) != (r1.sorted == a + h)) {
@@ -1224,6 +1226,41 @@ static mp_status qe_root_near(const qe_params *qp, double hi, double t0,
     return qe_root(qp, a, b, o, root, it);
 }
 
+/* A root search of the Q-profile interval: QE = qp.target near t0 in
+ * [0, hi] (qe_root_near), from a memo of its own. */
+typedef struct {
+    qe_memo memo;
+    qe_params qp;
+    double hi, t0;
+    const mp_fit_options *o;
+    double root;
+    mp_status st;
+} qp_search;
+
+static void *qp_search_run(void *arg)
+{
+    qp_search *b = arg;
+    int it;
+    b->qp.memo = &b->memo;
+    b->st = qe_root_near(&b->qp, b->hi, b->t0, b->o, &b->root, &it);
+    return NULL;
+}
+
+/* Run the searches whose need is set: both at once in two threads from
+ * TWO_THREADS_MIN studies on (each search is the same as alone: QE values
+ * are the same doubles in either thread). */
+static void qp_searches(qp_search *b, const int *need, size_t k)
+{
+    pthread_t t;
+    int two = need[0] && need[1] && k >= TWO_THREADS_MIN &&
+              pthread_create(&t, NULL, qp_search_run, &b[1]) == 0;
+    for (int i = 0; i < 2; i++)
+        if (need[i] && !(two && i == 1))
+            qp_search_run(&b[i]);
+    if (two)
+        pthread_join(t, NULL);
+}
+
 static mp_status tau2_qp_ci(const double *y, const double *v, size_t k,
                             const mp_fit_options *o, const mp_moments *fe,
                             mp_random_result *r, mp_errors *err)
@@ -1231,30 +1268,39 @@ static mp_status tau2_qp_ci(const double *y, const double *v, size_t k,
     double df = (double)(k - 1), half = (1.0 - o->level) / 2.0;
     double crit_u = mp_chisq_quantile_upper(half, df);
     double crit_l = mp_chisq_quantile_upper(1.0 - half, df);
-    double hi = GSL_MAX(100.0, 10.0 * r->tau2);
+    double hi = GSL_MAX(100.0, 10.0 * r->tau2), t0 = r->tau2;
     arrays_ctx ctx;
     mp_msource s;
     arrays_source(y, v, k, &ctx, &s);
-    qe_memo memo = { .n = 0 };
-    qe_params qp = { &s, crit_l, o->method, &memo };
+    /* [0]: the upper bound (QE = crit_l), [1]: the lower (QE = crit_u);
+     * the values of QE both need first, in a memo both start from */
+    qp_search b[2] = { { .qp = { &s, crit_l, o->method, NULL }, .hi = hi,
+                         .t0 = t0, .o = o },
+                       { .qp = { &s, crit_u, o->method, NULL }, .hi = hi,
+                         .t0 = t0, .o = o } };
+    qe_params qp = { &s, crit_l, o->method, &b[0].memo };
     double qmin = qe_of(&qp, 0.0), qmax = qe_of(&qp, hi);
+    int need[2] = { !(qmin < crit_l) && !(qmax > crit_l),
+                    !(qmax > crit_u) && !(qmin < crit_u) };
+    if (need[0] && need[1] && t0 > 0.0 && t0 < hi)
+        (void)qe_of(&qp, t0);
+    b[1].memo = b[0].memo;
+    qp_searches(b, need, k);
     double lb = NAN, ub = NAN;
     mp_status st = MP_OK;
-    int it;
     if (qmin < crit_l)
         lb = ub = 0.0;
     else if (qmax > crit_l)
         ub = hi;
-    else
-        st = qe_root_near(&qp, hi, r->tau2, o, &ub, &it);
-    qp.target = crit_u;
+    else if ((st = b[0].st) == MP_OK)
+        ub = b[0].root;
     if (st == MP_OK) {
         if (qmax > crit_u)
             lb = ub = hi;
         else if (qmin < crit_u)
             lb = 0.0;
-        else
-            st = qe_root_near(&qp, hi, r->tau2, o, &lb, &it);
+        else if ((st = b[1].st) == MP_OK)
+            lb = b[1].root;
     }
     if (st == MP_ENOMEM) {
         if (err)

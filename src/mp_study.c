@@ -1013,7 +1013,7 @@ static int read_split(mp_reader *r, int fd, const char *path, mp_study_fn fn,
         ps.until = SIZE_MAX;    /* one reading, from B on */
         ps.paused = 0;
         st = first_pass(&f, &src, NULL, &ps);
-        }
+    }
     free(ps.buf);
     *result = file_status(&f, &src, file_end(&f, &src, st));
     return 1;

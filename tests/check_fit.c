@@ -402,6 +402,47 @@ static void reverse(double *x, size_t k)
     }
 }
 
+/* The root of QE(tau2) = target by bisection down to adjacent doubles
+ * (QE falls as tau2 grows; Viechtbauer 2007), studies in canonical
+ * order. */
+static double qe_root_bisected(const double *y, const double *v, size_t k,
+                               double target, double lo, double hi)
+{
+    for (;;) {
+        double mid = lo + (hi - lo) / 2.0;
+        if (mid <= lo || mid >= hi)
+            return mid;
+        mp_moments m;
+        mp_moments_at(y, v, k, MP_SKIP_NONE, mid, &m);
+        if (m.q > target)
+            lo = mid;
+        else
+            hi = mid;
+    }
+}
+
+/* Brent's absolute tolerance on a bound of the Q-profile interval
+ * (mp_fit_options_default: tol 1e-12), with room for the last step. */
+#define TOL_QP_BOUND 1e-11
+
+/* The bounds of the Q-profile interval of a fit of many studies, which
+ * are searched for in two threads at once, are those of a bisection of
+ * the generalized Q here (each at its own chi-square quantile). */
+static void assert_qp_bounds(const double *ys, const double *vs, size_t k,
+                             const mp_fit_result *r)
+{
+    double df = (double)(k - 1);
+    double want_u = qe_root_bisected(ys, vs, k,
+                                     mp_chisq_quantile_upper(0.975, df), 0.0,
+                                     100.0);
+    double want_l = qe_root_bisected(ys, vs, k,
+                                     mp_chisq_quantile_upper(0.025, df), 0.0,
+                                     100.0);
+    ck_assert(want_l < want_u);
+    ASSERT_NEAR(r->random.tau2_upper, want_u, TOL_QP_BOUND);
+    ASSERT_NEAR(r->random.tau2_lower, want_l, TOL_QP_BOUND);
+}
+
 /* Many studies: mp_fit, which sorts the halves in two threads and merges
  * them, gives the very doubles of the studies sorted here by one qsort
  * and fitted as they are, and the same for the studies reversed. */
@@ -434,6 +475,7 @@ START_TEST(test_canonical_in_two_threads)
                              MP_OK);
             fit_ok(y, v, k, &o, &got);
             assert_same_fit(&got, &ref, mp_method_name(ms[m]));
+            assert_qp_bounds(ys, vs, k, &ref);
             reverse(y, k);
             reverse(v, k);
             fit_ok(y, v, k, &o, &got);
