@@ -258,10 +258,6 @@ static sort_item *radix_sort(sort_item *src, sort_item *dst, size_t k,
  * v[aux] then aux: the key of v stands in ky while the run is sorted. */
 static void sort_ties(sort_item *a, size_t n, const double *v)
 {
-    if (!v) {
-        qsort(a, n, sizeof *a, item_cmp);
-        return;
-    }
     uint64_t ky = a[0].ky;
     for (size_t j = 0; j < n; j++)
         a[j].ky = mp_order_key(v[a[j].aux]);
@@ -278,12 +274,13 @@ static void sort_ties(sort_item *a, size_t n, const double *v)
 static sort_item *sort_items(sort_item *a, sort_item *tmp, size_t k,
                              const double *v)
 {
-    if (k < RADIX_MIN_K) {
+    sort_item *s = a;
+    if (k < RADIX_MIN_K)
         qsort(a, k, sizeof *a, item_cmp);
-        if (!v)
-            return a;
-    }
-    sort_item *s = k < RADIX_MIN_K ? a : radix_sort(a, tmp, k, 8);
+    else
+        s = radix_sort(a, tmp, k, v ? 8 : 0);
+    if (!v)
+        return s;
     for (size_t j = 0, e; j < k; j = e) {
         for (e = j + 1; e < k && s[e].ky == s[j].ky; e++)
             ;
