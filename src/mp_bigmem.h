@@ -4,7 +4,7 @@
  * A million studies fill some 200 MB of arrays (rows, values, strings,
  * the id table, the sort of the fit).  Touching fresh memory costs a
  * page fault per 4 KiB page, and on virtual machines a fault costs ten
- * microseconds or more: at k = 10^6 that was a quarter of the run's
+ * microseconds or more: at k = 10^6 that was about a fifth of the run's
  * processor time (bench/RESULTS.md, "Huge pages").  These functions are
  * malloc, calloc and realloc that, for blocks of MP_BIG_MIN bytes or
  * more, ask the kernel to back the block with transparent huge pages

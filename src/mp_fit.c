@@ -595,8 +595,6 @@ static double mad_of(const double *y, size_t k)
 
 /* ---- root finding on the generalized Q ------------------------------- */
 
-/* The parameters of a function whose root is sought: the studies, the
- * target of QE (PM, Q-profile) or the estimator (score_fn). */
 /* The last values of QE a search computed: its root finders ask for QE
  * at the ends of a bracket more than once (the bracket's checks, then
  * GSL's solver), and the two bounds of the Q-profile interval start from
@@ -607,6 +605,8 @@ typedef struct {
     unsigned n;                 /* values computed (the last QE_MEMO kept) */
 } qe_memo;
 
+/* The parameters of a function whose root is sought: the studies, the
+ * target of QE (PM, Q-profile) or the estimator (score_fn). */
 typedef struct {
     const mp_msource *s;
     double target;
