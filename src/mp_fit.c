@@ -387,10 +387,12 @@ static void merge_values(const pair_run *r0, const pair_run *r1, double *ys,
 static double *canonical_in_two(const double *y, const double *v, size_t k,
                                 sort_item *a, sort_item *tmp)
 {
+    if (k < TWO_THREADS_MIN)    /* and tmp may be NULL */
+        return NULL;
     size_t h = k / 2;
     pair_run r0 = { y, v, a, tmp, NULL, h };
     pair_run r1 = { y + h, v + h, a + h, tmp + h, NULL, k - h };
-    if (k < TWO_THREADS_MIN || !sort_halves(&r0, &r1))
+    if (!sort_halves(&r0, &r1))
         return NULL;
     /* both runs into one array, so that the other takes the values */
     if ((r0.sorted == a) != (r1.sorted == a + h)) {
