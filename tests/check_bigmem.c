@@ -17,7 +17,17 @@
 
 #include "mp_bigmem.h"
 
+/* Under AddressSanitizer (gcc says so by __SANITIZE_ADDRESS__, clang by
+ * __has_feature), whose malloc is not glibc's. */
 #if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+#if defined(UNDER_ASAN)
 /* test_out_of_memory asks for more than can be had: under
  * AddressSanitizer, whose allocator aborts on a failure by default, it
  * must return NULL as malloc does. */
@@ -26,11 +36,6 @@ const char *__asan_default_options(void)
 {
     return "allocator_may_return_null=1";
 }
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
 #endif
 
 /* The largest block of the growth test: 16 times MP_BIG_MIN. */

@@ -21,6 +21,14 @@
 #include "testutil.h"
 
 #if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1        /* clang */
+#endif
+#endif
+
+#if defined(UNDER_ASAN)
 /* pool_out_of_memory makes an allocation fail on purpose: under
  * AddressSanitizer, whose allocator aborts on a failure by default, it
  * must return NULL as malloc does. */
